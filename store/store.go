@@ -1,0 +1,103 @@
+// Package store keeps sellergate's audit trail: every exchange in both
+// directions, in a hash chain that shows whether anything was changed,
+// inserted or removed afterwards.
+package store
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Kind says what a record is about.
+type Kind string
+
+// The kinds of record.
+const (
+	// KindMessage is a message as received by a listener, with its verdict
+	// and raw bytes. It is written before the message is relayed.
+	KindMessage Kind = "message"
+	// KindDelivery is the outcome of relaying a message: the next hop's reply.
+	KindDelivery Kind = "delivery"
+)
+
+// Direction tells outgoing (agent to buyer) from incoming (buyer to seller) mail.
+type Direction string
+
+// The directions.
+const (
+	Outbound Direction = "out"
+	Inbound  Direction = "in"
+)
+
+// Status values of records.
+const (
+	StatusAccepted    = "accepted"    // checked, about to be relayed
+	StatusRefused     = "refused"     // refused by the policy or a limit; never sent
+	StatusQuarantined = "quarantined" // held for review
+	StatusRelayed     = "relayed"     // the next hop accepted it
+	StatusTempFail    = "tempfail"    // the next hop or the gateway failed temporarily
+	StatusPermFail    = "permfail"    // the next hop refused it
+	StatusRecorded    = "recorded"    // inbound, recorded only (copy mode)
+)
+
+// Violation is a policy finding as kept in the record.
+type Violation struct {
+	Rule     string `json:"rule"`
+	Category string `json:"category"`
+	Excerpt  string `json:"excerpt"`
+	Where    string `json:"where"`
+	Action   string `json:"action"`
+}
+
+// Record is one entry of the audit trail.
+type Record struct {
+	// ID is the record's position in the chain, assigned by Append.
+	ID int64
+	// Time is when the gateway saw the event, UTC, truncated to milliseconds
+	// by Append.
+	Time time.Time
+	Kind Kind
+	// QueueID identifies the message across its records, log lines and SMTP replies.
+	QueueID   string
+	Direction Direction
+	// Agent is the authenticated agent's login ("" for trusted networks and inbound).
+	Agent    string
+	MailFrom string
+	Rcpt     []string
+	// MessageID is the Message-ID header without brackets.
+	MessageID string
+	Subject   string
+	// From is the From header as written.
+	From string
+	// Buyer is the buyer's anonymized Amazon address (recipient of outbound,
+	// sender of inbound mail).
+	Buyer string
+	// OrderID is the first Amazon order ID found in the subject or text.
+	OrderID string
+	// Thread groups one order's conversation; assigned by Append from Buyer
+	// and OrderID when empty.
+	Thread     string
+	Verdict    string
+	Violations []Violation
+	Status     string
+	// Reply is the next hop's reply, or the reply the gateway gave.
+	Reply string
+	Size  int64
+	// SHA256 is the hex SHA-256 of the raw message.
+	SHA256 string
+	// Raw, when not nil, is read once by Append and kept compressed.
+	Raw io.Reader
+	// Note carries free text for events without a message.
+	Note string
+	// PrevHash and Hash are the chain links, assigned by Append.
+	PrevHash, Hash string
+}
+
+// Store is the audit trail. Implementations are safe for concurrent use.
+type Store interface {
+	// Append adds r at the end of the chain and returns when it is durable.
+	Append(ctx context.Context, r *Record) error
+	// Close releases the store.
+	Close() error
+}
