@@ -1,0 +1,408 @@
+// Package config reads sellergate's YAML configuration: strictly (an unknown
+// key is an error), completely validated before anything starts, and with
+// every error reported as FILE:LINE: what is wrong.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Example is the example configuration shipped in the binary; `sellergate
+// serve` without --config runs it (maildir outbox, SQLite file, loopback).
+//
+//go:embed example.yaml
+var Example []byte
+
+// Config is the whole gateway configuration.
+type Config struct {
+	// Hostname is the name the gateway gives in its greeting and Received headers.
+	Hostname string `yaml:"hostname"`
+	// Log selects the log format ("text" or "json") and level.
+	Log Log `yaml:"log"`
+	// TLS is the certificate the listeners present. Without it, STARTTLS and
+	// implicit TLS are not offered.
+	TLS *TLS `yaml:"tls"`
+	// Submission lists the listeners agents submit to.
+	Submission []Listener `yaml:"submission"`
+	// Inbound is the listener for mail from Amazon to the seller.
+	Inbound *Inbound `yaml:"inbound"`
+	// Accounts are the seller accounts, each with its daily message cap.
+	Accounts []Account `yaml:"accounts"`
+	// Agents may submit with AUTH.
+	Agents []Agent `yaml:"agents"`
+	// TrustedNetworks may submit without AUTH (like Postfix's mynetworks).
+	TrustedNetworks []TrustedNetwork `yaml:"trusted_networks"`
+	// RecipientDomains extends the built-in list of Amazon's anonymized relay domains.
+	RecipientDomains []string `yaml:"recipient_domains"`
+	// Relay is the next hop for outgoing mail.
+	Relay Relay `yaml:"relay"`
+	// DKIM lists the signing keys, one per From domain.
+	DKIM []DKIMKey `yaml:"dkim"`
+	// Limits bounds what clients can do.
+	Limits Limits `yaml:"limits"`
+	// Store is where the audit trail is kept.
+	Store Store `yaml:"store"`
+	// Policy is the messaging-policy file; empty means the built-in default.
+	Policy string `yaml:"policy"`
+	// Metrics is the HTTP listener for /metrics, /healthz and /readyz.
+	Metrics Metrics `yaml:"metrics"`
+
+	// File is the path the configuration was read from.
+	File string `yaml:"-"`
+	// Warnings are things that work but are probably not what the admin wants.
+	Warnings []string `yaml:"-"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Format is "text" (default) or "json".
+	Format string `yaml:"format"`
+	// Level is debug, info (default), warn or error.
+	Level string `yaml:"level"`
+}
+
+// TLS names a certificate and its key, PEM files.
+type TLS struct {
+	Cert string `yaml:"cert"`
+	Key  string `yaml:"key"`
+}
+
+// Listener is one submission listener.
+type Listener struct {
+	// Listen is host:port.
+	Listen string `yaml:"listen"`
+	// Mode is "starttls" (default, 587 style) or "implicit" (465 style).
+	Mode string `yaml:"mode"`
+	// InsecureDevelopment allows AUTH without TLS. Only accepted on a
+	// loopback address.
+	InsecureDevelopment bool `yaml:"insecure_development"`
+}
+
+// Inbound is the listener for mail from Amazon.
+type Inbound struct {
+	Listen string `yaml:"listen"`
+	// Domains are the seller's own domains the inbound listener accepts mail for.
+	Domains []string `yaml:"domains"`
+	// Mode is "forward" (relay to Forward after recording) or "copy" (only record).
+	Mode string `yaml:"mode"`
+	// Forward is the seller's real mailbox, a next-hop URL like Relay.URL.
+	Forward string `yaml:"forward"`
+	// TrustedDKIMDomains extends the Amazon domains whose DKIM signature
+	// marks a message as a buyer message (tests add their own).
+	TrustedDKIMDomains []string `yaml:"trusted_dkim_domains"`
+}
+
+// Account is one seller account.
+type Account struct {
+	Name string `yaml:"name"`
+	// DailyLimit caps messages per UTC day; Amazon allows 5 × average daily
+	// orders + 600. Zero means no cap.
+	DailyLimit int `yaml:"daily_limit"`
+}
+
+// Agent is a person or system that submits with AUTH.
+type Agent struct {
+	Login string `yaml:"login"`
+	// PasswordHash is a bcrypt hash, as printed by `sellergate passwd`.
+	PasswordHash string `yaml:"password_hash"`
+	// Account is the seller account the agent writes for.
+	Account string `yaml:"account"`
+	// Addresses the agent may use as envelope sender and From.
+	Addresses []string `yaml:"addresses"`
+}
+
+// TrustedNetwork may submit without AUTH, from the listed addresses only.
+type TrustedNetwork struct {
+	Network   string   `yaml:"network"`
+	Account   string   `yaml:"account"`
+	Addresses []string `yaml:"addresses"`
+
+	// Prefix is Network parsed.
+	Prefix netip.Prefix `yaml:"-"`
+}
+
+// Relay is a next hop.
+type Relay struct {
+	// URL is smtp://host:port (STARTTLS when offered), smtps://host:port,
+	// mx (direct delivery), or maildir:PATH (write an outbox, send nothing).
+	URL      string `yaml:"url"`
+	Username string `yaml:"username"`
+	// Password, PasswordFile or PasswordEnv gives the next hop's password.
+	Password     string `yaml:"password"`
+	PasswordFile string `yaml:"password_file"`
+	PasswordEnv  string `yaml:"password_env"`
+	// CAFile, when set, is the only CA trusted for the next hop's certificate.
+	CAFile string `yaml:"ca_file"`
+	// RequireTLS refuses to send without TLS to an smtp:// next hop.
+	RequireTLS bool `yaml:"require_tls"`
+	// Timeout bounds one delivery to the next hop (default 60s).
+	Timeout time.Duration `yaml:"timeout"`
+	// Pool is how many idle connections to keep to an smtp next hop (default 8).
+	Pool int `yaml:"pool"`
+}
+
+// DKIMKey is a signing key for one domain.
+type DKIMKey struct {
+	Domain   string `yaml:"domain"`
+	Selector string `yaml:"selector"`
+	// Key is a PEM file holding an RSA (2048 bits or more) or Ed25519 private key.
+	Key string `yaml:"key"`
+}
+
+// Limits bound what clients may do.
+type Limits struct {
+	MaxMessageSize         Size          `yaml:"max_message_size"`
+	MaxRecipients          int           `yaml:"max_recipients"`
+	ConnectionsPerIP       int           `yaml:"connections_per_ip"`
+	AuthFailuresPerMinute  int           `yaml:"auth_failures_per_minute"`
+	CommandTimeout         time.Duration `yaml:"command_timeout"`
+	DataTimeout            time.Duration `yaml:"data_timeout"`
+	ShutdownTimeout        time.Duration `yaml:"shutdown_timeout"`
+	SpoolMemory            Size          `yaml:"spool_memory"`
+	SpoolDir               string        `yaml:"spool_dir"`
+	MaxAttachmentSizeBytes Size          `yaml:"-"`
+}
+
+// Store selects the audit store.
+type Store struct {
+	// Driver is "sqlite" (default) or "postgres".
+	Driver string `yaml:"driver"`
+	// Path is the SQLite file.
+	Path string `yaml:"path"`
+	// DSN (or DSNEnv, an environment variable holding it) is the PostgreSQL URL.
+	DSN    string `yaml:"dsn"`
+	DSNEnv string `yaml:"dsn_env"`
+	// CheckpointInterval is how often the chain head is checkpointed (default 1h).
+	CheckpointInterval time.Duration `yaml:"checkpoint_interval"`
+	// Retention is how long raw bodies are kept; zero keeps them forever.
+	Retention time.Duration `yaml:"retention"`
+}
+
+// Metrics is the operations HTTP listener.
+type Metrics struct {
+	Listen string `yaml:"listen"`
+}
+
+// Size is a byte count written as 1048576, "512KB", "20MB" or "1GB".
+type Size int64
+
+var sizeRe = regexp.MustCompile(`^\s*(\d+)\s*([KMG]I?B?|B)?\s*$`)
+
+// UnmarshalYAML reads a size with an optional unit.
+func (s *Size) UnmarshalYAML(n *yaml.Node) error {
+	m := sizeRe.FindStringSubmatch(strings.ToUpper(n.Value))
+	if m == nil {
+		return fmt.Errorf("line %d: %q is not a size (e.g. 20MB)", n.Line, n.Value)
+	}
+	v, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a size: %v", n.Line, n.Value, err)
+	}
+	switch strings.TrimSuffix(strings.TrimSuffix(m[2], "B"), "I") {
+	case "K":
+		v <<= 10
+	case "M":
+		v <<= 20
+	case "G":
+		v <<= 30
+	}
+	*s = Size(v)
+	return nil
+}
+
+// Error is a configuration problem at a place in a file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Errors is every problem found in one file.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Load reads and validates the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+var yamlLineRe = regexp.MustCompile(`^\s*(?:yaml: )?line (\d+): (.*)$`)
+
+// Parse decodes and validates a configuration; file names it in errors and
+// is the base for relative paths.
+func Parse(file string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlErrors(file, err)
+	}
+	cfg := &Config{File: file}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlErrors(file, err)
+	}
+	v := &validator{file: file, root: &root, dir: filepath.Dir(file)}
+	cfg.applyDefaults()
+	v.validate(cfg)
+	if len(v.errs) > 0 {
+		return nil, v.errs
+	}
+	cfg.Warnings = v.warnings
+	return cfg, nil
+}
+
+// yamlErrors turns yaml.v3's messages ("line 5: field foo not found in type
+// config.Config") into FILE:LINE errors a person can act on.
+func yamlErrors(file string, err error) error {
+	var te *yaml.TypeError
+	var lines []string
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	var es Errors
+	fieldRe := regexp.MustCompile(`field (\S+) not found in type (\S+)`)
+	for _, l := range lines {
+		e := &Error{File: file, Msg: strings.TrimPrefix(l, "yaml: ")}
+		if m := yamlLineRe.FindStringSubmatch(l); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+		}
+		if m := fieldRe.FindStringSubmatch(e.Msg); m != nil {
+			e.Msg = fmt.Sprintf("unknown key %q", m[1])
+		}
+		e.Msg = strings.ReplaceAll(e.Msg, "!!str", "text")
+		es = append(es, e)
+	}
+	return es
+}
+
+// applyDefaults fills in what the file leaves out.
+func (c *Config) applyDefaults() {
+	if c.Hostname == "" {
+		if h, err := os.Hostname(); err == nil {
+			c.Hostname = h
+		} else {
+			c.Hostname = "localhost"
+		}
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "text"
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	for i := range c.Submission {
+		if c.Submission[i].Mode == "" {
+			c.Submission[i].Mode = "starttls"
+		}
+	}
+	if c.Inbound != nil && c.Inbound.Mode == "" {
+		c.Inbound.Mode = "forward"
+	}
+	l := &c.Limits
+	if l.MaxMessageSize == 0 {
+		l.MaxMessageSize = 25 << 20
+	}
+	if l.MaxRecipients == 0 {
+		l.MaxRecipients = 50
+	}
+	if l.ConnectionsPerIP == 0 {
+		l.ConnectionsPerIP = 50
+	}
+	if l.AuthFailuresPerMinute == 0 {
+		l.AuthFailuresPerMinute = 5
+	}
+	if l.CommandTimeout == 0 {
+		l.CommandTimeout = 5 * time.Minute
+	}
+	if l.DataTimeout == 0 {
+		l.DataTimeout = 10 * time.Minute
+	}
+	if l.ShutdownTimeout == 0 {
+		l.ShutdownTimeout = 30 * time.Second
+	}
+	if l.SpoolMemory == 0 {
+		l.SpoolMemory = 1 << 20
+	}
+	if c.Relay.Timeout == 0 {
+		c.Relay.Timeout = 60 * time.Second
+	}
+	if c.Relay.Pool == 0 {
+		c.Relay.Pool = 8
+	}
+	if c.Store.Driver == "" {
+		c.Store.Driver = "sqlite"
+	}
+	if c.Store.CheckpointInterval == 0 {
+		c.Store.CheckpointInterval = time.Hour
+	}
+}
+
+// Account returns the named account, or nil.
+func (c *Config) Account(name string) *Account {
+	for i := range c.Accounts {
+		if c.Accounts[i].Name == name {
+			return &c.Accounts[i]
+		}
+	}
+	return nil
+}
+
+// RelayPassword returns the next hop's password from wherever the config says.
+func (r *Relay) RelayPassword() (string, error) {
+	switch {
+	case r.PasswordFile != "":
+		b, err := os.ReadFile(r.PasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("reading relay password file: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	case r.PasswordEnv != "":
+		return os.Getenv(r.PasswordEnv), nil
+	}
+	return r.Password, nil
+}
+
+// StoreDSN returns the PostgreSQL DSN from the file or the environment.
+func (s *Store) StoreDSN() string {
+	if s.DSNEnv != "" {
+		return os.Getenv(s.DSNEnv)
+	}
+	return s.DSN
+}
