@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Relay benchmark (issue 4): Postfix's smtp-source sends 5,000 messages of
+# 5 KB over 10 parallel sessions to three targets in one run:
+#   1. smtp-sink directly (the baseline),
+#   2. Postfix 3.7 relaying to smtp-sink (a private instance),
+#   3. sellergate relaying to smtp-sink, with the full default policy and the
+#      durable SQLite record.
+# It prints messages/s, p50/p99 latency added over the direct sink (measured
+# by bench/smtpload with the same message), the sellergate/Postfix ratio, and
+# sellergate's resident memory with 500 idle sessions.
+# Needs: postfix (smtp-source, smtp-sink, postfix), Go. Run as root (Postfix).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MSGS=${MSGS:-5000}
+SESS=${SESS:-10}
+LAT_MSGS=${LAT_MSGS:-2000}
+W=$(mktemp -d /tmp/sellergate-bench.XXXXXX)
+SINK=127.0.0.1:${SINK_PORT:-20026}
+PFX=127.0.0.1:${PFX_PORT:-20025}
+SG=127.0.0.1:${SG_PORT:-20027}
+FROM=support@seller.test
+TO=a1b2c3d4e5f6g7@marketplace.amazon.de
+MSG=bench/reply-5k.eml
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  postfix -c "$W/postfix" stop >/dev/null 2>&1 || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+go build -o "$W/sellergate" ./cmd/sellergate
+go build -o "$W/smtpload" ./bench/smtpload
+
+# smtp-sink accepts everything and discards it.
+smtp-sink -u nobody "$SINK" 1024 &
+pids+=($!)
+
+# A private Postfix instance relaying to the sink.
+mkdir -p "$W/postfix" "$W/pfqueue" "$W/pfdata"
+chmod 755 "$W"
+chown postfix "$W/pfdata"
+cp /etc/postfix/master.cf "$W/postfix/master.cf"
+sed -i -E "s/^smtp( +)inet( +)n( +)-( +)[yn]( +)/#&/" "$W/postfix/master.cf"
+echo "$PFX inet n - n - - smtpd" >> "$W/postfix/master.cf"
+cat > "$W/postfix/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $W/pfqueue
+data_directory = $W/pfdata
+mail_owner = postfix
+myhostname = bench.localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+relayhost = [127.0.0.1]:${SINK##*:}
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtp_tls_security_level = none
+maillog_file = $W/postfix.log
+maillog_file_prefixes = $W
+CF
+postconf -e "alternate_config_directories = $W/postfix" >/dev/null
+postfix -c "$W/postfix" check || { cat "$W/postfix.log" >&2; exit 1; }
+postfix -c "$W/postfix" start >/dev/null 2>&1 || { cat "$W/postfix.log" >&2; exit 1; }
+
+# sellergate relaying to the sink.
+cat > "$W/sellergate.yaml" <<CF
+hostname: bench.localhost
+log: {level: warn}
+submission: [{listen: "$SG", insecure_development: true}]
+accounts: [{name: seller, daily_limit: 0}]
+trusted_networks: [{network: 127.0.0.1/32, account: seller, addresses: [$FROM]}]
+relay: {url: "smtp://$SINK", timeout: 30s, pool: 16}
+store: {path: "$W/audit.db"}
+limits: {connections_per_ip: 1000}
+CF
+"$W/sellergate" serve --config "$W/sellergate.yaml" 2>"$W/sellergate.log" &
+SGPID=$!
+pids+=($SGPID)
+for _ in $(seq 50); do (exec 3<>/dev/tcp/${SG%:*}/${SG##*:}) 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do (exec 3<>/dev/tcp/${PFX%:*}/${PFX##*:}) 2>/dev/null && break; sleep 0.1; done
+
+rate() { # target -> messages/s of smtp-source
+  local t0 t1
+  t0=$(date +%s.%N)
+  smtp-source -s "$SESS" -m "$MSGS" -F "$MSG" -f "$FROM" -t "$TO" "$1"
+  t1=$(date +%s.%N)
+  echo "$MSGS / ($t1 - $t0)" | bc -l
+}
+lat() { # target -> "p50 p99" in ms
+  "$W/smtpload" -addr "$1" -n "$LAT_MSGS" -c "$SESS" -file "$MSG" -from "$FROM" -to "$TO" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["p50_ms"], d["p99_ms"])'
+}
+
+drain() { # wait until Postfix delivered its queue, so it steals no CPU from the next run
+  for _ in $(seq 600); do
+    postqueue -c "$W/postfix" -p 2>/dev/null | grep -q "Mail queue is empty" && return
+    sleep 0.5
+  done
+}
+
+r_sink=$(rate "$SINK")
+r_pf=$(rate "$PFX"); drain
+r_sg=$(rate "$SG")
+read -r l_sink50 l_sink99 < <(lat "$SINK")
+read -r l_pf50 l_pf99 < <(lat "$PFX"); drain
+read -r l_sg50 l_sg99 < <(lat "$SG")
+
+"$W/smtpload" -addr "$SG" -idle 500 -hold 4s >/dev/null &
+idle=$!
+sleep 3
+rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$SGPID/status)
+wait $idle
+
+records=$(python3 - "$W/audit.db" <<'PY'
+import sqlite3, sys
+try:
+    c = sqlite3.connect(sys.argv[1])
+    print(c.execute("select count(*) from records").fetchone()[0])
+except Exception as e:
+    print("?")
+PY
+)
+
+printf '\n%-34s %12s %14s %14s\n' target "messages/s" "p50 added ms" "p99 added ms"
+printf '%-34s %12.0f %14s %14s\n' "smtp-sink (direct)" "$r_sink" "-" "-"
+printf '%-34s %12.0f %14.2f %14.2f\n' "Postfix $(postconf -h mail_version) -> smtp-sink" "$r_pf" "$(echo "$l_pf50 - $l_sink50" | bc -l)" "$(echo "$l_pf99 - $l_sink99" | bc -l)"
+printf '%-34s %12.0f %14.2f %14.2f\n' "sellergate -> smtp-sink" "$r_sg" "$(echo "$l_sg50 - $l_sink50" | bc -l)" "$(echo "$l_sg99 - $l_sink99" | bc -l)"
+printf '\nsellergate/Postfix throughput ratio: %.2f (bar: >= 3)\n' "$(echo "$r_sg / $r_pf" | bc -l)"
+printf 'sellergate resident memory with 500 idle sessions: %.1f MB (bar: < 150 MB)\n' "$(echo "$rss_kb / 1024" | bc -l)"
+printf 'audit records written by sellergate: %s\n' "$records"

@@ -1,0 +1,462 @@
+// Package gateway is sellergate's SMTP side: the submission listeners agents
+// send through, the inbound listener for mail from Amazon, the relay to the
+// next hop and DKIM signing. Every outgoing message flows one way: listener
+// → parse once → policy → store → relay → answer.
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/store"
+)
+
+// Checker is the policy seam: it judges one parsed outgoing message.
+type Checker interface {
+	Check(m *filter.Message, env filter.Envelope) filter.Verdict
+}
+
+// SLAEvents is the SLA seam: the gateway reports buyer messages that start
+// a thread's clock and replies that stop it.
+type SLAEvents interface {
+	// BuyerMessage is called for an inbound message whose Amazon DKIM
+	// signature verified, after it was recorded.
+	BuyerMessage(ctx context.Context, rec *store.Record) error
+	// ReplyRelayed is called when the next hop accepted a reply to a buyer.
+	ReplyRelayed(ctx context.Context, rec *store.Record) error
+}
+
+// Options are what a Gateway is built from. Config and Store are required.
+type Options struct {
+	Config  *config.Config
+	Store   store.Store
+	Checker Checker
+	SLA     SLAEvents
+	// Registry receives the gateway's metrics; nil means a private registry.
+	Registry prometheus.Registerer
+	Logger   *slog.Logger
+	// Now is the clock (tests move it); nil means time.Now.
+	Now func() time.Time
+	// LookupTXT resolves DKIM keys for inbound verification; nil means DNS.
+	LookupTXT func(domain string) ([]string, error)
+	// TLSConfig overrides the certificate from the configuration (tests).
+	TLSConfig *tls.Config
+}
+
+// Gateway runs the SMTP listeners.
+type Gateway struct {
+	cfg     *config.Config
+	store   store.Store
+	checker atomic.Pointer[Checker]
+	sla     SLAEvents
+	log     *slog.Logger
+	now     func() time.Time
+	lookup  func(string) ([]string, error)
+	tls     *tls.Config
+	metrics *metrics
+
+	relay        Relay
+	inboundRelay Relay
+	signer       *Signer
+	auth         *authenticator
+	authFail     *failureLimiter
+	conns        *connLimiter
+	daily        *dailyCounter
+	rcptDomains  map[string]bool
+	ownDomains   map[string]bool
+	amazonDKIM   []string
+
+	servers  []*smtp.Server
+	addrs    []net.Addr
+	draining atomic.Bool
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+}
+
+// New builds a gateway; it opens no socket until Start.
+func New(o Options) (*Gateway, error) {
+	cfg := o.Config
+	g := &Gateway{
+		cfg:      cfg,
+		store:    o.Store,
+		sla:      o.SLA,
+		log:      o.Logger,
+		now:      o.Now,
+		lookup:   o.LookupTXT,
+		tls:      o.TLSConfig,
+		auth:     newAuthenticator(cfg.Agents),
+		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
+		sessions: map[*session]struct{}{},
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	reg := o.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	g.metrics = newMetrics(reg)
+	g.authFail = newFailureLimiter(cfg.Limits.AuthFailuresPerMinute, g.now)
+	g.daily = newDailyCounter(g.now)
+	checker := o.Checker
+	if checker == nil {
+		checker = filter.NewEngine(filter.DefaultPolicy())
+	}
+	g.SetChecker(checker)
+	if g.sla == nil {
+		g.sla = logSLA{g.log}
+	}
+	if g.tls == nil && cfg.TLS != nil {
+		cert, err := tls.LoadX509KeyPair(cfg.TLS.Cert, cfg.TLS.Key)
+		if err != nil {
+			return nil, fmt.Errorf("loading TLS certificate: %w", err)
+		}
+		g.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var err error
+	if g.signer, err = NewSigner(cfg.DKIM); err != nil {
+		return nil, err
+	}
+	if g.relay, err = NewRelay(&cfg.Relay, cfg.Relay.URL, cfg.Hostname); err != nil {
+		return nil, err
+	}
+	if in := cfg.Inbound; in != nil && in.Mode == "forward" {
+		// The seller's mailbox: the relay's timeouts and CA, not its credentials.
+		fwd := config.Relay{Timeout: cfg.Relay.Timeout, Pool: cfg.Relay.Pool, CAFile: cfg.Relay.CAFile}
+		if g.inboundRelay, err = NewRelay(&fwd, in.Forward, cfg.Hostname); err != nil {
+			return nil, err
+		}
+	}
+	g.rcptDomains = map[string]bool{}
+	for _, d := range append(append([]string{}, config.AmazonRelayDomains...), cfg.RecipientDomains...) {
+		g.rcptDomains[strings.ToLower(d)] = true
+	}
+	g.ownDomains = map[string]bool{}
+	if in := cfg.Inbound; in != nil {
+		for _, d := range in.Domains {
+			g.ownDomains[strings.ToLower(d)] = true
+		}
+		g.amazonDKIM = append(g.amazonDKIM, in.TrustedDKIMDomains...)
+	}
+	for _, d := range config.AmazonRelayDomains {
+		g.amazonDKIM = append(g.amazonDKIM, strings.TrimPrefix(d, "marketplace."))
+	}
+	return g, nil
+}
+
+// SetChecker replaces the policy for sessions that start from now on.
+func (g *Gateway) SetChecker(c Checker) { g.checker.Store(&c) }
+
+func (g *Gateway) currentChecker() Checker { return *g.checker.Load() }
+
+// Start binds every configured listener and serves them in the background.
+func (g *Gateway) Start() error {
+	for _, l := range g.cfg.Submission {
+		kind := "submission"
+		if l.Mode == "implicit" {
+			kind = "submissions"
+		}
+		if err := g.listen(l.Listen, kind, l.Mode == "implicit", l.InsecureDevelopment); err != nil {
+			g.closeAll()
+			return err
+		}
+	}
+	if in := g.cfg.Inbound; in != nil {
+		if err := g.listen(in.Listen, "inbound", false, false); err != nil {
+			g.closeAll()
+			return err
+		}
+	}
+	return nil
+}
+
+// Addrs returns the bound addresses in configuration order: submission
+// listeners, then the inbound listener.
+func (g *Gateway) Addrs() []net.Addr { return g.addrs }
+
+func (g *Gateway) listen(addr, kind string, implicitTLS, insecure bool) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s listener: %w", kind, err)
+	}
+	g.addrs = append(g.addrs, ln.Addr())
+	var l net.Listener = &limitListener{Listener: ln, g: g, plain: !implicitTLS}
+	if implicitTLS {
+		l = tls.NewListener(l, g.tls)
+	}
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return g.newSession(c, kind)
+	}))
+	s.Domain = g.cfg.Hostname
+	s.ReadTimeout = g.cfg.Limits.CommandTimeout
+	s.WriteTimeout = g.cfg.Limits.CommandTimeout
+	s.MaxMessageBytes = int64(g.cfg.Limits.MaxMessageSize)
+	s.MaxRecipients = g.cfg.Limits.MaxRecipients
+	s.EnableSMTPUTF8 = true
+	s.ErrorLog = slogPrintf{g.log.With("listener", kind)}
+	if !implicitTLS {
+		s.TLSConfig = g.tls
+	}
+	s.AllowInsecureAuth = insecure
+	g.servers = append(g.servers, s)
+	g.metrics.sessions.WithLabelValues(kind)
+	go func() {
+		if err := s.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			g.log.Error("listener stopped", "listener", kind, "addr", addr, "err", err)
+		}
+	}()
+	g.log.Info("listening", "listener", kind, "addr", ln.Addr().String(), "tls", tlsMode(implicitTLS, g.tls != nil))
+	return nil
+}
+
+func tlsMode(implicit, haveCert bool) string {
+	switch {
+	case implicit:
+		return "implicit"
+	case haveCert:
+		return "starttls"
+	}
+	return "none"
+}
+
+// Shutdown stops accepting connections, lets transactions in flight finish
+// until ctx ends, then closes what is left.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.draining.Store(true)
+	done := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for _, s := range g.servers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.Shutdown(ctx)
+			}()
+		}
+		wg.Wait()
+		close(done)
+	}()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		g.closeIdle()
+		select {
+		case <-done:
+			return g.closeAll()
+		case <-ctx.Done():
+			g.log.Warn("shutdown deadline reached, closing sessions in flight")
+			g.closeAll()
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// closeIdle closes sessions that are not in a transaction.
+func (g *Gateway) closeIdle() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for s := range g.sessions {
+		if !s.busy.Load() {
+			s.conn.Conn().Close()
+		}
+	}
+}
+
+func (g *Gateway) closeAll() error {
+	for _, s := range g.servers {
+		s.Close()
+	}
+	var errs []error
+	if g.relay != nil {
+		errs = append(errs, g.relay.Close())
+	}
+	if g.inboundRelay != nil {
+		errs = append(errs, g.inboundRelay.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// newQueueID returns a short random id that names a message in logs, SMTP
+// replies and the audit record.
+func newQueueID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+}
+
+// remoteIP returns the client's address.
+func remoteIP(c net.Conn) netip.Addr {
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
+			return ip.Unmap()
+		}
+	}
+	return netip.Addr{}
+}
+
+// limitListener refuses connections over the per-IP limit and from
+// addresses paused after too many AUTH failures.
+type limitListener struct {
+	net.Listener
+	g     *Gateway
+	plain bool
+}
+
+// Accept returns the next connection within the limits.
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ip := remoteIP(c)
+		var why string
+		switch {
+		case l.g.authFail.blocked(ip):
+			why = "Too many authentication failures from your address, try again in a minute"
+			l.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
+		case !l.g.conns.acquire(ip):
+			why = fmt.Sprintf("Too many connections from your address (limits: connections_per_ip = %d)", l.g.cfg.Limits.ConnectionsPerIP)
+			l.g.metrics.limitHits.WithLabelValues("connections_per_ip").Inc()
+		}
+		if why != "" {
+			go func() {
+				if l.plain {
+					c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+					fmt.Fprintf(c, "%d %d.%d.%d %s\r\n", codeServiceUnavailable, ecTooManyConns[0], ecTooManyConns[1], ecTooManyConns[2], why)
+				}
+				c.Close()
+			}()
+			continue
+		}
+		return &limitedConn{Conn: c, release: func() { l.g.conns.release(ip) }}, nil
+	}
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+// connLimiter counts open connections per IP.
+type connLimiter struct {
+	max int
+	mu  sync.Mutex
+	n   map[netip.Addr]int
+}
+
+func newConnLimiter(max int) *connLimiter {
+	return &connLimiter{max: max, n: map[netip.Addr]int{}}
+}
+
+func (l *connLimiter) acquire(ip netip.Addr) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.max > 0 && l.n[ip] >= l.max {
+		return false
+	}
+	l.n[ip]++
+	return true
+}
+
+func (l *connLimiter) release(ip netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n[ip]--; l.n[ip] <= 0 {
+		delete(l.n, ip)
+	}
+}
+
+// dailyCounter counts relayed messages per account and UTC day.
+type dailyCounter struct {
+	now func() time.Time
+	mu  sync.Mutex
+	day string
+	n   map[string]int
+}
+
+func newDailyCounter(now func() time.Time) *dailyCounter {
+	return &dailyCounter{now: now, n: map[string]int{}}
+}
+
+// reserve takes one message from account's allowance; false when the limit
+// is reached. A reservation is given back with release when nothing was sent.
+func (d *dailyCounter) reserve(account string, limit int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if day := d.now().UTC().Format(time.DateOnly); day != d.day {
+		d.day, d.n = day, map[string]int{}
+	}
+	if limit > 0 && d.n[account] >= limit {
+		return false
+	}
+	d.n[account]++
+	return true
+}
+
+func (d *dailyCounter) release(account string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.n[account] > 0 {
+		d.n[account]--
+	}
+}
+
+// logSLA is the SLA seam's stand-in until the SLA tracker is configured: it
+// logs the events.
+type logSLA struct{ log *slog.Logger }
+
+func (l logSLA) BuyerMessage(_ context.Context, r *store.Record) error {
+	l.log.Info("buyer message", "queue", r.QueueID, "buyer", r.Buyer, "order", r.OrderID)
+	return nil
+}
+
+func (l logSLA) ReplyRelayed(_ context.Context, r *store.Record) error {
+	l.log.Info("reply relayed", "queue", r.QueueID, "buyer", r.Buyer, "order", r.OrderID)
+	return nil
+}
+
+// slogPrintf adapts slog to go-smtp's Logger.
+type slogPrintf struct{ log *slog.Logger }
+
+func (s slogPrintf) Printf(format string, v ...any) { s.log.Warn(fmt.Sprintf(format, v...)) }
+func (s slogPrintf) Println(v ...any)               { s.log.Warn(fmt.Sprint(v...)) }
+
+// Ready reports whether the gateway accepts mail: listeners bound and not
+// shutting down.
+func (g *Gateway) Ready(ctx context.Context) error {
+	if g.draining.Load() {
+		return errors.New("shutting down")
+	}
+	if len(g.addrs) == 0 {
+		return errors.New("no listener")
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
+	"github.com/emersion/go-smtp"
+
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/store"
+)
+
+// inboundSession receives mail from Amazon for the seller's own domains:
+// it records every message, reports verified buyer messages to the SLA
+// seam, and forwards to the seller's mailbox (or only records, in copy mode).
+type inboundSession struct {
+	*session
+}
+
+// Mail implements smtp.Session: any sender, the content decides.
+func (s *inboundSession) Mail(from string, opts *smtp.MailOptions) error {
+	if s.g.draining.Load() {
+		return reply(codeServiceUnavailable, ecShuttingDown, "Shutting down, try again later")
+	}
+	s.busy.Store(true)
+	s.from = from
+	s.utf8 = opts != nil && opts.UTF8
+	return nil
+}
+
+// Rcpt implements smtp.Session: only the seller's own domains.
+func (s *inboundSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	at := strings.LastIndexByte(to, '@')
+	if at < 0 || !s.g.ownDomains[strings.ToLower(to[at+1:])] {
+		return reply(codeMailboxUnavailable, ecPolicy, "Recipient <%s> refused: relay access denied", to)
+	}
+	s.rcpts = append(s.rcpts, to)
+	return nil
+}
+
+// Data implements smtp.Session.
+func (s *inboundSession) Data(r io.Reader) error {
+	err := s.data(r)
+	if err != nil {
+		var re *ReplyError
+		if errors.As(err, &re) && re.Cause != nil {
+			s.log.Error("inbound message failed", "err", err)
+		}
+		return wireError(err)
+	}
+	return nil
+}
+
+func (s *inboundSession) data(r io.Reader) error {
+	g := s.g
+	sp, err := s.readData(r)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	qid := newQueueID()
+	log := s.log.With("queue", qid)
+	m, err := filter.Parse(sp.Reader())
+	if err != nil {
+		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read [%s]", qid)
+	}
+	rec := &store.Record{
+		Time: g.now(), Kind: store.KindMessage, QueueID: qid, Direction: store.Inbound,
+		MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...), MessageID: m.MessageID,
+		Subject: m.Subject, From: m.Header.Get("From"), Raw: sp.Reader(), Size: sp.Size(), SHA256: sp.SHA256(),
+	}
+	if len(m.OrderIDs) > 0 {
+		rec.OrderID = m.OrderIDs[0]
+	}
+	buyer := ""
+	for _, a := range m.From {
+		if isBuyerAddress(a.Address) {
+			buyer = strings.ToLower(a.Address)
+		}
+	}
+	verified := buyer != "" && g.amazonSigned(sp.Reader())
+	rec.Buyer = buyer
+	if verified {
+		rec.Verdict = "buyer"
+	} else {
+		rec.Verdict = "unverified"
+	}
+	if g.cfg.Inbound.Mode == "copy" {
+		rec.Status = store.StatusRecorded
+	} else {
+		rec.Status = store.StatusAccepted
+	}
+	if err := s.append(rec); err != nil {
+		return err
+	}
+	if verified {
+		if err := g.sla.BuyerMessage(context.Background(), rec); err != nil {
+			log.Error("SLA event", "err", err)
+		}
+	}
+	if g.cfg.Inbound.Mode == "copy" {
+		g.metrics.messages.WithLabelValues("in", rec.Verdict, rec.Status).Inc()
+		log.Info("inbound message recorded", "buyer", buyer, "verified", verified)
+		return reply(codeOK, ecOK, "Recorded [%s]", qid)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
+	defer cancel()
+	start := time.Now()
+	hopReply, derr := g.inboundRelay.Deliver(ctx, &Delivery{
+		QueueID: qid, From: s.from, To: s.rcpts, Body: sp.Reader(), Size: sp.Size(), UTF8: s.utf8,
+	})
+	out := &store.Record{Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Inbound,
+		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: buyer, OrderID: rec.OrderID}
+	var de *DeliveryError
+	switch {
+	case derr == nil:
+		out.Status, out.Reply = store.StatusRelayed, hopReply
+	case errors.As(derr, &de) && de.Permanent:
+		out.Status, out.Reply = store.StatusPermFail, de.Error()
+	default:
+		out.Status, out.Reply = store.StatusTempFail, derr.Error()
+	}
+	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(time.Since(start).Seconds())
+	if err := s.append(out); err != nil {
+		log.Error("recording inbound delivery outcome", "err", err)
+	}
+	g.metrics.messages.WithLabelValues("in", rec.Verdict, out.Status).Inc()
+	log.Info("inbound message "+out.Status, "buyer", buyer, "verified", verified)
+	if derr != nil {
+		return deliveryReply(qid, derr)
+	}
+	return reply(codeOK, ecOK, "Delivered [%s]", qid)
+}
+
+// isBuyerAddress reports whether addr is an anonymized Amazon buyer address.
+func isBuyerAddress(addr string) bool {
+	d := domainOf(addr)
+	return strings.HasPrefix(d, "marketplace.amazon.")
+}
+
+// amazonSigned reports whether the message carries a valid DKIM signature
+// whose d= is one of Amazon's domains (or a configured trusted domain).
+func (g *Gateway) amazonSigned(r io.Reader) bool {
+	opts := &dkim.VerifyOptions{LookupTXT: g.lookup, MaxVerifications: 5}
+	vs, err := dkim.VerifyWithOptions(r, opts)
+	if err != nil {
+		return false
+	}
+	for _, v := range vs {
+		if v.Err != nil {
+			continue
+		}
+		d := strings.ToLower(v.Domain)
+		for _, trusted := range g.amazonDKIM {
+			t := strings.ToLower(trusted)
+			if d == t || strings.HasSuffix(d, "."+t) {
+				return true
+			}
+		}
+	}
+	return false
+}

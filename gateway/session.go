@@ -1,0 +1,465 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/spool"
+	"github.com/sellergate/sellergate/store"
+)
+
+// session is one SMTP connection on any listener. The handlers are small
+// and return a reply; go-smtp writes it.
+type session struct {
+	g    *Gateway
+	conn *smtp.Conn
+	kind string
+	ip   netip.Addr
+	log  *slog.Logger
+
+	// trusted is the principal of a trusted network the client is in.
+	trusted *principal
+	// agent is set after a successful AUTH.
+	agent *principal
+
+	from  string
+	rcpts []string
+	utf8  bool
+
+	// busy is true during a transaction (MAIL to the end of DATA); a
+	// draining gateway closes only sessions that are not busy.
+	busy atomic.Bool
+}
+
+func (g *Gateway) newSession(c *smtp.Conn, kind string) (smtp.Session, error) {
+	if g.draining.Load() {
+		return nil, reply(codeServiceUnavailable, ecShuttingDown, "Shutting down, try again later")
+	}
+	s := &session{g: g, conn: c, kind: kind, ip: remoteIP(c.Conn())}
+	s.log = g.log.With("listener", kind, "client", s.ip.String())
+	if kind != "inbound" {
+		for _, tn := range g.cfg.TrustedNetworks {
+			if tn.Prefix.Contains(s.ip) {
+				s.trusted = newPrincipal("network:"+tn.Prefix.String(), tn.Account, tn.Addresses)
+				break
+			}
+		}
+	}
+	g.mu.Lock()
+	g.sessions[s] = struct{}{}
+	g.mu.Unlock()
+	g.metrics.sessions.WithLabelValues(kind).Inc()
+	g.metrics.connections.WithLabelValues(kind).Inc()
+	if kind == "inbound" {
+		return &inboundSession{session: s}, nil
+	}
+	return s, nil
+}
+
+// AuthMechanisms implements smtp.AuthSession.
+func (s *session) AuthMechanisms() []string {
+	if s.kind == "inbound" {
+		return nil
+	}
+	return []string{sasl.Plain, sasl.Login}
+}
+
+// Auth implements smtp.AuthSession.
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	check := func(identity, login, password string) error {
+		if identity != "" && identity != login {
+			return reply(codeAuthFailed, ecAuthInvalid, "Authorization identity must match the login")
+		}
+		if s.g.authFail.blocked(s.ip) {
+			s.closeSoon()
+			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
+		}
+		p, err := s.g.auth.check(login, password)
+		if err != nil {
+			s.g.metrics.authFailures.Inc()
+			s.log.Warn("auth failed", "login", login)
+			if s.g.authFail.fail(s.ip) {
+				s.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
+				s.closeSoon()
+				return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
+			}
+			return reply(codeAuthFailed, ecAuthInvalid, "Authentication failed: wrong login or password")
+		}
+		s.g.metrics.authSuccesses.Inc()
+		s.agent = p
+		s.log = s.log.With("agent", p.Agent)
+		return nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(check), nil
+	case sasl.Login:
+		return &loginServer{auth: func(u, pw string) error { return check("", u, pw) }}, nil
+	}
+	return nil, reply(codeAuthFailed, smtp.EnhancedCode{5, 5, 4}, "Unsupported authentication mechanism")
+}
+
+// closeSoon drops the connection once the current reply had time to go out.
+func (s *session) closeSoon() {
+	time.AfterFunc(200*time.Millisecond, func() { s.conn.Conn().Close() })
+}
+
+// principal returns who is sending: the authenticated agent, else the
+// trusted network, else nil.
+func (s *session) principal() *principal {
+	if s.agent != nil {
+		return s.agent
+	}
+	return s.trusted
+}
+
+// Mail implements smtp.Session.
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
+	if s.g.draining.Load() {
+		return reply(codeServiceUnavailable, ecShuttingDown, "Shutting down, try again later")
+	}
+	p := s.principal()
+	if p == nil {
+		if _, isTLS := s.conn.TLSConnectionState(); !isTLS && s.g.tls != nil {
+			return reply(codeAuthRequired, ecEncryptRequired, "Must issue STARTTLS and AUTH first")
+		}
+		return reply(codeAuthRequired, ecAuthRequired, "Authentication required")
+	}
+	if from == "" || !p.mayUse(from) {
+		s.log.Warn("sender refused", "from", from)
+		return reply(codeMailboxUnavailable, ecPolicy, "Sender <%s> refused: you may only send as your own addresses", from)
+	}
+	s.busy.Store(true)
+	s.from = from
+	s.utf8 = opts != nil && opts.UTF8
+	return nil
+}
+
+// Rcpt implements smtp.Session.
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	at := strings.LastIndexByte(to, '@')
+	if at < 0 || !s.g.rcptDomains[strings.ToLower(to[at+1:])] {
+		s.log.Warn("recipient refused", "rcpt", to)
+		return reply(codeMailboxUnavailable, ecPolicy, "Recipient <%s> refused: sellergate only delivers to Amazon's anonymized buyer addresses (...@marketplace.amazon.*)", to)
+	}
+	s.rcpts = append(s.rcpts, to)
+	return nil
+}
+
+// Reset implements smtp.Session. go-smtp calls it after the reply to DATA
+// went out, so from here the session may be closed by a draining gateway.
+func (s *session) Reset() {
+	s.from, s.rcpts, s.utf8 = "", nil, false
+	s.busy.Store(false)
+}
+
+// Logout implements smtp.Session.
+func (s *session) Logout() error {
+	s.busy.Store(false)
+	s.g.mu.Lock()
+	delete(s.g.sessions, s)
+	s.g.mu.Unlock()
+	s.g.metrics.sessions.WithLabelValues(s.kind).Dec()
+	return nil
+}
+
+// readData spools the message with the data timeout applied.
+func (s *session) readData(r io.Reader) (*spool.Spool, error) {
+	s.conn.Conn().SetReadDeadline(time.Now().Add(s.g.cfg.Limits.DataTimeout))
+	sp := spool.New(int64(s.g.cfg.Limits.SpoolMemory), s.g.cfg.Limits.SpoolDir)
+	if _, err := sp.ReadFrom(r); err != nil {
+		sp.Close()
+		if errors.Is(err, smtp.ErrDataTooLarge) {
+			s.g.metrics.limitHits.WithLabelValues("max_message_size").Inc()
+			return nil, reply(codeExceededStorage, ecTooBig, "Message too big (limits: max_message_size = %d bytes)", s.g.cfg.Limits.MaxMessageSize)
+		}
+		// The client went away or the disk is full: nothing is relayed.
+		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Message not received completely, nothing was sent"), Cause: err}
+	}
+	s.g.metrics.messageBytes.Observe(float64(sp.Size()))
+	return sp, nil
+}
+
+// Data implements smtp.Session: the whole outgoing flow.
+func (s *session) Data(r io.Reader) error {
+	err := s.data(r)
+	class := "2xx"
+	if err != nil {
+		var se *smtp.SMTPError
+		if errors.As(wireError(err), &se) && se.Code/100 != 2 {
+			class = fmt.Sprintf("%dxx", se.Code/100)
+		}
+		var re *ReplyError
+		if errors.As(err, &re) && re.Cause != nil {
+			s.log.Error("message failed", "err", err)
+		}
+		err = wireError(err)
+	}
+	s.g.metrics.replies.WithLabelValues(class).Inc()
+	return err
+}
+
+func (s *session) data(r io.Reader) error {
+	g := s.g
+	p := s.principal()
+	sp, err := s.readData(r)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	qid := newQueueID()
+	log := s.log.With("queue", qid)
+
+	m, err := filter.Parse(sp.Reader())
+	if err != nil {
+		log.Warn("unreadable message", "err", err)
+		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read (%s) [%s]", oneLine(err.Error()), qid)
+	}
+	for _, a := range m.From {
+		if !p.mayUse(a.Address) {
+			log.Warn("From header refused", "from", a.Address)
+			return reply(codeMailboxUnavailable, ecPolicy, "From: <%s> refused: you may only send as your own addresses [%s]", a.Address, qid)
+		}
+	}
+	if len(m.From) == 0 {
+		return reply(codeMailboxUnavailable, ecBadSender, "Message refused: it has no From header [%s]", qid)
+	}
+
+	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: p.Agent}
+	verdict := g.currentChecker().Check(m, env)
+	for _, v := range verdict.Violations {
+		g.metrics.violations.WithLabelValues(v.Category, v.Action.String()).Inc()
+	}
+	rec := s.record(qid, m, verdict, sp)
+
+	if verdict.Refused() && !verdict.Monitor {
+		rec.Raw = sp.Reader()
+		rec.Size, rec.SHA256 = sp.Size(), sp.SHA256()
+		if verdict.Action == filter.Quarantine {
+			rec.Status = store.StatusQuarantined
+		} else {
+			rec.Status = store.StatusRefused
+		}
+		if err := s.append(rec); err != nil {
+			return err
+		}
+		g.metrics.messages.WithLabelValues("out", verdict.Action.String(), rec.Status).Inc()
+		log.Info("message "+rec.Status, "violations", len(verdict.Violations), "rcpt", s.rcpts)
+		if verdict.Action == filter.Quarantine {
+			return reply(codeOK, ecOK, "Held for review by the messaging policy, not sent yet [%s]", qid)
+		}
+		return refusal(qid, verdict)
+	}
+
+	acct := g.cfg.Account(p.Account)
+	limit := 0
+	if acct != nil {
+		limit = acct.DailyLimit
+	}
+	if !g.daily.reserve(p.Account, limit) {
+		g.metrics.limitHits.WithLabelValues("daily_limit").Inc()
+		return reply(codeInsufficientStorage, ecTempPolicy, "Daily message limit reached for account %s (accounts: daily_limit = %d), try again tomorrow [%s]", p.Account, limit, qid)
+	}
+	sent := false
+	defer func() {
+		if !sent {
+			g.daily.release(p.Account)
+		}
+	}()
+
+	// What goes out: the message (rewritten when the policy stripped
+	// something), signed for its From domain.
+	var body func() io.Reader = sp.Reader
+	size := sp.Size()
+	if verdict.Rewritten != nil {
+		body = func() io.Reader { return bytes.NewReader(verdict.Rewritten) }
+		size = int64(len(verdict.Rewritten))
+	}
+	fromDomain := domainOf(m.From[0].Address)
+	sig, err := g.signer.Sign(fromDomain, body())
+	if err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot sign the message, try again later [%s]", qid), Cause: err}
+	}
+	h := sha256.New()
+	h.Write(sig)
+	if _, err := io.Copy(h, body()); err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Local error, try again later [%s]", qid), Cause: err}
+	}
+	rec.Raw = io.MultiReader(bytes.NewReader(sig), body())
+	rec.Size, rec.SHA256 = int64(len(sig))+size, hex.EncodeToString(h.Sum(nil))
+	rec.Status = store.StatusAccepted
+	if err := s.append(rec); err != nil {
+		return err
+	}
+
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
+	defer cancel()
+	hopReply, derr := g.relay.Deliver(ctx, &Delivery{
+		QueueID: qid, From: s.from, To: s.rcpts, Prefix: sig, Body: body(), Size: rec.Size, UTF8: s.utf8,
+	})
+	elapsed := time.Since(start)
+
+	out := &store.Record{
+		Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Outbound,
+		Agent: rec.Agent, MailFrom: rec.MailFrom, Rcpt: rec.Rcpt, MessageID: rec.MessageID,
+		Buyer: rec.Buyer, OrderID: rec.OrderID, Thread: rec.Thread, Verdict: rec.Verdict,
+	}
+	var de *DeliveryError
+	switch {
+	case derr == nil:
+		out.Status, out.Reply = store.StatusRelayed, hopReply
+	case errors.As(derr, &de) && de.Permanent:
+		out.Status, out.Reply = store.StatusPermFail, de.Error()
+	default:
+		out.Status, out.Reply = store.StatusTempFail, derr.Error()
+	}
+	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(elapsed.Seconds())
+	if err := s.append(out); err != nil && derr != nil {
+		// Nothing was sent and the outcome cannot be recorded: the client
+		// tries again either way.
+		log.Error("recording delivery failure", "err", err)
+	} else if err != nil {
+		// The next hop has the message and the message record is durable:
+		// acknowledge, so the agent does not send it twice.
+		log.Error("recording delivery outcome", "err", err)
+	}
+	g.metrics.messages.WithLabelValues("out", verdict.Action.String(), out.Status).Inc()
+	log.Info("message "+out.Status, "rcpt", s.rcpts, "size", rec.Size, "verdict", verdict.Action.String(), "relay_ms", elapsed.Milliseconds(), "reply", oneLine(out.Reply))
+	if derr != nil {
+		return deliveryReply(qid, derr)
+	}
+	sent = true
+	if err := g.sla.ReplyRelayed(context.Background(), rec); err != nil {
+		log.Error("SLA event", "err", err)
+	}
+	return reply(codeOK, ecOK, "Relayed [%s]: %s", qid, oneLine(hopReply))
+}
+
+// record builds the message record common to every outcome.
+func (s *session) record(qid string, m *filter.Message, v filter.Verdict, sp *spool.Spool) *store.Record {
+	rec := &store.Record{
+		Time: s.g.now(), Kind: store.KindMessage, QueueID: qid, Direction: store.Outbound,
+		Agent: s.principal().Agent, MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...),
+		MessageID: m.MessageID, Subject: m.Subject, From: m.Header.Get("From"),
+		Verdict: v.Action.String(),
+	}
+	if len(s.rcpts) > 0 {
+		rec.Buyer = strings.ToLower(s.rcpts[0])
+	}
+	if len(m.OrderIDs) > 0 {
+		rec.OrderID = m.OrderIDs[0]
+	}
+	for _, x := range v.Violations {
+		rec.Violations = append(rec.Violations, store.Violation{
+			Rule: x.Rule, Category: x.Category, Excerpt: x.Excerpt, Where: x.Where, Action: x.Action.String(),
+		})
+	}
+	return rec
+}
+
+// append makes rec durable or returns the 451 the client gets.
+func (s *session) append(rec *store.Record) error {
+	start := time.Now()
+	err := s.g.store.Append(context.Background(), rec)
+	s.g.metrics.storeSeconds.Observe(time.Since(start).Seconds())
+	if err != nil {
+		return &ReplyError{
+			Reply: reply(codeLocalError, ecSystem, "Cannot record the message right now, nothing was sent; try again later [%s]", rec.QueueID),
+			Cause: fmt.Errorf("store: %w", err),
+		}
+	}
+	return nil
+}
+
+// refusal is the multi-line 550 that names every problem, one per line, so
+// the agent reads them in the bounce, and ends with how to fix it.
+func refusal(qid string, v filter.Verdict) error {
+	var b strings.Builder
+	n := 0
+	for _, x := range v.Violations {
+		if x.Action < filter.Quarantine {
+			continue
+		}
+		n++
+		line := fmt.Sprintf("[%s] %q in %s", x.Category, x.Excerpt, x.Where)
+		if x.Message != "" {
+			line += ": " + x.Message
+		}
+		fmt.Fprintf(&b, "%d.%d.%d %s\n", ecPolicy[0], ecPolicy[1], ecPolicy[2], clip(oneLine(line), 400))
+	}
+	hint := v.Hint
+	if hint == "" {
+		hint = "Remove what is listed above and send the message again."
+	}
+	fmt.Fprintf(&b, "Message refused by the Amazon messaging policy (%d problem(s)) [%s]. %s", n, qid, oneLine(hint))
+	return reply(codeMailboxUnavailable, ecPolicy, "%s", b.String())
+}
+
+// deliveryReply passes the next hop's answer back to the agent.
+func deliveryReply(qid string, err error) error {
+	var de *DeliveryError
+	if !errors.As(err, &de) {
+		return reply(codeLocalError, ecNextHop, "Next hop unavailable, nothing was sent; try again later [%s]", qid)
+	}
+	if de.Permanent {
+		ec := de.EnhancedCode
+		if ec == smtp.NoEnhancedCode || ec == smtp.EnhancedCodeNotSet || ec[0] != 5 {
+			ec = smtp.EnhancedCode{5, 0, 0}
+		}
+		return reply(de.Code, ec, "Next hop refused the message [%s]: %s", qid, clip(oneLine(de.Message), 400))
+	}
+	if de.Code/100 == 4 {
+		ec := de.EnhancedCode
+		if ec == smtp.NoEnhancedCode || ec == smtp.EnhancedCodeNotSet || ec[0] != 4 {
+			ec = ecNextHop
+		}
+		return reply(de.Code, ec, "Next hop deferred the message, nothing was sent; try again later [%s]: %s", qid, clip(oneLine(de.Message), 400))
+	}
+	ec := ecNextHop
+	if errors.Is(de.Err, context.DeadlineExceeded) {
+		ec = ecNextHopTimeout
+	}
+	return reply(codeLocalError, ec, "Next hop unavailable (%s), nothing was sent; try again later [%s]", clip(oneLine(de.Message), 200), qid)
+}
+
+func domainOf(addr string) string {
+	return strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])
+}
+
+// oneLine makes text safe for one SMTP reply line.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8Start(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
