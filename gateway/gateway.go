@@ -40,6 +40,9 @@ type SLAEvents interface {
 	BuyerMessage(ctx context.Context, rec *store.Record) error
 	// ReplyRelayed is called when the next hop accepted a reply to a buyer.
 	ReplyRelayed(ctx context.Context, rec *store.Record) error
+	// TimeLeft returns how much of the 24 hours is left to answer the
+	// thread; ok is false when no clock is running for it.
+	TimeLeft(ctx context.Context, thread string) (left time.Duration, ok bool)
 }
 
 // Options are what a Gateway is built from. Config and Store are required.
@@ -61,9 +64,11 @@ type Options struct {
 
 // Gateway runs the SMTP listeners.
 type Gateway struct {
+	// cfg is the configuration the listeners were started with; settings
+	// that can change live are read from live instead.
 	cfg     *config.Config
+	live    atomic.Pointer[live]
 	store   store.Store
-	checker atomic.Pointer[Checker]
 	sla     SLAEvents
 	log     *slog.Logger
 	now     func() time.Time
@@ -73,12 +78,9 @@ type Gateway struct {
 
 	relay        Relay
 	inboundRelay Relay
-	signer       *Signer
-	auth         *authenticator
 	authFail     *failureLimiter
 	conns        *connLimiter
 	daily        *dailyCounter
-	rcptDomains  map[string]bool
 	ownDomains   map[string]bool
 	amazonDKIM   []string
 
@@ -101,7 +103,6 @@ func New(o Options) (*Gateway, error) {
 		now:      o.Now,
 		lookup:   o.LookupTXT,
 		tls:      o.TLSConfig,
-		auth:     newAuthenticator(cfg.Agents),
 		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
 		sessions: map[*session]struct{}{},
 	}
@@ -122,7 +123,11 @@ func New(o Options) (*Gateway, error) {
 	if checker == nil {
 		checker = filter.NewEngine(filter.DefaultPolicy())
 	}
-	g.SetChecker(checker)
+	lv, err := newLive(cfg, checker)
+	if err != nil {
+		return nil, err
+	}
+	g.live.Store(lv)
 	if g.sla == nil {
 		g.sla = logSLA{g.log}
 	}
@@ -133,10 +138,6 @@ func New(o Options) (*Gateway, error) {
 		}
 		g.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	var err error
-	if g.signer, err = NewSigner(cfg.DKIM); err != nil {
-		return nil, err
-	}
 	if g.relay, err = NewRelay(&cfg.Relay, cfg.Relay.URL, cfg.Hostname); err != nil {
 		return nil, err
 	}
@@ -146,10 +147,6 @@ func New(o Options) (*Gateway, error) {
 		if g.inboundRelay, err = NewRelay(&fwd, in.Forward, cfg.Hostname); err != nil {
 			return nil, err
 		}
-	}
-	g.rcptDomains = map[string]bool{}
-	for _, d := range append(append([]string{}, config.AmazonRelayDomains...), cfg.RecipientDomains...) {
-		g.rcptDomains[strings.ToLower(d)] = true
 	}
 	g.ownDomains = map[string]bool{}
 	if in := cfg.Inbound; in != nil {
@@ -165,9 +162,11 @@ func New(o Options) (*Gateway, error) {
 }
 
 // SetChecker replaces the policy for sessions that start from now on.
-func (g *Gateway) SetChecker(c Checker) { g.checker.Store(&c) }
-
-func (g *Gateway) currentChecker() Checker { return *g.checker.Load() }
+func (g *Gateway) SetChecker(c Checker) {
+	lv := *g.live.Load()
+	lv.checker = c
+	g.live.Store(&lv)
+}
 
 // Start binds every configured listener and serves them in the background.
 func (g *Gateway) Start() error {
@@ -442,6 +441,8 @@ func (l logSLA) ReplyRelayed(_ context.Context, r *store.Record) error {
 	l.log.Info("reply relayed", "queue", r.QueueID, "buyer", r.Buyer, "order", r.OrderID)
 	return nil
 }
+
+func (l logSLA) TimeLeft(context.Context, string) (time.Duration, bool) { return 0, false }
 
 // slogPrintf adapts slog to go-smtp's Logger.
 type slogPrintf struct{ log *slog.Logger }

@@ -26,7 +26,10 @@ import (
 // session is one SMTP connection on any listener. The handlers are small
 // and return a reply; go-smtp writes it.
 type session struct {
-	g    *Gateway
+	g *Gateway
+	// lv is the configuration in force when the session started; a reload
+	// does not change it under a session in flight.
+	lv   *live
 	conn *smtp.Conn
 	kind string
 	ip   netip.Addr
@@ -50,10 +53,10 @@ func (g *Gateway) newSession(c *smtp.Conn, kind string) (smtp.Session, error) {
 	if g.draining.Load() {
 		return nil, reply(codeServiceUnavailable, ecShuttingDown, "Shutting down, try again later")
 	}
-	s := &session{g: g, conn: c, kind: kind, ip: remoteIP(c.Conn())}
+	s := &session{g: g, lv: g.live.Load(), conn: c, kind: kind, ip: remoteIP(c.Conn())}
 	s.log = g.log.With("listener", kind, "client", s.ip.String())
 	if kind != "inbound" {
-		for _, tn := range g.cfg.TrustedNetworks {
+		for _, tn := range s.lv.cfg.TrustedNetworks {
 			if tn.Prefix.Contains(s.ip) {
 				s.trusted = newPrincipal("network:"+tn.Prefix.String(), tn.Account, tn.Addresses)
 				break
@@ -89,7 +92,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 			s.closeSoon()
 			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
 		}
-		p, err := s.g.auth.check(login, password)
+		p, err := s.lv.auth.check(login, password)
 		if err != nil {
 			s.g.metrics.authFailures.Inc()
 			s.log.Warn("auth failed", "login", login)
@@ -153,7 +156,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 // Rcpt implements smtp.Session.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	at := strings.LastIndexByte(to, '@')
-	if at < 0 || !s.g.rcptDomains[strings.ToLower(to[at+1:])] {
+	if at < 0 || !s.lv.rcptDomains[strings.ToLower(to[at+1:])] {
 		s.log.Warn("recipient refused", "rcpt", to)
 		return reply(codeMailboxUnavailable, ecPolicy, "Recipient <%s> refused: sellergate only delivers to Amazon's anonymized buyer addresses (...@marketplace.amazon.*)", to)
 	}
@@ -180,13 +183,13 @@ func (s *session) Logout() error {
 
 // readData spools the message with the data timeout applied.
 func (s *session) readData(r io.Reader) (*spool.Spool, error) {
-	s.conn.Conn().SetReadDeadline(time.Now().Add(s.g.cfg.Limits.DataTimeout))
-	sp := spool.New(int64(s.g.cfg.Limits.SpoolMemory), s.g.cfg.Limits.SpoolDir)
+	s.conn.Conn().SetReadDeadline(time.Now().Add(s.lv.cfg.Limits.DataTimeout))
+	sp := spool.New(int64(s.lv.cfg.Limits.SpoolMemory), s.lv.cfg.Limits.SpoolDir)
 	if _, err := sp.ReadFrom(r); err != nil {
 		sp.Close()
 		if errors.Is(err, smtp.ErrDataTooLarge) {
 			s.g.metrics.limitHits.WithLabelValues("max_message_size").Inc()
-			return nil, reply(codeExceededStorage, ecTooBig, "Message too big (limits: max_message_size = %d bytes)", s.g.cfg.Limits.MaxMessageSize)
+			return nil, reply(codeExceededStorage, ecTooBig, "Message too big (limits: max_message_size = %d bytes)", s.lv.cfg.Limits.MaxMessageSize)
 		}
 		// The client went away or the disk is full: nothing is relayed.
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Message not received completely, nothing was sent"), Cause: err}
@@ -241,7 +244,7 @@ func (s *session) data(r io.Reader) error {
 	}
 
 	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: p.Agent}
-	verdict := g.currentChecker().Check(m, env)
+	verdict := s.lv.checker.Check(m, env)
 	for _, v := range verdict.Violations {
 		g.metrics.violations.WithLabelValues(v.Category, v.Action.String()).Inc()
 	}
@@ -263,10 +266,11 @@ func (s *session) data(r io.Reader) error {
 		if verdict.Action == filter.Quarantine {
 			return reply(codeOK, ecOK, "Held for review by the messaging policy, not sent yet [%s]", qid)
 		}
-		return refusal(qid, verdict)
+		left, waiting := g.sla.TimeLeft(context.Background(), rec.Thread)
+		return refusal(qid, verdict, left, waiting)
 	}
 
-	acct := g.cfg.Account(p.Account)
+	acct := s.lv.cfg.Account(p.Account)
 	limit := 0
 	if acct != nil {
 		limit = acct.DailyLimit
@@ -291,7 +295,7 @@ func (s *session) data(r io.Reader) error {
 		size = int64(len(verdict.Rewritten))
 	}
 	fromDomain := domainOf(m.From[0].Address)
-	sig, err := g.signer.Sign(fromDomain, body())
+	sig, err := s.lv.signer.Sign(fromDomain, body())
 	if err != nil {
 		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot sign the message, try again later [%s]", qid), Cause: err}
 	}
@@ -389,7 +393,7 @@ func (s *session) append(rec *store.Record) error {
 
 // refusal is the multi-line 550 that names every problem, one per line, so
 // the agent reads them in the bounce, and ends with how to fix it.
-func refusal(qid string, v filter.Verdict) error {
+func refusal(qid string, v filter.Verdict, left time.Duration, waiting bool) error {
 	var b strings.Builder
 	n := 0
 	for _, x := range v.Violations {
@@ -406,6 +410,9 @@ func refusal(qid string, v filter.Verdict) error {
 	hint := v.Hint
 	if hint == "" {
 		hint = "Remove what is listed above and send the message again."
+	}
+	if waiting {
+		fmt.Fprintf(&b, "%d.%d.%d The buyer is waiting for a reply: %s\n", ecPolicy[0], ecPolicy[1], ecPolicy[2], timeLeftText(left))
 	}
 	fmt.Fprintf(&b, "Message refused by the Amazon messaging policy (%d problem(s)) [%s]. %s", n, qid, oneLine(hint))
 	return reply(codeMailboxUnavailable, ecPolicy, "%s", b.String())
@@ -463,3 +470,16 @@ func clip(s string, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// timeLeftText says how much of Amazon's 24 hours is left.
+func timeLeftText(left time.Duration) string {
+	if left <= 0 {
+		return fmt.Sprintf("the 24 hours ran out %s ago, reply as soon as possible", fmtHM(-left))
+	}
+	return fmt.Sprintf("%s of the 24 hours left", fmtHM(left))
+}
+
+func fmtHM(d time.Duration) string {
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

@@ -1,0 +1,69 @@
+package gateway
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/sellergate/sellergate/config"
+)
+
+// live is what a configuration reload replaces: agents, trusted networks,
+// accounts, recipient domains, DKIM keys, per-message limits and the policy.
+// A session keeps the live it started with.
+type live struct {
+	cfg         *config.Config
+	checker     Checker
+	auth        *authenticator
+	signer      *Signer
+	rcptDomains map[string]bool
+}
+
+func newLive(cfg *config.Config, checker Checker) (*live, error) {
+	signer, err := NewSigner(cfg.DKIM)
+	if err != nil {
+		return nil, err
+	}
+	lv := &live{cfg: cfg, checker: checker, auth: newAuthenticator(cfg.Agents), signer: signer, rcptDomains: map[string]bool{}}
+	for _, d := range append(append([]string{}, config.AmazonRelayDomains...), cfg.RecipientDomains...) {
+		lv.rcptDomains[strings.ToLower(d)] = true
+	}
+	return lv, nil
+}
+
+// Reload puts a new, already validated configuration and policy in force for
+// sessions that start from now on. Settings that only a restart can change
+// (listeners, TLS, next hop, store, connection-level limits) keep their
+// old values and are returned by name.
+func (g *Gateway) Reload(cfg *config.Config, checker Checker) (needRestart []string, err error) {
+	lv, err := newLive(cfg, checker)
+	if err != nil {
+		return nil, fmt.Errorf("reload: %w", err)
+	}
+	old := g.cfg
+	for _, c := range []struct {
+		name     string
+		old, new any
+	}{
+		{"hostname", old.Hostname, cfg.Hostname},
+		{"tls", old.TLS, cfg.TLS},
+		{"submission", old.Submission, cfg.Submission},
+		{"inbound", old.Inbound, cfg.Inbound},
+		{"relay", old.Relay, cfg.Relay},
+		{"store", old.Store, cfg.Store},
+		{"metrics", old.Metrics, cfg.Metrics},
+		{"log", old.Log, cfg.Log},
+		{"limits.max_message_size", old.Limits.MaxMessageSize, cfg.Limits.MaxMessageSize},
+		{"limits.max_recipients", old.Limits.MaxRecipients, cfg.Limits.MaxRecipients},
+		{"limits.connections_per_ip", old.Limits.ConnectionsPerIP, cfg.Limits.ConnectionsPerIP},
+		{"limits.auth_failures_per_minute", old.Limits.AuthFailuresPerMinute, cfg.Limits.AuthFailuresPerMinute},
+		{"limits.command_timeout", old.Limits.CommandTimeout, cfg.Limits.CommandTimeout},
+		{"limits.shutdown_timeout", old.Limits.ShutdownTimeout, cfg.Limits.ShutdownTimeout},
+	} {
+		if !reflect.DeepEqual(c.old, c.new) {
+			needRestart = append(needRestart, c.name)
+		}
+	}
+	g.live.Store(lv)
+	return needRestart, nil
+}
