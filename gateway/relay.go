@@ -465,3 +465,6 @@ func (m *mxRelay) Deliver(ctx context.Context, d *Delivery) (string, error) {
 
 // Close does nothing.
 func (m *mxRelay) Close() error { return nil }
+
+// PermanentFailure reports whether retrying cannot help (queue.Permanent).
+func (e *DeliveryError) PermanentFailure() bool { return e.Permanent }
