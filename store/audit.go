@@ -1,0 +1,277 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Query selects records for search and export. Empty fields match all.
+type Query struct {
+	Order    string
+	Thread   string
+	Buyer    string
+	Agent    string
+	Verdict  string
+	Category string
+	Kind     Kind
+	From, To time.Time
+	// Limit caps the number of records (0: no cap).
+	Limit int
+}
+
+// Auditor reads the audit trail. Both stores implement it.
+type Auditor interface {
+	// Search returns matching records in chain order.
+	Search(ctx context.Context, q Query) ([]*Record, error)
+	// Body returns the raw message kept for a record; ErrPurged when
+	// retention removed it, ErrNoBody when there never was one.
+	Body(ctx context.Context, id int64) ([]byte, error)
+	// Verify walks the whole chain and reports the first break.
+	Verify(ctx context.Context) (*VerifyReport, error)
+	// Purge removes raw bodies of records before t; headers, verdicts and
+	// hashes stay. It returns how many bodies it removed.
+	Purge(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Errors of Body.
+var (
+	ErrPurged = errors.New("body removed under retention")
+	ErrNoBody = errors.New("record has no body")
+)
+
+// VerifyReport is the outcome of walking the chain.
+type VerifyReport struct {
+	Records     int64
+	Checkpoints int
+	// Head is the last record's id and hash.
+	HeadID   int64
+	HeadHash string
+	// OK is true when nothing was changed, inserted or removed.
+	OK bool
+	// BreakID and BreakTime locate the first record where the chain breaks.
+	BreakID   int64
+	BreakTime time.Time
+	// Problem says what is wrong there.
+	Problem string
+}
+
+func (r *VerifyReport) String() string {
+	if r.OK {
+		return fmt.Sprintf("chain intact: %d records, head %d %s, %d checkpoints", r.Records, r.HeadID, r.HeadHash, r.Checkpoints)
+	}
+	return fmt.Sprintf("chain broken at record %d (%s): %s", r.BreakID, r.BreakTime.Format(time.RFC3339Nano), r.Problem)
+}
+
+// Search implements Auditor.
+func (s *sqlStore) Search(ctx context.Context, q Query) ([]*Record, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if q.Order != "" {
+		add("order_id = ?", q.Order)
+	}
+	if q.Thread != "" {
+		add("thread = ?", q.Thread)
+	}
+	if q.Buyer != "" {
+		add("buyer = ?", strings.ToLower(q.Buyer))
+	}
+	if q.Agent != "" {
+		add("agent = ?", q.Agent)
+	}
+	if q.Verdict != "" {
+		add("verdict = ?", q.Verdict)
+	}
+	if q.Kind != "" {
+		add("kind = ?", string(q.Kind))
+	}
+	if q.Category != "" {
+		add("violations LIKE ?", `%"category":"`+q.Category+`"%`)
+	}
+	if !q.From.IsZero() {
+		add("time_ms >= ?", q.From.UnixMilli())
+	}
+	if !q.To.IsZero() {
+		add("time_ms < ?", q.To.UnixMilli())
+	}
+	sqlq := `SELECT ` + recordColumns + ` FROM records`
+	if len(where) > 0 {
+		sqlq += " WHERE " + strings.Join(where, " AND ")
+	}
+	sqlq += " ORDER BY id"
+	if q.Limit > 0 {
+		sqlq += fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.d.rebind(sqlq), args...)
+	if err != nil {
+		return nil, fmt.Errorf("searching records: %w", err)
+	}
+	defer rows.Close()
+	var out []*Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Body implements Auditor.
+func (s *sqlStore) Body(ctx context.Context, id int64) ([]byte, error) {
+	var gz []byte
+	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT data FROM bodies WHERE record_id = ?`), id).Scan(&gz)
+	if errors.Is(err, sql.ErrNoRows) {
+		var sum string
+		if err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT sha256 FROM records WHERE id = ?`), id).Scan(&sum); err != nil {
+			return nil, fmt.Errorf("record %d: %w", id, err)
+		}
+		if sum != "" {
+			return nil, ErrPurged
+		}
+		return nil, ErrNoBody
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading body of record %d: %w", id, err)
+	}
+	return decompressBody(gz)
+}
+
+// Verify implements Auditor. It recomputes every hash in id order, checks
+// that ids have no gaps, that each kept body matches its SHA-256, and that
+// every checkpoint names a record with the same hash (so a truncated or
+// rewritten tail shows even when the rest links up).
+func (s *sqlStore) Verify(ctx context.Context) (*VerifyReport, error) {
+	rep := &VerifyReport{OK: true}
+	fail := func(r *Record, id int64, problem string) (*VerifyReport, error) {
+		rep.OK, rep.BreakID, rep.Problem = false, id, problem
+		if r != nil {
+			rep.BreakTime = r.Time
+		}
+		return rep, nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+recordColumns+` FROM records ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer rows.Close()
+	prevHash := ""
+	var prevID int64
+	var last *Record
+	hashes := map[int64]string{}
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		rep.Records++
+		switch {
+		case r.ID != prevID+1:
+			return fail(r, r.ID, fmt.Sprintf("record %d follows record %d: %d record(s) removed", r.ID, prevID, r.ID-prevID-1))
+		case r.PrevHash != prevHash:
+			return fail(r, r.ID, "does not link to the record before it (inserted, removed or reordered)")
+		case chainHash(r, prevHash) != r.Hash:
+			return fail(r, r.ID, "content changed after it was recorded")
+		}
+		hashes[r.ID] = r.Hash
+		prevHash, prevID, last = r.Hash, r.ID, r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	rows.Close()
+	if last != nil {
+		rep.HeadID, rep.HeadHash = last.ID, last.Hash
+	}
+	// Checkpoints: the chain must still contain each checkpointed head.
+	crows, err := s.rdb.QueryContext(ctx, `SELECT record_id, hash, time_ms FROM checkpoints ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id, t int64
+		var hash string
+		if err := crows.Scan(&id, &hash, &t); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		rep.Checkpoints++
+		got, ok := hashes[id]
+		cp := &Record{Time: time.UnixMilli(t).UTC()}
+		if !ok {
+			return fail(cp, id, fmt.Sprintf("checkpoint of %s names record %d, which is gone: the chain was truncated", cp.Time.Format(time.RFC3339), id))
+		}
+		if got != hash {
+			return fail(cp, id, fmt.Sprintf("checkpoint of %s does not match record %d: the chain was rewritten", cp.Time.Format(time.RFC3339), id))
+		}
+	}
+	if err := crows.Err(); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	crows.Close()
+	// Bodies: each must match the record's SHA-256.
+	brows, err := s.rdb.QueryContext(ctx, `SELECT b.record_id, b.data, r.sha256, r.time_ms FROM bodies b LEFT JOIN records r ON r.id = b.record_id ORDER BY b.record_id`)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer brows.Close()
+	for brows.Next() {
+		var id int64
+		var gz []byte
+		var sum sql.NullString
+		var tm sql.NullInt64
+		if err := brows.Scan(&id, &gz, &sum, &tm); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+		rec := &Record{Time: time.UnixMilli(tm.Int64).UTC()}
+		if !sum.Valid {
+			return fail(nil, id, "a message body belongs to no record")
+		}
+		raw, err := decompressBody(gz)
+		if err != nil {
+			return fail(rec, id, "message body is corrupt: "+err.Error())
+		}
+		h := sha256.Sum256(raw)
+		if hex.EncodeToString(h[:]) != sum.String {
+			return fail(rec, id, "message body changed after it was recorded")
+		}
+	}
+	if err := brows.Err(); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return rep, nil
+}
+
+// Purge implements Auditor.
+func (s *sqlStore) Purge(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.wdb.ExecContext(ctx, s.d.rebind(`DELETE FROM bodies WHERE record_id IN (SELECT id FROM records WHERE time_ms < ?)`), before.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("purging bodies: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// Checkpoint records the current chain head now, whatever the interval.
+func (s *sqlStore) Checkpoint(ctx context.Context) error {
+	var id int64
+	var hash string
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`).Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	_, err = s.wdb.ExecContext(ctx, s.d.rebind(`INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`), id, hash, s.opts.Clock().UnixMilli())
+	return err
+}

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// chainVersion names the canonical encoding hashed into the chain.
+const chainVersion = "sellergate-chain-v1"
+
+// canonical is the part of a record the chain covers: every field, in a
+// fixed order, with the raw body represented by its SHA-256 (so purging a
+// body under retention keeps the chain valid).
+type canonical struct {
+	V          string      `json:"v"`
+	ID         int64       `json:"id"`
+	TimeMS     int64       `json:"t"`
+	Kind       Kind        `json:"k"`
+	QueueID    string      `json:"q"`
+	Direction  Direction   `json:"d"`
+	Agent      string      `json:"a"`
+	MailFrom   string      `json:"mf"`
+	Rcpt       []string    `json:"rc"`
+	MessageID  string      `json:"mid"`
+	Subject    string      `json:"s"`
+	From       string      `json:"f"`
+	Buyer      string      `json:"b"`
+	OrderID    string      `json:"o"`
+	Thread     string      `json:"th"`
+	Verdict    string      `json:"v2"`
+	Violations []Violation `json:"vi"`
+	Status     string      `json:"st"`
+	Reply      string      `json:"r"`
+	Size       int64       `json:"sz"`
+	SHA256     string      `json:"h"`
+	Note       string      `json:"n"`
+	Prev       string      `json:"p"`
+}
+
+// chainHash returns the hash of r linked to prev.
+func chainHash(r *Record, prev string) string {
+	c := canonical{
+		V: chainVersion, ID: r.ID, TimeMS: r.Time.UnixMilli(), Kind: r.Kind, QueueID: r.QueueID,
+		Direction: r.Direction, Agent: r.Agent, MailFrom: r.MailFrom, Rcpt: r.Rcpt, MessageID: r.MessageID,
+		Subject: r.Subject, From: r.From, Buyer: r.Buyer, OrderID: r.OrderID, Thread: r.Thread,
+		Verdict: r.Verdict, Violations: r.Violations, Status: r.Status, Reply: r.Reply, Size: r.Size,
+		SHA256: r.SHA256, Note: r.Note, Prev: prev,
+	}
+	data, _ := json.Marshal(c)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// compressBody reads r and returns it gzipped with its SHA-256 and size.
+func compressBody(r io.Reader) (gz []byte, sum string, size int64, err error) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	h := sha256.New()
+	size, err = io.Copy(io.MultiWriter(zw, h), r)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("reading message body: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, "", 0, err
+	}
+	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// decompressBody returns the raw message kept for a record.
+func decompressBody(gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// ThreadKey returns the thread id of a buyer's conversation about an order:
+// stable, short, and the same whatever the subject says.
+func ThreadKey(buyer, order string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(buyer) + "\x00" + order))
+	return "T" + hex.EncodeToString(sum[:6])
+}
+
+// prepared is a record ready for the writer: normalized, body compressed.
+type prepared struct {
+	rec  *Record
+	body []byte
+	done chan error
+}
+
+// prepare normalizes r and compresses its body outside the writer, so the
+// writer's critical section stays short.
+func prepare(r *Record) (*prepared, error) {
+	r.Time = r.Time.UTC().Truncate(time.Millisecond)
+	if r.Time.IsZero() {
+		r.Time = time.Now().UTC().Truncate(time.Millisecond)
+	}
+	r.Buyer = strings.ToLower(r.Buyer)
+	// Empty and nil lists hash alike: store them as nil.
+	if len(r.Rcpt) == 0 {
+		r.Rcpt = nil
+	}
+	if len(r.Violations) == 0 {
+		r.Violations = nil
+	}
+	p := &prepared{rec: r, done: make(chan error, 1)}
+	if r.Raw != nil {
+		gz, sum, size, err := compressBody(r.Raw)
+		if err != nil {
+			return nil, err
+		}
+		if r.SHA256 != "" && r.SHA256 != sum {
+			return nil, fmt.Errorf("message body does not match its SHA-256 (%s != %s)", sum, r.SHA256)
+		}
+		r.SHA256, r.Size = sum, size
+		p.body = gz
+		r.Raw = nil
+	}
+	return p, nil
+}

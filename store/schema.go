@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dialect is what differs between SQLite and PostgreSQL.
+type dialect interface {
+	name() string
+	// rebind turns ? placeholders into the dialect's.
+	rebind(q string) string
+	// lockChain serializes appends across every writer on the database.
+	lockChain(ctx context.Context, tx *sql.Tx) error
+	// blob is the column type for binary data.
+	blob() string
+	// autoID is the column definition of an autoincrement key.
+	autoID() string
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string                             { return "sqlite" }
+func (sqliteDialect) rebind(q string) string                   { return q }
+func (sqliteDialect) lockChain(context.Context, *sql.Tx) error { return nil } // BEGIN IMMEDIATE + one writer
+func (sqliteDialect) blob() string                             { return "BLOB" }
+func (sqliteDialect) autoID() string                           { return "INTEGER PRIMARY KEY" }
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string { return "postgres" }
+func (postgresDialect) rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// chainLockKey is the advisory lock that orders appends from several
+// gateways into one chain.
+const chainLockKey = 0x5e11e76a7e
+
+func (postgresDialect) lockChain(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, chainLockKey)
+	return err
+}
+func (postgresDialect) blob() string   { return "BYTEA" }
+func (postgresDialect) autoID() string { return "BIGSERIAL PRIMARY KEY" }
+
+// migrations are applied in order, each once, recorded in schema_migrations.
+// Never edit one that has shipped: add a new one.
+func migrations(d dialect) []string {
+	return []string{
+		// 1: the audit chain.
+		`CREATE TABLE records (
+			id BIGINT PRIMARY KEY,
+			time_ms BIGINT NOT NULL,
+			kind TEXT NOT NULL,
+			queue_id TEXT NOT NULL DEFAULT '',
+			direction TEXT NOT NULL DEFAULT '',
+			agent TEXT NOT NULL DEFAULT '',
+			mail_from TEXT NOT NULL DEFAULT '',
+			rcpt TEXT NOT NULL DEFAULT '[]',
+			message_id TEXT NOT NULL DEFAULT '',
+			subject TEXT NOT NULL DEFAULT '',
+			from_hdr TEXT NOT NULL DEFAULT '',
+			buyer TEXT NOT NULL DEFAULT '',
+			order_id TEXT NOT NULL DEFAULT '',
+			thread TEXT NOT NULL DEFAULT '',
+			verdict TEXT NOT NULL DEFAULT '',
+			violations TEXT NOT NULL DEFAULT '[]',
+			status TEXT NOT NULL DEFAULT '',
+			reply TEXT NOT NULL DEFAULT '',
+			size BIGINT NOT NULL DEFAULT 0,
+			sha256 TEXT NOT NULL DEFAULT '',
+			note TEXT NOT NULL DEFAULT '',
+			prev_hash TEXT NOT NULL,
+			hash TEXT NOT NULL
+		);
+		CREATE INDEX records_order ON records (order_id);
+		CREATE INDEX records_buyer ON records (buyer, id);
+		CREATE INDEX records_thread ON records (thread, id);
+		CREATE INDEX records_time ON records (time_ms);
+		CREATE INDEX records_queue ON records (queue_id);
+		CREATE TABLE bodies (record_id BIGINT PRIMARY KEY, data ` + d.blob() + ` NOT NULL);
+		CREATE TABLE checkpoints (id ` + d.autoID() + `, record_id BIGINT NOT NULL, hash TEXT NOT NULL, time_ms BIGINT NOT NULL)`,
+		// 2: SLA clocks and the Message-IDs that started them.
+		`CREATE TABLE sla_clocks (
+			thread TEXT PRIMARY KEY,
+			buyer TEXT NOT NULL,
+			order_id TEXT NOT NULL DEFAULT '',
+			marketplace TEXT NOT NULL,
+			since_ms BIGINT NOT NULL,
+			last_agent TEXT NOT NULL DEFAULT '',
+			fired TEXT NOT NULL DEFAULT '[]',
+			next_alert_ms BIGINT NOT NULL DEFAULT 0,
+			state TEXT NOT NULL,
+			exception TEXT NOT NULL DEFAULT ''
+		);
+		CREATE INDEX sla_clocks_next ON sla_clocks (next_alert_ms);
+		CREATE TABLE sla_seen (message_id TEXT PRIMARY KEY, thread TEXT NOT NULL, time_ms BIGINT NOT NULL);
+		CREATE TABLE sla_history (id ` + d.autoID() + `, thread TEXT NOT NULL, since_ms BIGINT NOT NULL, stopped_ms BIGINT NOT NULL,
+			how TEXT NOT NULL, by_who TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', queue_id TEXT NOT NULL DEFAULT '')`,
+	}
+}
+
+// migrate applies the migrations not applied yet, each in its own
+// transaction; several gateways starting at once apply each one once.
+func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	for i, m := range migrations(d) {
+		version := i + 1
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		if err := d.lockChain(ctx, tx); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		if n > 0 {
+			tx.Rollback()
+			continue
+		}
+		for _, stmt := range strings.Split(m, ";\n") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: %w", version, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)`), version, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+const recordColumns = `id, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, subject, from_hdr,
+	buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash`
+
+const insertRecordSQL = `INSERT INTO records (` + recordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func recordArgs(r *Record, prev, hash string) []any {
+	rcpt, _ := json.Marshal(nonNil(r.Rcpt))
+	viol, _ := json.Marshal(nonNilV(r.Violations))
+	return []any{r.ID, r.Time.UnixMilli(), string(r.Kind), r.QueueID, string(r.Direction), r.Agent, r.MailFrom,
+		string(rcpt), r.MessageID, r.Subject, r.From, r.Buyer, r.OrderID, r.Thread, r.Verdict, string(viol),
+		r.Status, r.Reply, r.Size, r.SHA256, r.Note, prev, hash}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilV(s []Violation) []Violation {
+	if s == nil {
+		return []Violation{}
+	}
+	return s
+}
+
+// scanRecord reads one row of recordColumns.
+func scanRecord(sc interface{ Scan(...any) error }) (*Record, error) {
+	var r Record
+	var t int64
+	var kind, dir, rcpt, viol string
+	err := sc.Scan(&r.ID, &t, &kind, &r.QueueID, &dir, &r.Agent, &r.MailFrom, &rcpt, &r.MessageID, &r.Subject,
+		&r.From, &r.Buyer, &r.OrderID, &r.Thread, &r.Verdict, &viol, &r.Status, &r.Reply, &r.Size, &r.SHA256,
+		&r.Note, &r.PrevHash, &r.Hash)
+	if err != nil {
+		return nil, err
+	}
+	r.Time = time.UnixMilli(t).UTC()
+	r.Kind, r.Direction = Kind(kind), Direction(dir)
+	if err := json.Unmarshal([]byte(rcpt), &r.Rcpt); err != nil {
+		return nil, fmt.Errorf("record %d: recipients: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(viol), &r.Violations); err != nil {
+		return nil, fmt.Errorf("record %d: violations: %w", r.ID, err)
+	}
+	if len(r.Rcpt) == 0 {
+		r.Rcpt = nil
+	}
+	if len(r.Violations) == 0 {
+		r.Violations = nil
+	}
+	return &r, nil
+}

@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	// The pure-Go SQLite driver: no cgo, so the binary stays static.
+	_ "modernc.org/sqlite"
+)
+
+// Options select and tune a store.
+type Options struct {
+	// Driver is "sqlite" (default) or "postgres".
+	Driver string
+	// Path is the SQLite file.
+	Path string
+	// DSN is the PostgreSQL connection URL.
+	DSN string
+	// CheckpointInterval is how often the chain head is checkpointed (default 1h).
+	CheckpointInterval time.Duration
+	// Retention is how long raw bodies are kept (0: forever).
+	Retention time.Duration
+	// Clock is the store's clock for checkpoints and retention; nil is time.Now.
+	Clock func() time.Time
+}
+
+// Open opens (creating and migrating as needed) the store o names.
+func Open(ctx context.Context, o Options) (Store, error) {
+	if o.CheckpointInterval == 0 {
+		o.CheckpointInterval = time.Hour
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	switch o.Driver {
+	case "", "sqlite":
+		return openSQLite(ctx, o)
+	case "postgres":
+		return openPostgres(ctx, o)
+	}
+	return nil, fmt.Errorf("unknown store driver %q", o.Driver)
+}
+
+// sqlStore is the audit trail over database/sql, for SQLite and PostgreSQL.
+// One writer goroutine owns the chain head and commits whatever Appends are
+// waiting in one transaction (group commit).
+type sqlStore struct {
+	d    dialect
+	wdb  *sql.DB // writes: one connection (SQLite) or a pool (PostgreSQL)
+	rdb  *sql.DB // reads
+	opts Options
+
+	in     chan *prepared
+	quit   chan struct{}
+	wg     sync.WaitGroup
+	closed sync.Once
+
+	// Owned by the writer goroutine.
+	lastCheckpoint time.Time
+}
+
+func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
+	if o.Path == "" {
+		return nil, errors.New("sqlite store needs a path")
+	}
+	if dir := filepath.Dir(o.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store directory: %w", err)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + o.Path + "?" + q.Encode()
+	wdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", o.Path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	rdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("opening %s: %w", o.Path, err)
+	}
+	rdb.SetMaxOpenConns(4)
+	s := &sqlStore{d: sqliteDialect{}, wdb: wdb, rdb: rdb, opts: o}
+	if err := s.start(ctx); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("store %s: %w", o.Path, err)
+	}
+	return s, nil
+}
+
+// start migrates the schema and starts the writer.
+func (s *sqlStore) start(ctx context.Context) error {
+	if err := migrate(ctx, s.wdb, s.d); err != nil {
+		return err
+	}
+	s.in = make(chan *prepared, 1024)
+	s.quit = make(chan struct{})
+	s.lastCheckpoint = s.opts.Clock()
+	s.wg.Add(1)
+	go s.writer()
+	return nil
+}
+
+// Append adds r to the chain and returns once it is committed.
+func (s *sqlStore) Append(ctx context.Context, r *Record) error {
+	p, err := prepare(r)
+	if err != nil {
+		return err
+	}
+	select {
+	case s.in <- p:
+	case <-s.quit:
+		return errors.New("store is closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-ctx.Done():
+		// The record may still commit; the caller treats it as not durable.
+		return ctx.Err()
+	}
+}
+
+// maxBatch bounds one group commit.
+const maxBatch = 256
+
+func (s *sqlStore) writer() {
+	defer s.wg.Done()
+	for {
+		var first *prepared
+		select {
+		case first = <-s.in:
+		case <-s.quit:
+			// Commit what was handed over before Close.
+			for {
+				select {
+				case p := <-s.in:
+					p.done <- s.commit([]*prepared{p})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*prepared{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-s.in:
+				batch = append(batch, p)
+			default:
+				break drain
+			}
+		}
+		err := s.commit(batch)
+		for _, p := range batch {
+			p.done <- err
+		}
+	}
+}
+
+// commit writes a batch in one transaction. On error nothing of the batch
+// is visible and every caller gets the error (the gateway answers 451).
+func (s *sqlStore) commit(batch []*prepared) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.d.lockChain(ctx, tx); err != nil {
+		return fmt.Errorf("store: locking chain: %w", err)
+	}
+	var headID int64
+	var headHash string
+	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`).Scan(&headID, &headHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: reading chain head: %w", err)
+	}
+	ins, err := tx.PrepareContext(ctx, s.d.rebind(insertRecordSQL))
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer ins.Close()
+	threads := map[string]string{} // buyer -> latest thread in this batch
+	ids := make([]int64, len(batch))
+	hashes := make([]string, len(batch))
+	assigned := make([]string, len(batch))
+	prevs := make([]string, len(batch))
+	for i, p := range batch {
+		r := p.rec
+		thread := r.Thread
+		if thread == "" {
+			if thread, err = s.threadFor(ctx, tx, r, threads); err != nil {
+				return err
+			}
+		}
+		if r.Buyer != "" {
+			threads[r.Buyer] = thread
+		}
+		c := *r
+		c.Thread = thread
+		c.ID = headID + 1
+		prevs[i] = headHash
+		hash := chainHash(&c, headHash)
+		if _, err := ins.ExecContext(ctx, recordArgs(&c, headHash, hash)...); err != nil {
+			return fmt.Errorf("store: inserting record: %w", err)
+		}
+		if p.body != nil {
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO bodies (record_id, data) VALUES (?, ?)`), c.ID, p.body); err != nil {
+				return fmt.Errorf("store: inserting body: %w", err)
+			}
+		}
+		ids[i], hashes[i], assigned[i] = c.ID, hash, thread
+		headID, headHash = c.ID, hash
+	}
+	now := s.opts.Clock()
+	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval
+	if checkpoint {
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`), headID, headHash, now.UnixMilli()); err != nil {
+			return fmt.Errorf("store: checkpoint: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	if checkpoint {
+		s.lastCheckpoint = now
+	}
+	for i, p := range batch {
+		p.rec.ID, p.rec.Hash = ids[i], hashes[i]
+		p.rec.PrevHash = prevs[i]
+		p.rec.Thread = assigned[i]
+	}
+	return nil
+}
+
+// threadFor groups a record: by buyer and order when the order is known,
+// else into the buyer's latest thread.
+func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch map[string]string) (string, error) {
+	if r.OrderID != "" {
+		return ThreadKey(r.Buyer, r.OrderID), nil
+	}
+	if r.Buyer == "" {
+		return "", nil
+	}
+	if t, ok := batch[r.Buyer]; ok {
+		return t, nil
+	}
+	var t string
+	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`), r.Buyer).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ThreadKey(r.Buyer, ""), nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: finding thread: %w", err)
+	}
+	return t, nil
+}
+
+// Close stops the writer after the Appends in flight and closes the database.
+func (s *sqlStore) Close() error {
+	var err error
+	s.closed.Do(func() {
+		close(s.quit)
+		s.wg.Wait()
+		err = s.wdb.Close()
+		if s.rdb != s.wdb {
+			err = errors.Join(err, s.rdb.Close())
+		}
+	})
+	return err
+}

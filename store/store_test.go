@@ -1,0 +1,333 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// backend opens a fresh, empty store of one kind; reopen opens the same
+// database again (a restart).
+type backend struct {
+	name  string
+	open  func(t *testing.T) (Store, func() Store)
+	rawDB func(s Store) *sql.DB
+}
+
+func backends(t *testing.T) []backend {
+	bs := []backend{{name: "sqlite", open: func(t *testing.T) (Store, func() Store) {
+		path := filepath.Join(t.TempDir(), "audit.db")
+		o := Options{Path: path, CheckpointInterval: time.Hour}
+		return mustOpen(t, o), func() Store { return mustOpen(t, o) }
+	}}}
+	if os.Getenv("SELLERGATE_TEST_POSTGRES") != "" {
+		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) (Store, func() Store) {
+			o := Options{Driver: "postgres", DSN: freshPostgres(t), CheckpointInterval: time.Hour}
+			return mustOpen(t, o), func() Store { return mustOpen(t, o) }
+		}})
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI must run the PostgreSQL tests: SELLERGATE_TEST_POSTGRES is not set")
+	}
+	return bs
+}
+
+func mustOpen(t *testing.T, o Options) Store {
+	t.Helper()
+	s, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// freshPostgres creates an empty database on the test server and returns
+// its DSN; it is dropped when the test ends.
+func freshPostgres(t *testing.T) string {
+	t.Helper()
+	admin := os.Getenv("SELLERGATE_TEST_POSTGRES")
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	name := "sgt_" + hex.EncodeToString(b[:])
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating test database: %v", err)
+	}
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", admin)
+		if err == nil {
+			db.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+			db.Close()
+		}
+	})
+	return u.String()
+}
+
+func outbound(buyer, order, subject, body string) *Record {
+	return &Record{
+		Time: time.Now(), Kind: KindMessage, QueueID: "Q" + subject, Direction: Outbound, Agent: "anna",
+		MailFrom: "support@seller.test", Rcpt: []string{buyer}, Subject: subject, From: "support@seller.test",
+		Buyer: buyer, OrderID: order, Verdict: "pass", Status: StatusAccepted,
+		Raw: strings.NewReader("Subject: " + subject + "\r\n\r\n" + body + "\r\n"),
+	}
+}
+
+func TestConformance(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			t.Run("AppendIsDurableAndChained", func(t *testing.T) { testDurable(t, b) })
+			t.Run("Threads", func(t *testing.T) { testThreads(t, b) })
+			t.Run("ConcurrentAppends", func(t *testing.T) { testConcurrent(t, b) })
+			t.Run("PurgeKeepsChain", func(t *testing.T) { testPurge(t, b) })
+			t.Run("Tamper", func(t *testing.T) { testTamper(t, b) })
+			t.Run("Search", func(t *testing.T) { testSearch(t, b) })
+		})
+	}
+}
+
+func testDurable(t *testing.T, b backend) {
+	s, reopen := b.open(t)
+	ctx := context.Background()
+	r := outbound("a1@marketplace.amazon.de", "302-1234567-7654321", "Re: parcel", "It left today.")
+	r.Violations = []Violation{{Rule: "link.external", Category: "link", Excerpt: "shop.example", Where: "text line 2", Action: "reject"}}
+	if err := s.Append(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.ID != 1 || r.Hash == "" || r.Thread == "" || r.SHA256 == "" {
+		t.Fatalf("append did not fill id/hash/thread/sha: %+v", r)
+	}
+	d := &Record{Time: time.Now(), Kind: KindDelivery, QueueID: r.QueueID, Direction: Outbound, Buyer: r.Buyer, OrderID: r.OrderID, Status: StatusRelayed, Reply: "250 2.0.0 Ok"}
+	if err := s.Append(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != 2 || d.PrevHash != r.Hash {
+		t.Errorf("second record: id %d prev %s, want 2 and %s", d.ID, d.PrevHash, r.Hash)
+	}
+	s.Close()
+	s2 := reopen()
+	a := s2.(Auditor)
+	recs, err := a.Search(ctx, Query{Order: "302-1234567-7654321"})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("after reopen: %d records, %v", len(recs), err)
+	}
+	got := recs[0]
+	if got.Subject != "Re: parcel" || got.Agent != "anna" || len(got.Violations) != 1 || got.Violations[0].Excerpt != "shop.example" || got.Time.UnixMilli() != r.Time.UnixMilli() {
+		t.Errorf("record read back differs: %+v", got)
+	}
+	body, err := a.Body(ctx, got.ID)
+	if err != nil || !bytes.Contains(body, []byte("It left today.")) {
+		t.Errorf("body: %q %v", body, err)
+	}
+	if _, err := a.Body(ctx, 2); !errors.Is(err, ErrNoBody) {
+		t.Errorf("delivery record body: %v, want ErrNoBody", err)
+	}
+	rep, err := a.Verify(ctx)
+	if err != nil || !rep.OK || rep.Records != 2 {
+		t.Errorf("verify: %v %v", rep, err)
+	}
+}
+
+func testThreads(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	buyer := "b2@marketplace.amazon.fr"
+	first := outbound(buyer, "171-1111111-2222222", "Question sur ma commande", "x")
+	second := outbound(buyer, "171-1111111-2222222", "Re: autre sujet", "y")
+	noOrder := outbound(buyer, "", "Re: merci", "z")
+	other := outbound(buyer, "171-3333333-4444444", "Nouvelle commande", "w")
+	for _, r := range []*Record{first, second, noOrder, other} {
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if first.Thread != second.Thread {
+		t.Errorf("same order, different subject: threads %s and %s", first.Thread, second.Thread)
+	}
+	if noOrder.Thread != second.Thread {
+		t.Errorf("reply without order id went to thread %s, want the buyer's latest %s", noOrder.Thread, second.Thread)
+	}
+	if other.Thread == first.Thread {
+		t.Error("another order shares the thread")
+	}
+}
+
+func testConcurrent(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for w := 0; w < 20; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				r := outbound(fmt.Sprintf("w%d@marketplace.amazon.de", w), "", fmt.Sprintf("%d-%d", w, i), "hello")
+				if err := s.Append(ctx, r); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	rep, err := s.(Auditor).Verify(ctx)
+	if err != nil || !rep.OK || rep.Records != 500 {
+		t.Fatalf("after 500 concurrent appends: %v %v", rep, err)
+	}
+}
+
+func testPurge(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	old := outbound("c@marketplace.amazon.it", "", "vecchio", "dati personali")
+	old.Time = time.Now().Add(-100 * 24 * time.Hour)
+	recent := outbound("c@marketplace.amazon.it", "", "nuovo", "ok")
+	for _, r := range []*Record{old, recent} {
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := s.(Auditor)
+	n, err := a.Purge(ctx, time.Now().Add(-30*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("purge removed %d bodies, %v; want 1", n, err)
+	}
+	if _, err := a.Body(ctx, old.ID); !errors.Is(err, ErrPurged) {
+		t.Errorf("purged body: %v, want ErrPurged", err)
+	}
+	if _, err := a.Body(ctx, recent.ID); err != nil {
+		t.Errorf("recent body: %v", err)
+	}
+	recs, _ := a.Search(ctx, Query{Buyer: "c@marketplace.amazon.it"})
+	if len(recs) != 2 || recs[0].SHA256 == "" || recs[0].Subject != "vecchio" {
+		t.Errorf("purge touched the records: %+v", recs)
+	}
+	if rep, err := a.Verify(ctx); err != nil || !rep.OK {
+		t.Errorf("chain after purge: %v %v", rep, err)
+	}
+}
+
+func testSearch(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	ok := outbound("d@marketplace.amazon.es", "402-1111111-1111111", "Re: pedido", "vale")
+	bad := outbound("d@marketplace.amazon.es", "402-1111111-1111111", "Re: pedido", "visita")
+	bad.Verdict, bad.Status, bad.Agent = "reject", StatusRefused, "luis"
+	bad.Violations = []Violation{{Rule: "promotion.shop", Category: "promotion", Excerpt: "visita nuestra tienda", Where: "text line 1", Action: "reject"}}
+	for _, r := range []*Record{ok, bad} {
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := s.(Auditor)
+	for _, c := range []struct {
+		q    Query
+		want int
+	}{
+		{Query{Order: "402-1111111-1111111"}, 2},
+		{Query{Agent: "luis"}, 1},
+		{Query{Verdict: "reject"}, 1},
+		{Query{Category: "promotion"}, 1},
+		{Query{Category: "link"}, 0},
+		{Query{Buyer: "D@marketplace.amazon.es"}, 2},
+		{Query{From: time.Now().Add(time.Hour)}, 0},
+		{Query{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)}, 2},
+	} {
+		got, err := a.Search(ctx, c.q)
+		if err != nil || len(got) != c.want {
+			t.Errorf("search %+v: %d records, %v; want %d", c.q, len(got), err, c.want)
+		}
+	}
+}
+
+// testTamper changes the database behind the store's back, as someone with
+// access to the file or the server could, and expects Verify to name the
+// first record that was changed, inserted or removed.
+func testTamper(t *testing.T, b backend) {
+	cases := []struct {
+		name    string
+		tamper  []string
+		breakID int64
+		problem string
+	}{
+		{"change a field", []string{`UPDATE records SET subject = 'Re: nothing happened' WHERE id = 3`}, 3, "content changed"},
+		{"delete a row", []string{`DELETE FROM records WHERE id = 3`}, 4, "removed"},
+		{"reorder two rows", []string{`UPDATE records SET id = -1 WHERE id = 2`, `UPDATE records SET id = 2 WHERE id = 3`, `UPDATE records SET id = 3 WHERE id = -1`}, 2, "does not link"},
+		{"truncate the chain", []string{`DELETE FROM records WHERE id >= 4`}, 5, "truncated"},
+		{"insert a row", []string{`UPDATE records SET id = id + 100 WHERE id >= 3`, `UPDATE records SET id = id - 99 WHERE id >= 100`, `INSERT INTO records (` + recordColumns + `) SELECT 3, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, 'forged', from_hdr, buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash FROM records WHERE id = 2`}, 3, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			seed(t, s, 5)
+			db := s.(*sqlStore).wdb
+			for _, q := range c.tamper {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			rep, err := s.(Auditor).Verify(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK || rep.BreakID != c.breakID || !strings.Contains(rep.Problem, c.problem) || rep.BreakTime.IsZero() {
+				t.Errorf("verify after %q: %v; want break at %d mentioning %q", c.name, rep, c.breakID, c.problem)
+			}
+		})
+	}
+	t.Run("change a byte of a body", func(t *testing.T) {
+		s, _ := b.open(t)
+		seed(t, s, 5)
+		db := s.(*sqlStore).wdb
+		var gz []byte
+		if err := db.QueryRow(s.(*sqlStore).d.rebind(`SELECT data FROM bodies WHERE record_id = ?`), 2).Scan(&gz); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := decompressBody(gz)
+		raw[len(raw)-3] ^= 1
+		gz2, _, _, _ := compressBody(bytes.NewReader(raw))
+		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE bodies SET data = ? WHERE record_id = ?`), gz2, 2); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := s.(Auditor).Verify(context.Background())
+		if rep.OK || rep.BreakID != 2 || !strings.Contains(rep.Problem, "body changed") {
+			t.Errorf("verify after a changed body byte: %v", rep)
+		}
+	})
+}
+
+// seed appends n records and checkpoints the head.
+func seed(t *testing.T, s Store, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		if err := s.Append(context.Background(), outbound("e@marketplace.amazon.de", "303-0000000-000000"+fmt.Sprint(i), fmt.Sprint("msg ", i), "text")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.(*sqlStore).Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := s.(Auditor).Verify(context.Background()); !rep.OK {
+		t.Fatalf("fresh chain does not verify: %v", rep)
+	}
+}
