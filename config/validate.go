@@ -28,8 +28,8 @@ var AmazonRelayDomains = []string{
 // ProviderRelayHosts are submission servers whose operator signs DKIM for its
 // own users' domains (Gmail, Microsoft 365).
 var ProviderRelayHosts = map[string][]string{
-	"smtp.gmail.com":       {"gmail.com", "googlemail.com"},
-	"smtp.office365.com":   {"outlook.com", "hotmail.com", "live.com", "*"},
+	"smtp.gmail.com":        {"gmail.com", "googlemail.com"},
+	"smtp.office365.com":    {"outlook.com", "hotmail.com", "live.com", "*"},
 	"smtp-mail.outlook.com": {"outlook.com", "hotmail.com", "live.com"},
 }
 

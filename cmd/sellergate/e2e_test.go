@@ -1,0 +1,431 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sellergate/sellergate/internal/testutil"
+)
+
+// binPath is the sellergate binary the end-to-end tests run, built once.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sellergate-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "sellergate")
+	out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building sellergate: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// needTool skips when a client program is missing, except in CI, which
+// installs them all and must fail instead.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed; .ci/run installs it", name)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
+// syncBuffer collects a process's output for assertions while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+const (
+	e2eLogin    = "anna"
+	e2ePassword = "correct horse battery"
+	e2eFrom     = "support@seller.test"
+	e2eBuyer    = "a1b2c3d4e5f6g7@marketplace.amazon.de"
+)
+
+// gw is one sellergate process.
+type gw struct {
+	cmd     *exec.Cmd
+	log     *syncBuffer
+	sub     string
+	metrics string
+	dir     string
+	pki     *testutil.PKI
+	hop     *testutil.NextHop
+	exited  chan error
+}
+
+// startGateway writes a config that relays to a test next hop and runs the
+// binary on it; extra YAML is appended.
+func startGateway(t *testing.T, extra string) *gw {
+	t.Helper()
+	g := &gw{dir: t.TempDir(), pki: testutil.NewPKI(t), log: &syncBuffer{}, exited: make(chan error, 1)}
+	g.hop = testutil.StartNextHop(t, g.pki)
+	g.sub, g.metrics = freePort(t), freePort(t)
+	hash, _ := bcrypt.GenerateFromPassword([]byte(e2ePassword), bcrypt.MinCost)
+	cfg := fmt.Sprintf(`hostname: gw.test
+tls: {cert: %q, key: %q}
+submission:
+  - listen: %s
+accounts: [{name: seller, daily_limit: 1000}]
+agents:
+  - login: %s
+    password_hash: %q
+    account: seller
+    addresses: [%s]
+relay: {url: "smtp://%s", ca_file: %q, timeout: 5s}
+store: {path: audit.db}
+metrics: {listen: %s}
+limits: {shutdown_timeout: 5s}
+%s`, g.pki.CertFile, g.pki.KeyFile, g.sub, e2eLogin, hash, e2eFrom, g.hop.Addr, g.pki.CAFile, g.metrics, extra)
+	cfgFile := filepath.Join(g.dir, "sellergate.yaml")
+	testutil.WriteFile(t, cfgFile, []byte(cfg))
+	g.run(t, "serve", "--config", cfgFile)
+	return g
+}
+
+// run starts the binary in g.dir and waits until its first listener answers.
+func (g *gw) run(t *testing.T, args ...string) {
+	t.Helper()
+	g.cmd = exec.Command(binPath, args...)
+	g.cmd.Dir = g.dir
+	g.cmd.Stdout, g.cmd.Stderr = g.log, g.log
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { g.exited <- g.cmd.Wait() }()
+	t.Cleanup(func() {
+		g.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("sellergate log:\n%s", g.log.String())
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", g.sub); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case err := <-g.exited:
+			t.Fatalf("sellergate exited: %v\n%s", err, g.log.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("sellergate did not listen on %s:\n%s", g.sub, g.log.String())
+}
+
+func (g *gw) port() string { _, p, _ := net.SplitHostPort(g.sub); return p }
+
+func TestSwaksThroughSTARTTLSAndAuth(t *testing.T) {
+	swaks := needTool(t, "swaks")
+	g := startGateway(t, "")
+	out, err := exec.Command(swaks, "--server", "127.0.0.1", "--port", g.port(), "--tls",
+		"--auth", "PLAIN", "--auth-user", e2eLogin, "--auth-password", e2ePassword,
+		"--from", e2eFrom, "--to", e2eBuyer, "--h-From", "Support <"+e2eFrom+">",
+		"--header", "Subject: Your order 302-1234567-7654321",
+		"--body", "Hello, your parcel left our warehouse today.").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "<~  250 2.0.0 Relayed") {
+		t.Errorf("swaks did not see the relay acknowledgement:\n%s", out)
+	}
+	got := g.hop.Received()
+	if len(got) != 1 || got[0].To[0] != e2eBuyer || !bytes.Contains(got[0].Data, []byte("your parcel left our warehouse")) {
+		t.Fatalf("next hop received %d messages", len(got))
+	}
+}
+
+func TestSwaksWithoutAuthIsRefused(t *testing.T) {
+	swaks := needTool(t, "swaks")
+	g := startGateway(t, "")
+	out, err := exec.Command(swaks, "--server", "127.0.0.1", "--port", g.port(), "--tls",
+		"--from", e2eFrom, "--to", e2eBuyer, "--body", "hello").CombinedOutput()
+	if err == nil {
+		t.Fatalf("swaks without AUTH succeeded:\n%s", out)
+	}
+	if !strings.Contains(string(out), "530 5.7.0") {
+		t.Errorf("want 530 5.7.0 in:\n%s", out)
+	}
+	if n := len(g.hop.Received()); n != 0 {
+		t.Errorf("next hop got %d messages", n)
+	}
+}
+
+const smtplibScript = `
+import smtplib, ssl, sys
+from email.message import EmailMessage
+port, cafile, user, password, sender, rcpt = sys.argv[1:7]
+msg = EmailMessage()
+msg["From"] = "Support <%s>" % sender
+msg["To"] = rcpt
+msg["Subject"] = "Re: Frage zur Bestellung 302-1234567-7654321"
+msg.set_content("Guten Tag,\nIhr Paket wurde heute verschickt.\nViele Grüße")
+with smtplib.SMTP("127.0.0.1", int(port), timeout=20) as s:
+    s.starttls(context=ssl.create_default_context(cafile=cafile))
+    s.login(user, password)
+    try:
+        s.send_message(msg)
+    except smtplib.SMTPResponseException as e:
+        print("REFUSED", e.smtp_code, e.smtp_error.decode())
+        sys.exit(3)
+print("SENT")
+`
+
+func TestPythonSmtplibUTF8Message(t *testing.T) {
+	py := needTool(t, "python3")
+	g := startGateway(t, "")
+	out, err := exec.Command(py, "-c", smtplibScript, g.port(), g.pki.CAFile, e2eLogin, e2ePassword, e2eFrom, e2eBuyer).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "SENT") {
+		t.Fatalf("smtplib: %v\n%s", err, out)
+	}
+	got := g.hop.Received()
+	if len(got) != 1 {
+		t.Fatalf("next hop received %d messages", len(got))
+	}
+	if !bytes.Contains(got[0].Data, []byte("Viele Gr")) {
+		t.Errorf("relayed body lost the text:\n%s", got[0].Data)
+	}
+}
+
+func TestSIGTERMLetsSessionInFlightFinish(t *testing.T) {
+	g := startGateway(t, "")
+	g.hop.Set(nil, time.Second)
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
+		t.Fatal(err)
+	}
+	result := make(chan error, 1)
+	go func() {
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: delivery\r\n\r\nIt arrives tomorrow.\r\n"
+		result <- c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-result; err != nil {
+		t.Errorf("message in flight at SIGTERM: %v", err)
+	}
+	select {
+	case err := <-g.exited:
+		if err != nil {
+			t.Errorf("sellergate exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("sellergate did not exit after SIGTERM")
+	}
+	if n := len(g.hop.Received()); n != 1 {
+		t.Errorf("next hop got %d messages, want 1", n)
+	}
+	if !strings.Contains(g.log.String(), "stopped") {
+		t.Errorf("no clean stop in the log:\n%s", g.log.String())
+	}
+}
+
+func TestBadConfigNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "bad.yaml")
+	testutil.WriteFile(t, f, []byte("submission:\n  - listen: 127.0.0.1:2587\nrelay:\n  url: maildir:out\n  timeout: 5s\n  passwrd: x\n"))
+	for _, args := range [][]string{{"serve", "--config", f}, {"config", "check", f}} {
+		out, err := exec.Command(binPath, args...).CombinedOutput()
+		if err == nil {
+			t.Errorf("%v succeeded", args)
+		}
+		if want := f + `:6: unknown key "passwrd"`; !strings.Contains(string(out), want) {
+			t.Errorf("%v printed:\n%s\nwant %s", args, out, want)
+		}
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	g := startGateway(t, "")
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Auth(sasl.NewPlainClient("", e2eLogin, "wrong password"))
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get("http://" + g.metrics + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Errorf("%s: %v %v", path, resp, err)
+		}
+	}
+	resp, err := http.Get("http://" + g.metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		"sellergate_gateway_auth_failures_total 1",
+		`sellergate_gateway_sessions{listener="submission"} 1`,
+		"sellergate_gateway_relay_seconds",
+		"sellergate_build_info",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// TestExampleConfigWithSwaks runs `sellergate serve` with no flags, as the
+// README's first command does, and sends with swaks as its walkthrough does.
+func TestExampleConfigWithSwaks(t *testing.T) {
+	swaks := needTool(t, "swaks")
+	if c, err := net.Dial("tcp", "127.0.0.1:2587"); err == nil {
+		c.Close()
+		t.Skip("127.0.0.1:2587 is in use")
+	}
+	g := &gw{dir: t.TempDir(), log: &syncBuffer{}, exited: make(chan error, 1), sub: "127.0.0.1:2587"}
+	g.run(t, "serve")
+	out, err := exec.Command(swaks, "--server", "127.0.0.1:2587", "--from", "support@example-shop.test",
+		"--to", "a1b2c3d4e5@marketplace.amazon.de", "--body", "Your parcel left today.").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(g.dir, "outbox", "new", "*"))
+	if len(files) != 1 {
+		t.Fatalf("outbox has %d messages, want 1", len(files))
+	}
+	data, _ := os.ReadFile(files[0])
+	if !bytes.Contains(data, []byte("Your parcel left today.")) {
+		t.Errorf("outbox message:\n%s", data)
+	}
+	if _, err := os.Stat(filepath.Join(g.dir, "sellergate.db")); err != nil {
+		t.Errorf("no audit store next to the example: %v", err)
+	}
+}
+
+func scrape(t *testing.T, addr string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// TestReloadOnSIGHUPAndBrokenFile: a broken file keeps the old
+// configuration and is counted; a good one takes effect without a restart.
+func TestReloadOnSIGHUPAndBrokenFile(t *testing.T) {
+	g := startGateway(t, "")
+	cfgFile := filepath.Join(g.dir, "sellergate.yaml")
+	good, _ := os.ReadFile(cfgFile)
+	sendAs := func(from string) error {
+		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
+			t.Fatal(err)
+		}
+		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size\r\n\r\nIt fits.\r\n"
+		return c.SendMail(from, []string{e2eBuyer}, strings.NewReader(msg))
+	}
+
+	// Broken: an unknown key. The old configuration stays in force.
+	testutil.WriteFile(t, cfgFile, append(append([]byte{}, good...), []byte("relay_typo: 1\n")...))
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "failed reload metric", func() bool {
+		return strings.Contains(scrape(t, g.metrics), `sellergate_config_reloads_total{result="failure"} 1`)
+	})
+	line := bytes.Count(good, []byte("\n")) + 1
+	// slog's text format escapes the quotes around the key.
+	if !strings.Contains(g.log.String(), fmt.Sprintf(`%s:%d: unknown key \"relay_typo\"`, cfgFile, line)) {
+		t.Errorf("reload error without file and line:\n%s", g.log.String())
+	}
+	if err := sendAs(e2eFrom); err != nil {
+		t.Errorf("after a broken reload the old config should stay: %v", err)
+	}
+
+	// Good: the agent may now also send as sales@seller.test, picked up by
+	// the file watcher without a signal.
+	testutil.WriteFile(t, cfgFile, []byte(strings.Replace(string(good), "addresses: ["+e2eFrom+"]", "addresses: ["+e2eFrom+", sales@seller.test]", 1)))
+	waitFor(t, "successful reload", func() bool {
+		return strings.Contains(scrape(t, g.metrics), `sellergate_config_reloads_total{result="success"} 1`)
+	})
+	if err := sendAs("sales@seller.test"); err != nil {
+		t.Errorf("new address after reload: %v", err)
+	}
+}
+
+func TestHealthCommand(t *testing.T) {
+	g := startGateway(t, "")
+	out, err := exec.Command(binPath, "health", "--url", "http://"+g.metrics+"/readyz").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ready") {
+		t.Errorf("health: %v %s", err, out)
+	}
+	g.cmd.Process.Kill()
+	<-g.exited
+	if err := exec.Command(binPath, "health", "--url", "http://"+g.metrics+"/readyz").Run(); err == nil {
+		t.Error("health succeeded with the gateway down")
+	}
+}

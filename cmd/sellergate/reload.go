@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/gateway"
+)
+
+// reloader puts a changed configuration or policy file in force, on SIGHUP
+// and when either file changes. The new files are validated completely
+// first; on any error the old configuration stays and the error is logged
+// with file and line.
+type reloader struct {
+	path    string // "" for the embedded example: nothing to watch
+	gw      *gateway.Gateway
+	log     *slog.Logger
+	reloads *prometheus.CounterVec
+	lastOK  prometheus.Gauge
+	stamps  map[string]time.Time
+}
+
+func newReloader(path string, gw *gateway.Gateway, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) *reloader {
+	f := promauto.With(reg)
+	r := &reloader{path: path, gw: gw, log: log,
+		reloads: f.NewCounterVec(prometheus.CounterOpts{Name: "sellergate_config_reloads_total",
+			Help: "Configuration reloads, by result (success, failure)."}, []string{"result"}),
+		lastOK: f.NewGauge(prometheus.GaugeOpts{Name: "sellergate_config_last_reload_success",
+			Help: "1 when the last reload succeeded (or none was tried), 0 when it failed."}),
+	}
+	r.reloads.WithLabelValues("success")
+	r.reloads.WithLabelValues("failure")
+	r.lastOK.Set(1)
+	r.stamps = r.fileStamps(cfg)
+	return r
+}
+
+// fileStamps returns the modification times of the files a reload reads.
+func (r *reloader) fileStamps(cfg *config.Config) map[string]time.Time {
+	m := map[string]time.Time{}
+	for _, f := range []string{r.path, cfg.Policy} {
+		if f == "" {
+			continue
+		}
+		if fi, err := os.Stat(f); err == nil {
+			m[f] = fi.ModTime()
+		}
+	}
+	return m
+}
+
+func (r *reloader) changed() bool {
+	for f, t := range r.stamps {
+		fi, err := os.Stat(f)
+		if err == nil && !fi.ModTime().Equal(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// reload validates and applies the files; it returns whether it succeeded.
+func (r *reloader) reload(why string) bool {
+	cfg, err := loadConfig(r.path)
+	var policy *filter.Policy
+	if err == nil {
+		policy, err = loadPolicy(cfg)
+	}
+	if err != nil {
+		r.reloads.WithLabelValues("failure").Inc()
+		r.lastOK.Set(0)
+		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
+		return false
+	}
+	restart, err := r.gw.Reload(cfg, filter.NewEngine(policy))
+	if err != nil {
+		r.reloads.WithLabelValues("failure").Inc()
+		r.lastOK.Set(0)
+		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
+		return false
+	}
+	r.stamps = r.fileStamps(cfg)
+	r.reloads.WithLabelValues("success").Inc()
+	r.lastOK.Set(1)
+	r.log.Info("configuration reloaded", "trigger", why)
+	for _, w := range cfg.Warnings {
+		r.log.Warn("config: " + w)
+	}
+	if len(restart) > 0 {
+		r.log.Warn("some changes need a restart and are not in force yet", "settings", restart)
+	}
+	return true
+}
+
+// run reloads on SIGHUP and when a file changes, until ctx ends.
+func (r *reloader) run(ctx context.Context, poll time.Duration) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			r.reload("SIGHUP")
+		case <-tick.C:
+			if r.changed() {
+				// Remember the new stamps even if the files are broken, so a
+				// broken file is reported once, not every tick.
+				r.reload("file changed")
+				for f := range r.stamps {
+					if fi, err := os.Stat(f); err == nil {
+						r.stamps[f] = fi.ModTime()
+					}
+				}
+			}
+		}
+	}
+}

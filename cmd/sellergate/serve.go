@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/gateway"
+	"github.com/sellergate/sellergate/store"
+)
+
+// runServe runs the gateway until SIGTERM or SIGINT.
+func runServe(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file (default: the embedded example)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	log := newLogger(cfg, stderr)
+	for _, w := range cfg.Warnings {
+		log.Warn("config: " + w)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := serve(ctx, *cfgPath, cfg, log); err != nil {
+		log.Error("sellergate stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// loadConfig reads path, or the embedded example when path is empty.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Parse("example.yaml (embedded)", config.Example)
+	}
+	return config.Load(path)
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens the audit store the configuration names.
+func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	return store.Open(ctx, store.Options{
+		Driver:             cfg.Store.Driver,
+		Path:               cfg.Store.Path,
+		DSN:                cfg.Store.StoreDSN(),
+		CheckpointInterval: cfg.Store.CheckpointInterval,
+		Retention:          cfg.Store.Retention,
+	})
+}
+
+// loadPolicy reads the policy file the configuration names, or the default.
+func loadPolicy(cfg *config.Config) (*filter.Policy, error) {
+	if cfg.Policy == "" {
+		return filter.DefaultPolicy(), nil
+	}
+	return filter.LoadPolicy(cfg.Policy)
+}
+
+// serve runs the gateway and the metrics listener until ctx ends, then
+// shuts down gracefully. cfgPath ("" for the embedded example) is re-read
+// on SIGHUP and when it changes.
+func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Logger) error {
+	policy, err := loadPolicy(cfg)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("opening store: %w", err)
+	}
+	defer st.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "sellergate_build_info",
+		Help:        "Build information; always 1.",
+		ConstLabels: prometheus.Labels{"version": version},
+	}, func() float64 { return 1 }))
+
+	gw, err := gateway.New(gateway.Options{
+		Config:   cfg,
+		Store:    st,
+		Checker:  filter.NewEngine(policy),
+		Registry: reg,
+		Logger:   log,
+	})
+	if err != nil {
+		return err
+	}
+	if err := gw.Start(); err != nil {
+		return err
+	}
+	var httpSrv *http.Server
+	if cfg.Metrics.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			gw.Shutdown(context.Background())
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+		mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+			if err := gw.Ready(r.Context()); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "ready")
+		})
+		httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		log.Info("listening", "listener", "metrics", "addr", ln.Addr().String())
+	}
+	go newReloader(cfgPath, gw, cfg, reg, log).run(ctx, 2*time.Second)
+	log.Info("sellergate ready", "version", version, "relay", cfg.Relay.URL, "store", cfg.Store.Driver)
+	<-ctx.Done()
+	log.Info("shutting down", "deadline", cfg.Limits.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
+	defer cancel()
+	err = gw.Shutdown(sctx)
+	if httpSrv != nil {
+		httpSrv.Shutdown(sctx)
+	}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

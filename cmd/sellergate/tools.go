@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/gateway"
+)
+
+// runConfig implements `sellergate config check FILE` and `config example`.
+func runConfig(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && args[0] == "example" {
+		stdout.Write(config.Example)
+		return 0
+	}
+	if len(args) != 2 || args[0] != "check" {
+		fmt.Fprintln(stderr, "usage: sellergate config check FILE | sellergate config example")
+		return 2
+	}
+	cfg, err := config.Load(args[1])
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[1])
+	return 0
+}
+
+// runPasswd reads one password line and prints its bcrypt hash.
+func runPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) != 0 {
+		fmt.Fprintln(stderr, "usage: sellergate passwd < password")
+		return 2
+	}
+	if f, ok := stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprint(stderr, "Password (input is shown): ")
+		}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(stderr, "sellergate passwd: no password on standard input")
+		return 2
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if len(pw) < 8 {
+		fmt.Fprintln(stderr, "sellergate passwd: use at least 8 characters")
+		return 1
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		fmt.Fprintln(stderr, "sellergate passwd:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, string(hash))
+	return 0
+}
+
+// runDKIM implements `sellergate dkim keygen`.
+func runDKIM(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "keygen" {
+		fmt.Fprintln(stderr, "usage: sellergate dkim keygen --domain D --selector S [--algo rsa|ed25519] [--out FILE]")
+		return 2
+	}
+	fs := flag.NewFlagSet("dkim keygen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	domain := fs.String("domain", "", "the From domain to sign for")
+	selector := fs.String("selector", "", "the DKIM selector")
+	algo := fs.String("algo", "rsa", "rsa (2048 bits) or ed25519")
+	out := fs.String("out", "", "key file to write (default DOMAIN.SELECTOR.key)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if *domain == "" || *selector == "" {
+		fmt.Fprintln(stderr, "sellergate dkim keygen: --domain and --selector are required")
+		return 2
+	}
+	if *out == "" {
+		*out = *domain + "." + *selector + ".key"
+	}
+	key, txt, err := gateway.GenerateDKIMKey(*algo)
+	if err != nil {
+		fmt.Fprintln(stderr, "sellergate dkim keygen:", err)
+		return 2
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		fmt.Fprintln(stderr, "sellergate dkim keygen:", err)
+		return 1
+	}
+	if _, err := f.Write(key); err != nil {
+		f.Close()
+		fmt.Fprintln(stderr, "sellergate dkim keygen:", err)
+		return 1
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintln(stderr, "sellergate dkim keygen:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Wrote %s. Publish this DNS TXT record:\n\n%s._domainkey.%s. IN TXT \"%s\"\n\nand add to the config:\n\ndkim:\n  - domain: %s\n    selector: %s\n    key: %s\n",
+		*out, *selector, *domain, splitTXT(txt), *domain, *selector, *out)
+	return 0
+}
+
+// splitTXT splits a long TXT value into 255-byte strings as DNS requires.
+func splitTXT(s string) string {
+	var parts []string
+	for len(s) > 255 {
+		parts = append(parts, s[:255])
+		s = s[255:]
+	}
+	parts = append(parts, s)
+	return strings.Join(parts, "\" \"")
+}
+
+// runHealth implements `sellergate health [--url URL]`: exit 0 when the
+// gateway's /readyz answers 200. The container image's HEALTHCHECK uses it,
+// so the image needs no curl.
+func runHealth(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:9587/readyz", "readiness URL")
+	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	client := &http.Client{Timeout: *timeout}
+	resp, err := client.Get(*url)
+	if err != nil {
+		fmt.Fprintln(stderr, "sellergate health:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "sellergate health: %s: %s", resp.Status, body)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s", body)
+	return 0
+}

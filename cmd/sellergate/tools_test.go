@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-msgauth/dkim"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/gateway"
+)
+
+func TestPasswdPrintsUsableHash(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"passwd"}, strings.NewReader("s3cret-enough\n"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	hash := strings.TrimSpace(out.String())
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte("s3cret-enough")) != nil {
+		t.Errorf("printed hash %q does not match the password", hash)
+	}
+	if code := run([]string{"passwd"}, strings.NewReader("short\n"), &out, &errb); code == 0 {
+		t.Error("a 5-character password was accepted")
+	}
+}
+
+// TestDKIMKeygenKeySignsVerifiably writes a key, loads it as the gateway
+// does, signs, and verifies against the TXT record the command printed.
+func TestDKIMKeygenKeySignsVerifiably(t *testing.T) {
+	for _, algo := range []string{"rsa", "ed25519"} {
+		dir := t.TempDir()
+		keyFile := filepath.Join(dir, "shop.key")
+		var out, errb bytes.Buffer
+		code := run([]string{"dkim", "keygen", "--domain", "example-shop.de", "--selector", "sg1", "--algo", algo, "--out", keyFile}, nil, &out, &errb)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", algo, code, errb.String())
+		}
+		m := regexp.MustCompile(`sg1\._domainkey\.example-shop\.de\. IN TXT "(.+)"`).FindStringSubmatch(out.String())
+		if m == nil {
+			t.Fatalf("%s: no TXT record in:\n%s", algo, out.String())
+		}
+		txt := strings.ReplaceAll(m[1], `" "`, "")
+		if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: key file %v mode %v", algo, err, fi.Mode())
+		}
+		s, err := gateway.NewSigner([]config.DKIMKey{{Domain: "example-shop.de", Selector: "sg1", Key: keyFile}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := "From: <support@example-shop.de>\r\nTo: <x@marketplace.amazon.de>\r\nSubject: hi\r\n\r\nhello\r\n"
+		sig, err := s.Sign("example-shop.de", strings.NewReader(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := dkim.VerifyWithOptions(strings.NewReader(string(sig)+msg), &dkim.VerifyOptions{
+			LookupTXT: func(string) ([]string, error) { return []string{txt}, nil },
+		})
+		if err != nil || len(vs) != 1 || vs[0].Err != nil {
+			t.Errorf("%s: verification failed: %v %v", algo, err, vs)
+		}
+		// Never overwrite an existing key.
+		if code := run([]string{"dkim", "keygen", "--domain", "example-shop.de", "--selector", "sg1", "--out", keyFile}, nil, &out, &errb); code == 0 {
+			t.Errorf("%s: keygen overwrote an existing key file", algo)
+		}
+	}
+}
+
+func TestConfigCheckWarnsAboutDMARC(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "c.yaml")
+	os.WriteFile(f, []byte("submission: [{listen: '127.0.0.1:2587'}]\ntrusted_networks: [{network: 10.1.2.3, addresses: [info@example-shop.de]}]\nrelay: {url: 'smtp://relay.example.net:587'}\n"), 0o600)
+	var out, errb bytes.Buffer
+	if code := run([]string{"config", "check", f}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), f+":2: From domain example-shop.de has no DKIM key") {
+		t.Errorf("no DMARC warning with file and line:\n%s", errb.String())
+	}
+}
