@@ -57,6 +57,7 @@ type sqlStore struct {
 	rdb  *sql.DB // reads
 	opts Options
 
+	gz     compressor
 	in     chan *prepared
 	quit   chan struct{}
 	wg     sync.WaitGroup
@@ -116,7 +117,7 @@ func (s *sqlStore) start(ctx context.Context) error {
 
 // Append adds r to the chain and returns once it is committed.
 func (s *sqlStore) Append(ctx context.Context, r *Record) error {
-	p, err := prepare(r)
+	p, err := s.gz.prepare(r)
 	if err != nil {
 		return err
 	}

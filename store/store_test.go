@@ -54,7 +54,9 @@ func mustOpen(t *testing.T, o Options) Store {
 
 // freshPostgres creates an empty database on the test server and returns
 // its DSN; it is dropped when the test ends.
-func freshPostgres(t *testing.T) string {
+func freshPostgres(t *testing.T) string { return freshPostgresTB(t) }
+
+func freshPostgresTB(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv("SELLERGATE_TEST_POSTGRES")
 	db, err := sql.Open("pgx", admin)
@@ -305,7 +307,7 @@ func testTamper(t *testing.T, b backend) {
 		}
 		raw, _ := decompressBody(gz)
 		raw[len(raw)-3] ^= 1
-		gz2, _, _, _ := compressBody(bytes.NewReader(raw))
+		gz2, _, _, _ := s.(*sqlStore).gz.compressBody(bytes.NewReader(raw))
 		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE bodies SET data = ? WHERE record_id = ?`), gz2, 2); err != nil {
 			t.Fatal(err)
 		}
