@@ -77,4 +77,3 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
-
