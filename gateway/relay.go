@@ -37,6 +37,11 @@ type Delivery struct {
 	Size int64
 	// UTF8 asks for SMTPUTF8 on the next hop.
 	UTF8 bool
+	// BeforeCommit, when set, is called after the whole message went to the
+	// next hop and before the final dot that makes the next hop accept it.
+	// An error aborts the transaction: the connection is dropped mid-DATA,
+	// so the next hop discards the message (RFC 5321 4.1.1.4).
+	BeforeCommit func() error
 }
 
 // DeliveryError is a next hop's refusal or a failure to reach it. Every
@@ -294,6 +299,12 @@ func (r *smtpRelay) send(ctx context.Context, c *hopConn, d *Delivery) (reply st
 	if _, err := io.Copy(w, d.Body); err != nil {
 		return "", asDeliveryError(err), true
 	}
+	if d.BeforeCommit != nil {
+		if err := d.BeforeCommit(); err != nil {
+			c.raw.Close()
+			return "", &DeliveryError{Message: "aborted before the final dot", Err: err}, true
+		}
+	}
 	resp, err := w.CloseWithResponse()
 	if err != nil {
 		return "", asDeliveryError(err), true
@@ -397,6 +408,12 @@ func (m *maildirRelay) Deliver(ctx context.Context, d *Delivery) (string, error)
 	}
 	if err := f.Close(); err != nil {
 		return fail(err)
+	}
+	if d.BeforeCommit != nil {
+		if err := d.BeforeCommit(); err != nil {
+			os.Remove(tmp)
+			return "", &DeliveryError{Message: "aborted before delivery", Err: err}
+		}
 	}
 	if err := os.Rename(tmp, filepath.Join(m.dir, "new", name)); err != nil {
 		os.Remove(tmp)

@@ -3,14 +3,13 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -299,16 +298,21 @@ func (s *session) data(r io.Reader) error {
 	if err != nil {
 		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot sign the message, try again later [%s]", qid), Cause: err}
 	}
-	h := sha256.New()
-	h.Write(sig)
-	if _, err := io.Copy(h, body()); err != nil {
-		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Local error, try again later [%s]", qid), Cause: err}
-	}
+	// The store computes size and SHA-256 while it compresses the body.
 	rec.Raw = io.MultiReader(bytes.NewReader(sig), body())
-	rec.Size, rec.SHA256 = int64(len(sig))+size, hex.EncodeToString(h.Sum(nil))
+	rec.Size = int64(len(sig)) + size
 	rec.Status = store.StatusAccepted
-	if err := s.append(rec); err != nil {
-		return err
+
+	// The message record commits while the message streams to the next
+	// hop; the final dot waits for it, so the next hop never accepts a
+	// message whose record is not durable, and the two latencies overlap.
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.append(rec) }()
+	var recErr error
+	var once sync.Once
+	waitRecorded := func() error {
+		once.Do(func() { recErr = <-recorded })
+		return recErr
 	}
 
 	start := time.Now()
@@ -316,7 +320,13 @@ func (s *session) data(r io.Reader) error {
 	defer cancel()
 	hopReply, derr := g.relay.Deliver(ctx, &Delivery{
 		QueueID: qid, From: s.from, To: s.rcpts, Prefix: sig, Body: body(), Size: rec.Size, UTF8: s.utf8,
+		BeforeCommit: waitRecorded,
 	})
+	if err := waitRecorded(); err != nil {
+		// Nothing was accepted by the next hop: the transaction was cut
+		// before its final dot.
+		return err
+	}
 	elapsed := time.Since(start)
 
 	out := &store.Record{

@@ -345,3 +345,19 @@ func TestConnectionsPerIP(t *testing.T) {
 		t.Errorf("third connection greeted with %q, want 421 naming connections_per_ip", line)
 	}
 }
+
+// TestStoreDownAnswers451AndRelaysNothing: when the record cannot be made
+// durable the next hop must not accept the message, and the agent is told
+// to try again.
+func TestStoreDownAnswers451AndRelaysNothing(t *testing.T) {
+	e := startEnv(t, "")
+	e.st.Close()
+	c := e.login()
+	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: 302-1234567-7654321", "It ships today."))
+	if smtpCode(err) != 451 || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Fatalf("store down: %v, want 451 saying nothing was sent", err)
+	}
+	if n := len(e.hop.Received()); n != 0 {
+		t.Errorf("next hop accepted %d messages that have no record", n)
+	}
+}

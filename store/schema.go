@@ -87,14 +87,12 @@ func migrations(d dialect) []string {
 			sha256 TEXT NOT NULL DEFAULT '',
 			note TEXT NOT NULL DEFAULT '',
 			prev_hash TEXT NOT NULL,
-			hash TEXT NOT NULL
+			hash TEXT NOT NULL,
+			body ` + d.blob() + `
 		);
 		CREATE INDEX records_order ON records (order_id);
 		CREATE INDEX records_buyer ON records (buyer, id);
 		CREATE INDEX records_thread ON records (thread, id);
-		CREATE INDEX records_time ON records (time_ms);
-		CREATE INDEX records_queue ON records (queue_id);
-		CREATE TABLE bodies (record_id BIGINT PRIMARY KEY, data ` + d.blob() + ` NOT NULL);
 		CREATE TABLE checkpoints (id ` + d.autoID() + `, record_id BIGINT NOT NULL, hash TEXT NOT NULL, time_ms BIGINT NOT NULL)`,
 		// 2: SLA clocks and the Message-IDs that started them.
 		`CREATE TABLE sla_clocks (
@@ -164,8 +162,9 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 const recordColumns = `id, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, subject, from_hdr,
 	buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash`
 
-const insertRecordSQL = `INSERT INTO records (` + recordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const insertRecordSQL = `INSERT INTO records (` + recordColumns + `, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// recordArgs are the values of insertRecordSQL but the body.
 func recordArgs(r *Record, prev, hash string) []any {
 	rcpt, _ := json.Marshal(nonNil(r.Rcpt))
 	viol, _ := json.Marshal(nonNilV(r.Violations))

@@ -62,6 +62,10 @@ type sqlStore struct {
 	quit   chan struct{}
 	wg     sync.WaitGroup
 	closed sync.Once
+	// mu makes Close wait for Appends handing over a record, so none is
+	// left in the channel after the writer's last drain.
+	mu       sync.RWMutex
+	isClosed bool
 
 	// Owned by the writer goroutine.
 	lastCheckpoint time.Time
@@ -121,11 +125,16 @@ func (s *sqlStore) Append(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
+	s.mu.RLock()
+	if s.isClosed {
+		s.mu.RUnlock()
+		return errors.New("store is closed")
+	}
 	select {
 	case s.in <- p:
-	case <-s.quit:
-		return errors.New("store is closed")
+		s.mu.RUnlock()
 	case <-ctx.Done():
+		s.mu.RUnlock()
 		return ctx.Err()
 	}
 	select {
@@ -219,13 +228,8 @@ func (s *sqlStore) commit(batch []*prepared) error {
 		c.ID = headID + 1
 		prevs[i] = headHash
 		hash := chainHash(&c, headHash)
-		if _, err := ins.ExecContext(ctx, recordArgs(&c, headHash, hash)...); err != nil {
+		if _, err := ins.ExecContext(ctx, append(recordArgs(&c, headHash, hash), p.body)...); err != nil {
 			return fmt.Errorf("store: inserting record: %w", err)
-		}
-		if p.body != nil {
-			if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO bodies (record_id, data) VALUES (?, ?)`), c.ID, p.body); err != nil {
-				return fmt.Errorf("store: inserting body: %w", err)
-			}
 		}
 		ids[i], hashes[i], assigned[i] = c.ID, hash, thread
 		headID, headHash = c.ID, hash
@@ -278,6 +282,9 @@ func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch m
 func (s *sqlStore) Close() error {
 	var err error
 	s.closed.Do(func() {
+		s.mu.Lock()
+		s.isClosed = true
+		s.mu.Unlock()
 		close(s.quit)
 		s.wg.Wait()
 		err = s.wdb.Close()

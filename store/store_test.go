@@ -276,7 +276,7 @@ func testTamper(t *testing.T, b backend) {
 		{"delete a row", []string{`DELETE FROM records WHERE id = 3`}, 4, "removed"},
 		{"reorder two rows", []string{`UPDATE records SET id = -1 WHERE id = 2`, `UPDATE records SET id = 2 WHERE id = 3`, `UPDATE records SET id = 3 WHERE id = -1`}, 2, "does not link"},
 		{"truncate the chain", []string{`DELETE FROM records WHERE id >= 4`}, 5, "truncated"},
-		{"insert a row", []string{`UPDATE records SET id = id + 100 WHERE id >= 3`, `UPDATE records SET id = id - 99 WHERE id >= 100`, `INSERT INTO records (` + recordColumns + `) SELECT 3, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, 'forged', from_hdr, buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash FROM records WHERE id = 2`}, 3, ""},
+		{"insert a row", []string{`UPDATE records SET id = id + 100 WHERE id >= 3`, `UPDATE records SET id = id - 99 WHERE id >= 100`, `INSERT INTO records (` + recordColumns + `, body) SELECT 3, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, 'forged', from_hdr, buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash, body FROM records WHERE id = 2`}, 3, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -302,13 +302,13 @@ func testTamper(t *testing.T, b backend) {
 		seed(t, s, 5)
 		db := s.(*sqlStore).wdb
 		var gz []byte
-		if err := db.QueryRow(s.(*sqlStore).d.rebind(`SELECT data FROM bodies WHERE record_id = ?`), 2).Scan(&gz); err != nil {
+		if err := db.QueryRow(s.(*sqlStore).d.rebind(`SELECT body FROM records WHERE id = ?`), 2).Scan(&gz); err != nil {
 			t.Fatal(err)
 		}
 		raw, _ := decompressBody(gz)
 		raw[len(raw)-3] ^= 1
 		gz2, _, _, _ := s.(*sqlStore).gz.compressBody(bytes.NewReader(raw))
-		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE bodies SET data = ? WHERE record_id = ?`), gz2, 2); err != nil {
+		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE records SET body = ? WHERE id = ?`), gz2, 2); err != nil {
 			t.Fatal(err)
 		}
 		rep, _ := s.(Auditor).Verify(context.Background())
