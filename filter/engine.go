@@ -1,13 +1,17 @@
 package filter
 
 import (
+	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"net/url"
+	"regexp"
+	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/net/publicsuffix"
+	"mvdan.cc/xurls/v2"
 )
 
 // Envelope is what the SMTP session knows about a message besides its content.
@@ -18,43 +22,625 @@ type Envelope struct {
 	Rcpt []string
 	// Agent is the login of the authenticated agent, or "" for a trusted network.
 	Agent string
+	// BuyerText, when the thread's buyer message is on record, is its text:
+	// a quote is then exempt only where it matches it.
+	BuyerText string
+	// Exception is the kind of the off-Amazon exception open for the
+	// thread ("" when none).
+	Exception string
 }
-
-// Policy is a set of messaging rules.
-type Policy struct {
-	// Monitor records verdicts without enforcing them.
-	Monitor bool
-}
-
-// DefaultPolicy returns the built-in multilingual policy.
-func DefaultPolicy() *Policy { return &Policy{} }
 
 // Engine checks messages against a policy. It is safe for concurrent use.
 type Engine struct {
-	policy *Policy
+	p      *Policy
+	urls   *regexp.Regexp
+	emails *regexp.Regexp
+	phones *regexp.Regexp
 }
 
 // NewEngine returns an engine for p.
-func NewEngine(p *Policy) *Engine { return &Engine{policy: p} }
+func NewEngine(p *Policy) *Engine {
+	return &Engine{
+		p:      p,
+		urls:   xurls.Relaxed(),
+		emails: regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`),
+		// Digits with the separators people write phone numbers with.
+		phones: regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d ().\-/]{5,20}\d`),
+	}
+}
+
+// Policy returns the engine's policy.
+func (e *Engine) Policy() *Policy { return e.p }
+
+// check is the state of one message's check.
+type check struct {
+	e      *Engine
+	env    Envelope
+	lang   string
+	region string
+	buyers map[string]bool
+	out    []Violation
+	seen   map[string]bool
+	// budget is how many bytes of text are still checked; a message with
+	// more text is held for review rather than checked in part.
+	budget int
+}
+
+// maxFindings stops a check once the verdict cannot change any more.
+const maxFindings = 50
+
+// textBudget is the text a message may have: more than any real reply, and
+// bounded so hostile input costs bounded time.
+const textBudget = 1 << 20
+
+func (c *check) full() bool { return len(c.out) >= maxFindings }
+
+// marketplaceOf maps a buyer address's TLD to a phone region and a language.
+func marketplaceOf(rcpt []string) (region, lang string) {
+	region, lang = "US", "en"
+	if len(rcpt) == 0 {
+		return
+	}
+	d := strings.ToLower(rcpt[0][strings.LastIndexByte(rcpt[0], '@')+1:])
+	tld := strings.TrimPrefix(d, "marketplace.amazon.")
+	switch tld {
+	case "de":
+		return "DE", "de"
+	case "fr":
+		return "FR", "fr"
+	case "es":
+		return "ES", "es"
+	case "it":
+		return "IT", "it"
+	case "co.jp":
+		return "JP", "ja"
+	case "co.uk":
+		return "GB", "en"
+	case "com.mx":
+		return "MX", "es"
+	case "com.br":
+		return "BR", "en"
+	case "com.be":
+		return "BE", "fr"
+	}
+	if i := strings.LastIndexByte(tld, '.'); i >= 0 {
+		tld = tld[i+1:]
+	}
+	if tld != "com" && len(tld) == 2 {
+		return strings.ToUpper(tld), "en"
+	}
+	return
+}
 
 // Check returns the verdict for m sent with env.
 func (e *Engine) Check(m *Message, env Envelope) Verdict {
-	return Verdict{Action: Pass, Monitor: e.policy.Monitor}
+	c := &check{e: e, env: env, buyers: map[string]bool{}, seen: map[string]bool{}, budget: textBudget}
+	c.region, c.lang = marketplaceOf(env.Rcpt)
+	for _, r := range env.Rcpt {
+		c.buyers[strings.ToLower(r)] = true
+	}
+	if e.p.senders[strings.ToLower(env.MailFrom)] {
+		return Verdict{Action: Pass, Monitor: e.p.Monitor}
+	}
+	c.text(m.Subject, "subject", e.p.action)
+	for _, t := range m.Texts {
+		kind := "text"
+		if t.HTML {
+			kind = "html"
+		}
+		c.lines(t.Lines, kind)
+		c.links(t.Links)
+		c.images(t.Images, t.CSSURLs, m.Attachments)
+		c.format(t)
+	}
+	c.attachments(m)
+	c.customRules(m)
+	v := Verdict{Violations: c.out, Monitor: e.p.Monitor}
+	for _, x := range c.out {
+		if x.Action > v.Action {
+			v.Action = x.Action
+		}
+	}
+	if v.Monitor && v.Action > Tag {
+		v.Action = Tag
+	}
+	v.Hint = e.p.message(c.lang, "hint")
+	if v.Action == Strip {
+		v.Rewritten = nil // the gateway relays the original when stripping is not possible
+	}
+	return v
 }
 
-// LoadPolicy reads a policy file strictly; errors name file and line.
-func LoadPolicy(path string) (*Policy, error) {
-	data, err := os.ReadFile(path)
+func (c *check) add(cat, rule, excerpt, where string, act Action) {
+	key := cat + "\x00" + rule + "\x00" + excerpt + "\x00" + where
+	if c.seen[key] || c.full() {
+		return
+	}
+	c.seen[key] = true
+	c.out = append(c.out, Violation{Rule: rule, Category: cat, Excerpt: excerpt, Where: where,
+		Message: c.e.p.message(c.lang, cat), Action: act})
+}
+
+// exempt reports whether a quoted line is the buyer's own words.
+func (c *check) exempt(quote bool, by, text string) bool {
+	if !quote || !c.buyers[by] {
+		return false
+	}
+	if c.env.BuyerText == "" {
+		return true
+	}
+	t := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), "> "))
+	return t == "" || strings.Contains(normalize(c.env.BuyerText), normalize(t))
+}
+
+func (c *check) lines(lines []Line, kind string) {
+	for _, l := range lines {
+		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
+			continue
+		}
+		c.text(l.Text, fmt.Sprintf("%s line %d", kind, l.N), c.e.p.action)
+	}
+}
+
+// text runs the text detectors over one piece of text.
+func (c *check) text(orig, where string, act func(string) Action) {
+	if orig == "" || c.full() {
+		return
+	}
+	if c.budget -= len(orig); c.budget < 0 {
+		if c.budget+len(orig) >= 0 {
+			c.add("format", "format.too-long", fmt.Sprintf("more than %d bytes of text", textBudget), where, Quarantine)
+		}
+		return
+	}
+	n := normalize(orig)
+	for _, ph := range c.e.p.allowPh {
+		n = strings.ReplaceAll(n, ph, " ")
+	}
+	// E-mail addresses first, then cut them out so their domains are not links.
+	rest := n
+	if strings.IndexByte(n, '@') >= 0 {
+		for _, em := range c.e.emails.FindAllString(n, -1) {
+			if !c.buyers[em] {
+				c.add("contact", "contact.email", excerpt(orig, em), where, act("contact"))
+			}
+		}
+		rest = c.e.emails.ReplaceAllString(n, " ")
+	}
+	for _, u := range maybeURLs(c.e.urls, rest) {
+		if host := hostOf(u); host != "" && !c.allowedHost(host) {
+			rule := "link.external"
+			if c.lookalike(host) {
+				rule = "link.lookalike"
+			}
+			c.add("link", rule, excerpt(orig, u), where, act("link"))
+		}
+	}
+	if digitCount(n) >= 7 {
+		c.phoneNumbers(orig, n, where, act)
+	}
+	toks := tokens(n)
+	for _, cat := range []string{"contact", "review", "promotion"} {
+		for _, m := range c.e.p.matchers[cat] {
+			if found, ok := m.find(n, toks); ok {
+				found = strings.TrimSpace(strings.Trim(found, " .,;:!?()\"'"))
+				c.add(cat, cat+".phrase."+m.lang, excerpt(orig, found), where, act(cat))
+				break
+			}
+		}
+	}
+}
+
+// maybeURLs runs the URL matcher only where a URL or domain can be: a dot
+// between two word characters, or "://".
+func maybeURLs(re *regexp.Regexp, s string) []string {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '.' && isWordByte(s[i-1]) && isWordByte(s[i+1]) || s[i] == ':' && strings.HasPrefix(s[i:], "://") {
+			return re.FindAllString(s, -1)
+		}
+	}
+	return nil
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 0x80
+}
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// hostOf extracts the host of a URL or bare domain.
+func hostOf(u string) string {
+	s := u
+	if !strings.Contains(s, "://") {
+		if strings.HasPrefix(s, "mailto:") || strings.HasPrefix(s, "tel:") {
+			return ""
+		}
+		s = "http://" + s
+	}
+	p, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("reading policy: %w", err)
+		return ""
 	}
-	var raw struct {
-		Monitor bool `yaml:"monitor"`
+	h := strings.TrimSuffix(strings.ToLower(p.Hostname()), ".")
+	if !strings.Contains(h, ".") {
+		return ""
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	return h
+}
+
+// allowedHost reports whether host's registrable domain is allowed.
+func (c *check) allowedHost(host string) bool {
+	etld1, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		etld1 = host
 	}
-	return &Policy{Monitor: raw.Monitor}, nil
+	if c.e.p.domains[etld1] || c.e.p.domains[host] {
+		return true
+	}
+	if c.env.Exception != "" && c.e.p.exception != nil {
+		for _, d := range c.e.p.exception.Kinds[c.env.Exception].Domains {
+			if d == etld1 || d == host {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lookalike reports whether host imitates an allowed domain (amaz0n,
+// Cyrillic а, punycode).
+func (c *check) lookalike(host string) bool {
+	if strings.Contains(host, "xn--") {
+		return true
+	}
+	skel := strings.NewReplacer("0", "o", "1", "l", "3", "e", "5", "s", "а", "a", "е", "e", "о", "o", "с", "c", "р", "p", "х", "x", "і", "i", "rn", "m").Replace(host)
+	for d := range c.e.p.domains {
+		base := d[:strings.IndexByte(d+".", '.')]
+		if len(base) >= 4 && strings.Contains(skel, base) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
+	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
+)
+
+// phoneNumbers finds numbers that parse as valid phone numbers in the
+// recipient's marketplace (or internationally with +/00); order IDs,
+// dates, prices, tracking numbers and product codes do not.
+func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
+	for _, loc := range c.e.phones.FindAllStringIndex(n, -1) {
+		cand := strings.TrimSpace(n[loc[0]:loc[1]])
+		digits := 0
+		for _, r := range cand {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(cand) {
+			continue
+		}
+		// A long run of digits with no separator is a tracking number, an
+		// EAN or an order number, unless it is dialled internationally.
+		intl := strings.HasPrefix(cand, "+") || strings.HasPrefix(cand, "00")
+		if !intl && !strings.ContainsAny(cand, " ()-./") && digits >= 11 {
+			continue
+		}
+		// Prices and quantities: a currency or unit next to the number.
+		before := n[max(0, loc[0]-4):loc[0]]
+		after := n[loc[1]:min(len(n), loc[1]+4)]
+		if strings.ContainsAny(before+after, "€$£¥%") || strings.Contains(after, "eur") || strings.Contains(after, "円") {
+			continue
+		}
+		num, err := phonenumbers.Parse(cand, c.region)
+		if err != nil || !phonenumbers.IsValidNumber(num) {
+			continue
+		}
+		if c.env.Exception != "" && c.e.p.exception != nil && c.exceptionPhone(num) {
+			continue
+		}
+		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
+	}
+}
+
+func (c *check) exceptionPhone(num *phonenumbers.PhoneNumber) bool {
+	for _, p := range c.e.p.exception.Kinds[c.env.Exception].Phones {
+		if q, err := phonenumbers.Parse(p, c.region); err == nil && q.GetNationalNumber() == num.GetNationalNumber() {
+			return true
+		}
+	}
+	return false
+}
+
+// links checks HTML anchors: where they go, and whether the text shows
+// another domain than the href.
+func (c *check) links(links []Link) {
+	for _, l := range links {
+		if c.full() {
+			return
+		}
+		if c.exempt(l.Quote, l.QuoteBy, l.Text) {
+			continue
+		}
+		href := strings.TrimSpace(l.Href)
+		lh := strings.ToLower(href)
+		switch {
+		case strings.HasPrefix(lh, "mailto:"):
+			addr := strings.ToLower(strings.SplitN(strings.TrimPrefix(lh, "mailto:"), "?", 2)[0])
+			if !c.buyers[addr] {
+				c.add("contact", "contact.email", href, "html link href", c.e.p.action("contact"))
+			}
+			continue
+		case strings.HasPrefix(lh, "tel:"), strings.HasPrefix(lh, "sms:"), strings.HasPrefix(lh, "whatsapp:"):
+			c.add("contact", "contact.phone", href, "html link href", c.e.p.action("contact"))
+			continue
+		case strings.HasPrefix(lh, "#"), strings.HasPrefix(lh, "cid:"):
+			continue
+		}
+		host := hostOf(normalize(href))
+		if host == "" {
+			continue
+		}
+		if !c.allowedHost(host) {
+			c.add("link", "link.external", href, "html link href", c.e.p.action("link"))
+			continue
+		}
+		// The text shows a domain: it must be the href's.
+		if shown := c.e.urls.FindString(normalize(l.Text)); shown != "" {
+			if sh := hostOf(shown); sh != "" && registrable(sh) != registrable(host) {
+				c.add("link", "link.mismatch", l.Text+" -> "+href, "html link text", c.e.p.action("link"))
+			}
+		}
+	}
+}
+
+func registrable(h string) string {
+	if e, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+		return e
+	}
+	return h
+}
+
+// images flags what the buyer's client would fetch: remote images, 1×1
+// or hidden images, CSS background URLs.
+func (c *check) images(imgs []Image, css []string, atts []Attachment) {
+	for _, im := range imgs {
+		src := strings.ToLower(strings.TrimSpace(im.Src))
+		if c.exempt(im.Quote, im.QuoteBy, "") && !strings.HasPrefix(src, "http") {
+			continue
+		}
+		remote := strings.HasPrefix(src, "http:") || strings.HasPrefix(src, "https:") || strings.HasPrefix(src, "//")
+		tiny := (im.Width == "1" || im.Width == "0") && (im.Height == "1" || im.Height == "0" || im.Height == "")
+		switch {
+		case remote && (tiny || im.Hidden):
+			c.add("pixel", "pixel.tracker", im.Src, "html image", c.e.p.action("pixel"))
+		case remote:
+			c.add("pixel", "pixel.remote-image", im.Src, "html image", c.e.p.action("pixel"))
+		case im.Hidden && strings.HasPrefix(src, "cid:"):
+			c.add("format", "format.hidden-image", im.Src, "html image", c.e.p.action("format"))
+		}
+	}
+	for _, u := range css {
+		lu := strings.ToLower(u)
+		if strings.HasPrefix(lu, "http") || strings.HasPrefix(lu, "//") {
+			c.add("pixel", "pixel.css-url", u, "html style", c.e.p.action("pixel"))
+		}
+	}
+}
+
+var allCaps = regexp.MustCompile(`\p{Lu}`)
+
+// format reports advisory style problems.
+func (c *check) format(t TextPart) {
+	act := c.e.p.action("format")
+	empty := 0
+	kind := "text"
+	if t.HTML {
+		kind = "html"
+	}
+	for _, l := range t.Lines {
+		if l.Quote {
+			continue
+		}
+		if strings.TrimSpace(l.Text) == "" {
+			empty++
+			if empty == 3 {
+				c.add("format", "format.empty-lines", "3 empty lines", fmt.Sprintf("%s line %d", kind, l.N), act)
+			}
+			continue
+		}
+		empty = 0
+		letters := 0
+		for _, r := range l.Text {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				letters++
+			}
+		}
+		if letters >= 20 && len(allCaps.FindAllString(l.Text, -1))*10 >= letters*9 {
+			c.add("format", "format.shouting", clipRunes(l.Text, 80), fmt.Sprintf("%s line %d", kind, l.N), act)
+		}
+	}
+	if t.Fonts > 3 {
+		c.add("format", "format.font-sizes", fmt.Sprintf("%d font sizes", t.Fonts), "html style", act)
+	}
+}
+
+// knownExt are extensions that make a double extension suspicious.
+var knownExt = map[string]bool{".pdf": true, ".doc": true, ".docx": true, ".txt": true, ".jpg": true, ".jpeg": true,
+	".png": true, ".gif": true, ".zip": true, ".exe": true, ".xls": true, ".xlsx": true, ".html": true, ".js": true}
+
+// typeOK tells whether the sniffed type fits the extension.
+func typeOK(ext, sniffed string) bool {
+	switch ext {
+	case ".txt":
+		return strings.HasPrefix(sniffed, "text/plain")
+	case ".pdf":
+		return sniffed == "application/pdf"
+	case ".doc":
+		return sniffed == "application/msword" || sniffed == "application/x-ole-storage" || sniffed == "application/vnd.ms-office"
+	case ".docx":
+		return sniffed == "application/vnd.openxmlformats-officedocument.wordprocessingml.document" || sniffed == "application/zip"
+	case ".jpg", ".jpeg":
+		return sniffed == "image/jpeg"
+	case ".gif":
+		return sniffed == "image/gif"
+	case ".png":
+		return sniffed == "image/png"
+	case ".tif", ".tiff":
+		return sniffed == "image/tiff"
+	case ".bmp":
+		return sniffed == "image/bmp" || sniffed == "image/x-ms-bmp"
+	}
+	return false
+}
+
+func (c *check) attachments(m *Message) {
+	act := c.e.p.action("attachment")
+	for _, a := range m.Attachments {
+		where := "attachment " + a.Name
+		ext := a.Ext()
+		base := strings.TrimSuffix(strings.ToLower(a.Name), ext)
+		switch {
+		case a.Inline && a.Name == "inline"+ext && strings.HasPrefix(a.Sniffed, "image/"):
+			// An unnamed inline image: judged by its bytes.
+			if !c.e.p.allowedEx[extFor(a.Sniffed)] && !c.e.p.allowedEx[".jpg"] {
+				c.add("attachment", "attachment.type", a.Sniffed, where, act)
+			}
+		case !c.e.p.allowedEx[ext]:
+			c.add("attachment", "attachment.type", a.Name, where, act)
+		case knownExt[strings.ToLower(pathExt(base))]:
+			c.add("attachment", "attachment.double-extension", a.Name, where, act)
+		case !typeOK(ext, a.Sniffed):
+			c.add("attachment", "attachment.mismatch", fmt.Sprintf("%s is %s", a.Name, a.Sniffed), where, act)
+		}
+		if a.Size > c.e.p.maxAttach {
+			c.add("attachment", "attachment.size", fmt.Sprintf("%s: %d bytes", a.Name, a.Size), where, act)
+		}
+		if a.AnimatedGIF {
+			c.add("format", "format.animated-gif", a.Name, where, c.e.p.action("format"))
+		}
+		// The text of documents is held to the same rules, tagged by default
+		// (invoices legally carry the seller's address).
+		if text := attachmentText(a, ext); text != "" {
+			tact := func(string) Action { return c.e.p.action("attachment_text") }
+			for i, l := range strings.Split(text, "\n") {
+				if strings.TrimSpace(l) != "" {
+					c.text(l, fmt.Sprintf("%s line %d", where, i+1), tact)
+				}
+			}
+		}
+	}
+}
+
+func pathExt(s string) string {
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		return s[i:]
+	}
+	return ""
+}
+
+// attachmentText extracts the text of .txt and .docx attachments, bounded.
+func attachmentText(a Attachment, ext string) string {
+	switch {
+	case ext == ".txt" && strings.HasPrefix(a.Sniffed, "text/"):
+		return string(a.Data[:min(len(a.Data), 1<<20)])
+	case ext == ".docx":
+		zr, err := zip.NewReader(bytes.NewReader(a.Data), int64(len(a.Data)))
+		if err != nil {
+			return ""
+		}
+		for _, f := range zr.File {
+			if f.Name != "word/document.xml" || f.UncompressedSize64 > 20<<20 {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return ""
+			}
+			data, _ := io.ReadAll(io.LimitReader(rc, 20<<20))
+			rc.Close()
+			return docxText(data)
+		}
+	}
+	return ""
+}
+
+var (
+	docxPara = regexp.MustCompile(`</w:p>`)
+	xmlTag   = regexp.MustCompile(`<[^>]+>`)
+)
+
+func docxText(xml []byte) string {
+	s := docxPara.ReplaceAllString(string(xml), "\n")
+	return xmlTag.ReplaceAllString(s, "")
+}
+
+// customRules applies the admin's own rules.
+func (c *check) customRules(m *Message) {
+	for _, r := range c.e.p.rules {
+		if r.except[strings.ToLower(c.env.MailFrom)] {
+			continue
+		}
+		if len(r.Languages) > 0 && !contains(r.Languages, c.lang) {
+			continue
+		}
+		where := r.Where
+		if len(where) == 0 {
+			where = []string{"subject", "text"}
+		}
+		add := func(orig, w string) {
+			n := normalize(orig)
+			if loc := r.re.FindStringIndex(n); loc != nil {
+				msg := r.Message
+				if msg == "" {
+					msg = c.e.p.message(c.lang, r.Category)
+				}
+				c.out = append(c.out, Violation{Rule: r.ID, Category: r.Category, Excerpt: excerpt(orig, strings.TrimSpace(n[loc[0]:loc[1]])), Where: w, Message: msg, Action: r.action})
+			}
+		}
+		for _, w := range where {
+			switch w {
+			case "subject":
+				add(m.Subject, "subject")
+			case "text":
+				for _, t := range m.Texts {
+					for _, l := range t.Lines {
+						if !c.exempt(l.Quote, l.QuoteBy, l.Text) {
+							add(l.Text, fmt.Sprintf("text line %d", l.N))
+						}
+					}
+				}
+			case "links":
+				for _, t := range m.Texts {
+					for _, l := range t.Links {
+						add(l.Href, "html link href")
+					}
+				}
+			case "attachment_names":
+				for _, a := range m.Attachments {
+					add(a.Name, "attachment "+a.Name)
+				}
+			}
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

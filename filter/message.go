@@ -5,14 +5,28 @@ package filter
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"mime"
+	"path"
 	"regexp"
 	"strings"
 
-	"github.com/emersion/go-message/mail"
-	// Registers decoders for non-UTF-8 charsets with go-message.
+	"github.com/emersion/go-message"
+	// Registers decoders for non-UTF-8 charsets (ISO-8859-x, windows-125x,
+	// ISO-2022-JP, Shift_JIS, EUC-KR, GB18030 …) with go-message.
 	_ "github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/mail"
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// Limits bound what parsing reads, so hostile input costs bounded time and memory.
+const (
+	maxTextPart   = 4 << 20  // bytes of one text part kept for matching
+	maxAttachment = 32 << 20 // bytes of one attachment read (more is only counted)
+	maxParts      = 500
+	maxDepth      = 20
 )
 
 // Message is the parsed form of one e-mail, built once per message.
@@ -28,21 +42,79 @@ type Message struct {
 	// OrderIDs lists the Amazon order IDs (123-1234567-1234567) found in the
 	// subject and text, first occurrence first.
 	OrderIDs []string
+	// Texts are the text/plain and text/html parts, decoded to UTF-8.
+	Texts []TextPart
+	// Attachments are the non-text parts (and text parts sent as attachments).
+	Attachments []Attachment
 	// Problems lists what was malformed in the message; a malformed message
 	// is still checked as far as it can be read.
 	Problems []string
 }
 
-var orderIDRe = regexp.MustCompile(`\b\d{3}-\d{7}-\d{7}\b`)
+// TextPart is one text part, split into the seller's new text and quotes.
+type TextPart struct {
+	HTML bool
+	// Lines are the visible lines (for HTML: the rendered text), each with
+	// its line number and whether it belongs to a quote.
+	Lines []Line
+	// Links, Images and CSSURLs come from HTML parts.
+	Links   []Link
+	Images  []Image
+	CSSURLs []string
+	// Fonts is the number of distinct font sizes the HTML sets.
+	Fonts int
+}
+
+// Line is one line of visible text.
+type Line struct {
+	N    int
+	Text string
+	// Quote is set when the line is inside a reply quote; QuoteBy is the
+	// address the quote's attribution names, if any.
+	Quote   bool
+	QuoteBy string
+}
+
+// Link is an HTML anchor.
+type Link struct {
+	Href, Text string
+	Quote      bool
+	QuoteBy    string
+}
+
+// Image is an HTML image.
+type Image struct {
+	Src           string
+	Width, Height string
+	Hidden        bool
+	Quote         bool
+	QuoteBy       string
+}
+
+// Attachment is a non-text part.
+type Attachment struct {
+	Name        string
+	Declared    string // Content-Type as declared
+	Sniffed     string // type detected from the bytes
+	Size        int64
+	Inline      bool
+	ContentID   string
+	Data        []byte // up to maxAttachment bytes
+	Truncated   bool
+	AnimatedGIF bool
+}
+
+var orderIDRe = regexp.MustCompile(`\d{3}-\d{7}-\d{7}`)
 
 // Parse reads a whole message. It fails only when the header cannot be read
 // at all; other defects are listed in Message.Problems.
 func Parse(r io.Reader) (*Message, error) {
-	mr, err := mail.CreateReader(bufio.NewReader(r))
-	if err != nil && mr == nil {
+	br := bufio.NewReader(r)
+	e, err := message.Read(br)
+	if e == nil {
 		return nil, fmt.Errorf("reading message header: %w", err)
 	}
-	m := &Message{Header: mr.Header}
+	m := &Message{Header: mail.Header{Header: e.Header}}
 	if err != nil {
 		m.Problems = append(m.Problems, err.Error())
 	}
@@ -57,29 +129,130 @@ func Parse(r io.Reader) (*Message, error) {
 	} else if m.Header.Has("From") {
 		m.Problems = append(m.Problems, "unreadable From header: "+err.Error())
 	}
-	var text strings.Builder
-	text.WriteString(m.Subject)
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			m.Problems = append(m.Problems, err.Error())
-			break
-		}
-		if _, ok := p.Header.(*mail.InlineHeader); ok {
-			b, _ := io.ReadAll(io.LimitReader(p.Body, 1<<20))
-			text.WriteByte('\n')
-			text.Write(b)
-		}
-	}
-	seen := map[string]bool{}
-	for _, id := range orderIDRe.FindAllString(text.String(), -1) {
-		if !seen[id] {
-			seen[id] = true
-			m.OrderIDs = append(m.OrderIDs, id)
-		}
-	}
+	w := &walker{m: m}
+	w.walk(e, 0)
+	m.OrderIDs = findOrderIDs(m)
 	return m, nil
+}
+
+type walker struct {
+	m     *Message
+	parts int
+}
+
+func (w *walker) walk(e *message.Entity, depth int) {
+	w.parts++
+	if w.parts > maxParts {
+		if w.parts == maxParts+1 {
+			w.m.Problems = append(w.m.Problems, fmt.Sprintf("more than %d MIME parts; the rest is not checked", maxParts))
+		}
+		return
+	}
+	if depth > maxDepth {
+		w.m.Problems = append(w.m.Problems, fmt.Sprintf("MIME parts nested deeper than %d", maxDepth))
+		return
+	}
+	if mr := e.MultipartReader(); mr != nil {
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				return
+			}
+			if err != nil && p == nil {
+				w.m.Problems = append(w.m.Problems, "malformed multipart: "+err.Error())
+				return
+			}
+			w.walk(p, depth+1)
+		}
+	}
+	ct, params, _ := e.Header.ContentType()
+	disp, dparams, _ := e.Header.ContentDisposition()
+	name := dparams["filename"]
+	if name == "" {
+		name = params["name"]
+	}
+	name = decodeWord(name)
+	if strings.HasPrefix(ct, "text/") && disp != "attachment" && name == "" || ct == "" && disp == "" {
+		data, err := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+		if err != nil {
+			w.m.Problems = append(w.m.Problems, "unreadable text part: "+err.Error())
+		}
+		io.Copy(io.Discard, e.Body)
+		if ct == "text/html" {
+			w.m.Texts = append(w.m.Texts, parseHTML(data))
+		} else {
+			w.m.Texts = append(w.m.Texts, TextPart{Lines: splitQuotes(string(data))})
+		}
+		return
+	}
+	if ct == "message/rfc822" {
+		w.walk(e, depth+1)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(e.Body, maxAttachment))
+	if err != nil {
+		w.m.Problems = append(w.m.Problems, fmt.Sprintf("unreadable attachment %q: %v", name, err))
+	}
+	rest, _ := io.Copy(io.Discard, e.Body)
+	a := Attachment{
+		Name: name, Declared: ct, Size: int64(len(data)) + rest, Data: data, Truncated: rest > 0,
+		Inline:    disp == "inline" || disp == "" && e.Header.Get("Content-Id") != "",
+		ContentID: strings.Trim(e.Header.Get("Content-Id"), "<> "),
+	}
+	a.Sniffed = mimetype.Detect(data).String()
+	if i := strings.IndexByte(a.Sniffed, ';'); i > 0 {
+		a.Sniffed = a.Sniffed[:i]
+	}
+	a.AnimatedGIF = a.Sniffed == "image/gif" && bytes.Count(data, []byte{0x21, 0xF9, 0x04}) > 1
+	if a.Name == "" && a.Inline {
+		a.Name = "inline" + extFor(a.Sniffed)
+	}
+	w.m.Attachments = append(w.m.Attachments, a)
+}
+
+var wordDecoder = mime.WordDecoder{}
+
+// decodeWord decodes an RFC 2047 encoded file name some clients send
+// instead of RFC 2231 (go-message decodes the latter).
+func decodeWord(s string) string {
+	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+func extFor(mt string) string {
+	if exts, _ := mime.ExtensionsByType(mt); len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
+}
+
+// Ext returns the attachment's lower-case file extension with its dot.
+func (a *Attachment) Ext() string { return strings.ToLower(path.Ext(a.Name)) }
+
+// findOrderIDs collects order IDs from the subject and the seller's text,
+// then the quotes.
+func findOrderIDs(m *Message) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		for _, id := range orderIDRe.FindAllString(s, -1) {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	add(m.Subject)
+	for _, quoted := range []bool{false, true} {
+		for _, t := range m.Texts {
+			for _, l := range t.Lines {
+				if l.Quote == quoted && strings.IndexByte(l.Text, '-') >= 0 {
+					add(l.Text)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sellergate/sellergate/filter"
+)
+
+func init() { extraCommands["check"] = runCheck }
+
+// checkResult is one line of `sellergate check --json`.
+type checkResult struct {
+	File       string             `json:"file"`
+	Verdict    string             `json:"verdict"`
+	Violations []filter.Violation `json:"violations"`
+	Problems   []string           `json:"problems,omitempty"`
+	Error      string             `json:"error,omitempty"`
+}
+
+// checkMessage checks one raw message as the gateway would, with the
+// recipients and sender taken from its headers.
+func checkMessage(e *filter.Engine, name string, r io.Reader) checkResult {
+	res := checkResult{File: name, Violations: []filter.Violation{}}
+	m, err := filter.Parse(r)
+	if err != nil {
+		res.Verdict, res.Error = "reject", err.Error()
+		return res
+	}
+	env := filter.Envelope{}
+	if len(m.From) > 0 {
+		env.MailFrom = m.From[0].Address
+	}
+	for _, h := range []string{"To", "Cc"} {
+		if addrs, err := m.Header.AddressList(h); err == nil {
+			for _, a := range addrs {
+				env.Rcpt = append(env.Rcpt, a.Address)
+			}
+		}
+	}
+	v := e.Check(m, env)
+	res.Verdict = v.Action.String()
+	if v.Action == filter.Strip {
+		res.Verdict = "tag"
+	}
+	if v.Violations != nil {
+		res.Violations = v.Violations
+	}
+	res.Problems = m.Problems
+	return res
+}
+
+// runCheck implements `sellergate check [--policy FILE] [--json] FILE.eml…`.
+// Exit status: 0 all pass or only tagged, 1 any refused or quarantined,
+// 2 usage error, unreadable file or bad policy.
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	policyFile := fs.String("policy", "", "policy file (default: the built-in policy)")
+	asJSON := fs.Bool("json", false, "one JSON object per file, one per line")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--json] FILE.eml... (- for standard input)")
+		return 2
+	}
+	policy := filter.DefaultPolicy()
+	if *policyFile != "" {
+		p, err := filter.LoadPolicy(*policyFile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		policy = p
+	}
+	e := filter.NewEngine(policy)
+	status := 0
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for _, name := range fs.Args() {
+		var r io.Reader
+		if name == "-" {
+			r = stdin
+		} else {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintln(stderr, "sellergate check:", err)
+				status = 2
+				continue
+			}
+			defer f.Close()
+			r = f
+		}
+		res := checkMessage(e, name, r)
+		if res.Verdict == "reject" || res.Verdict == "quarantine" {
+			status = max(status, 1)
+		}
+		if *asJSON {
+			enc.Encode(res)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", name, strings.ToUpper(res.Verdict))
+		if res.Error != "" {
+			fmt.Fprintf(stdout, "  unreadable: %s\n", res.Error)
+		}
+		for _, v := range res.Violations {
+			fmt.Fprintf(stdout, "  [%s] %s: %q in %s (%s)\n", v.Category, v.Action, v.Excerpt, v.Where, v.Rule)
+			if v.Message != "" {
+				fmt.Fprintf(stdout, "      %s\n", v.Message)
+			}
+		}
+		for _, p := range res.Problems {
+			fmt.Fprintf(stdout, "  malformed: %s\n", p)
+		}
+	}
+	return status
+}

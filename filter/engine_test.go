@@ -1,0 +1,371 @@
+package filter
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/charmap"
+)
+
+var tlds = map[string]string{"en": "com", "de": "de", "fr": "fr", "es": "es", "it": "it", "ja": "co.jp"}
+
+func buyerFor(lang string) string { return "a1b2c3d4e5@marketplace.amazon." + tlds[lang] }
+
+// plain builds a text/plain reply to the language's buyer.
+func plain(lang, body string) string {
+	return "From: Shop <support@shop.test>\r\nTo: " + buyerFor(lang) + "\r\nSubject: Re: Bestellung 302-1234567-7654321\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n") + "\r\n"
+}
+
+// defaultEngine is compiled once for all tests.
+var defaultEngine = NewEngine(DefaultPolicy())
+
+func checkRaw(t *testing.T, raw string) Verdict {
+	t.Helper()
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	env := Envelope{MailFrom: "support@shop.test"}
+	if to, err := m.Header.AddressList("To"); err == nil {
+		for _, a := range to {
+			env.Rcpt = append(env.Rcpt, a.Address)
+		}
+	}
+	return defaultEngine.Check(m, env)
+}
+
+func categories(v Verdict) string {
+	var cs []string
+	for _, x := range v.Violations {
+		if x.Action >= Quarantine && !strings.Contains(strings.Join(cs, ","), x.Category) {
+			cs = append(cs, x.Category)
+		}
+	}
+	return strings.Join(cs, ",")
+}
+
+func TestDetectors(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		want       string // refused categories, "" = passes
+	}{
+		// Compliant: carriers, Amazon, order ids, tracking numbers, prices, dates, codes.
+		{"de", "Ihr Paket: https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=00340434161094042557", ""},
+		{"de", "Sendungsnummer JJD000390007822541, Bestellung 302-1234567-7654321, 19,99 €, am 03.11.2025, 10115 Berlin", ""},
+		{"de", "Wir haben Ihre Rücksendung geprüft und 10 € für den Kratzer erstattet.", ""},
+		{"en", "Track it at https://www.ups.com/track?tracknum=1Z999AA10123456784 or on amazon.com/your-orders.", ""},
+		{"en", "If you have a moment, you can share your experience with the product on Amazon.", ""},
+		{"en", "We reviewed your return and refunded the full amount today.", ""},
+		{"en", "EAN 4006381333931, ASIN B08N5WRWNW, model 2024-11.", ""},
+		{"fr", "Suivez votre colis : https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901", ""},
+		{"es", "Puede seguir su envío en https://www.correos.es/es/es/herramientas/localizador/envios", ""},
+		{"it", "Abbiamo rimborsato 15 € per il graffio. Tracciamento: https://www.poste.it/cerca/index.html", ""},
+		{"ja", "ご注文番号 249-1234567-1234567、金額 ¥1,980、ヤマト運輸の追跡番号 4912-3456-7890 です。", ""},
+		{"ja", "追跡はこちら https://toi.kuronekoyamato.co.jp/cgi-bin/tneko", ""},
+		// link
+		{"de", "Besuchen Sie unseren Shop: www.meinshop.de", "link,promotion"},
+		{"de", "mehr auf meinshop [dot] de", "link"},
+		{"fr", "rendez-vous sur www . maboutique . fr", "link"},
+		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link"},
+		{"en", "order again at amaz0n-deals.com", "link"},
+		{"en", "see аmazon.com/deal", "link"},
+		{"en", "our shop: my\u200bshop.com", "link"},
+		// contact
+		{"de", "Rufen Sie uns an: +49 (0) 30 1234567", "contact"},
+		{"de", "Tel. 030 12345678", "contact"},
+		{"ja", "０９０－１２３４－５６７８までお電話ください", "contact"},
+		{"es", "Escríbanos a info (at) tienda.es", "contact"},
+		{"es", "correo: ventas arroba tienda punto es", "contact"},
+		{"it", "scriveteci a info chiocciola negozio.it", "contact"},
+		{"en", "Message us on WhatsApp +34 612 345 678", "contact"},
+		{"ja", "LINE ID: shop_jp で連絡ください", "contact"},
+		{"en", "write to support＠shop-direct.com", "contact"},
+		// review
+		{"en", "If you're happy, please leave us 5 stars!", "review"},
+		{"de", "Bitte bewerten Sie uns mit 5 Sternen, wenn Sie zufrieden sind.", "review"},
+		{"fr", "Laissez-nous 5 étoiles si vous êtes satisfait", "review"},
+		{"es", "Le regalamos un cupón si deja una reseña positiva", "review,promotion"},
+		{"it", "Potrebbe rimuovere la recensione negativa? Le rimborsiamo.", "review"},
+		{"ja", "レビューで★5をお願いします", "review"},
+		{"en", "Please contact us before leaving a review.", "review"},
+		// promotion
+		{"de", "Mit dem Code GUTSCHEIN10 sparen Sie beim nächsten Einkauf", "promotion"},
+		{"ja", "次回使える10%OFFクーポンをプレゼント", "promotion"},
+		{"en", "Follow us on Instagram for new arrivals", "contact,promotion"},
+		{"fr", "Abonnez-vous à notre newsletter", "promotion"},
+	}
+	for _, c := range cases {
+		t.Run(c.lang+"/"+c.body, func(t *testing.T) {
+			v := checkRaw(t, plain(c.lang, c.body))
+			got := categories(v)
+			if got != c.want {
+				t.Errorf("refused categories %q, want %q; findings: %+v", got, c.want, v.Violations)
+			}
+			if c.want != "" && !v.Refused() {
+				t.Errorf("verdict %v, want refused", v.Action)
+			}
+		})
+	}
+}
+
+func TestExcerptIsAsWrittenAndWhereIsTheLine(t *testing.T) {
+	v := checkRaw(t, plain("de", "Guten Tag,\n\nmehr Angebote auf www.meinshop.de im Sale.\nGruß"))
+	if len(v.Violations) == 0 {
+		t.Fatal("no finding")
+	}
+	x := v.Violations[0]
+	if x.Where != "text line 3" || !strings.Contains(x.Excerpt, "www.meinshop.de") || x.Message == "" || x.Rule == "" {
+		t.Errorf("violation = %+v", x)
+	}
+	if !strings.Contains(x.Message, "Links") {
+		t.Errorf("German buyer, message not in German: %q", x.Message)
+	}
+}
+
+func TestBuyerQuoteIsExemptButFakeQuoteIsNot(t *testing.T) {
+	buyer := buyerFor("fr")
+	real := plain("fr", "Bonjour, c'est noté.\n\nLe 3 nov. 2025 à 10:02, Acheteur <"+buyer+"> a écrit :\n> Appelez-moi au 06 12 34 56 78 ou voir www.monsite.fr")
+	if v := checkRaw(t, real); v.Refused() {
+		t.Errorf("the buyer's quoted words caused a refusal: %+v", v.Violations)
+	}
+	fake := plain("fr", "Bonjour.\n\n> visitez www.maboutique.fr pour -20%")
+	if v := checkRaw(t, fake); !v.Refused() {
+		t.Error("a quote without the buyer's attribution hid a shop link")
+	}
+	other := plain("fr", "Bonjour.\n\nLe 3 nov. 2025, Boutique <ventes@maboutique.fr> a écrit :\n> visitez www.maboutique.fr")
+	if v := checkRaw(t, other); !v.Refused() {
+		t.Error("a quote attributed to the seller's own address was exempt")
+	}
+	// With the buyer's message on record, only what matches it is exempt.
+	m, _ := Parse(strings.NewReader(plain("fr", "Merci.\n\nLe 3 nov. 2025 à 10:02, Acheteur <"+buyer+"> a écrit :\n> Où est mon colis ?\n> Voir www.maboutique.fr")))
+	v := NewEngine(DefaultPolicy()).Check(m, Envelope{Rcpt: []string{buyer}, BuyerText: "Où est mon colis ?"})
+	if !v.Refused() {
+		t.Error("a line added to a genuine quote was exempt although it is not in the recorded buyer message")
+	}
+}
+
+func htmlMessage(lang, html string) string {
+	return "From: <support@shop.test>\r\nTo: " + buyerFor(lang) + "\r\nSubject: Re: order\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/alternative; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee html\r\n" +
+		"--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n--b1--\r\n"
+}
+
+func TestHTML(t *testing.T) {
+	buyer := buyerFor("en")
+	cases := []struct {
+		name, html, want string
+	}{
+		{"tracking link", `<p>Track: <a href="https://www.dhl.de/verfolgen?piececode=1">DHL</a></p>`, ""},
+		{"text shows amazon, href elsewhere", `<a href="https://myshop.example/deal">https://www.amazon.de/dp/B08N5WRWNW</a>`, "link"},
+		{"text shows amazon, href other allowed host", `<a href="https://www.dhl.de/x">www.amazon.de</a>`, "link"},
+		{"1x1 pixel", `<p>Hi</p><img src="https://t.example/open.gif" width="1" height="1">`, "pixel"},
+		{"hidden image", `<img src="https://shop.example/x.png" style="display:none">`, "pixel"},
+		{"remote logo", `<img src="https://shop.example/logo.png" alt="Shop">`, "pixel"},
+		{"css background", `<div style="background:url(https://t.example/b.png)">Hi</div>`, "pixel"},
+		{"inline cid image", `<p>See photo:</p><img src="cid:part1">`, ""},
+		{"mailto", `<a href="mailto:sales@shop.example">write us</a>`, "contact"},
+		{"entity-encoded shop", `<p>www&#46;myshop&#46;com</p>`, "link"},
+		{"gmail quote of the buyer", `<div>Sure.</div><div class="gmail_quote"><div class="gmail_attr">On Mon, Buyer &lt;` + buyer + `&gt; wrote:</div><blockquote class="gmail_quote">call me 0049 30 1234567, see www.other.example</blockquote></div>`, ""},
+		{"outlook quote of the buyer", `<div>Sure.</div><div id="divRplyFwdMsg"><b>From:</b> Buyer &lt;` + buyer + `&gt;<br><b>Sent:</b> Monday</div><div>see www.other.example</div>`, ""},
+		{"thunderbird cite without buyer", `<div class="moz-cite-prefix">Am 03.11.25 schrieb Shop:</div><blockquote type="cite">www.myshop.de</blockquote>`, "link"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := checkRaw(t, htmlMessage("en", c.html))
+			if got := categories(v); got != c.want {
+				t.Errorf("refused %q, want %q: %+v", got, c.want, v.Violations)
+			}
+		})
+	}
+}
+
+func attachmentMessage(name, ctype string, data []byte) string {
+	return "From: <support@shop.test>\r\nTo: " + buyerFor("de") + "\r\nSubject: Rechnung\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b2\r\n\r\n--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAnbei die Rechnung.\r\n" +
+		"--b2\r\nContent-Type: " + ctype + "; name=\"" + name + "\"\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(data) + "\r\n--b2--\r\n"
+}
+
+func TestAttachments(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 200)...)
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.Create("a.txt")
+	w.Write([]byte("hello"))
+	zw.Close()
+	var docx bytes.Buffer
+	dz := zip.NewWriter(&docx)
+	w, _ = dz.Create("[Content_Types].xml")
+	w.Write([]byte(`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`))
+	w, _ = dz.Create("word/document.xml")
+	w.Write([]byte(`<w:document><w:body><w:p><w:r><w:t>Rechnung 302-1234567-7654321</w:t></w:r></w:p><w:p><w:r><w:t>Shop GmbH, www.shop-gmbh.de</w:t></w:r></w:p></w:body></w:document>`))
+	dz.Close()
+	cases := []struct {
+		name, ctype string
+		data        []byte
+		want        string
+		tagged      string
+	}{
+		{"rechnung.pdf", "application/pdf", pdf, "", ""},
+		{"foto.png", "image/png", png, "", ""},
+		{"archiv.zip", "application/zip", zbuf.Bytes(), "attachment", ""},
+		{"rechnung.pdf.exe", "application/octet-stream", exe, "attachment", ""},
+		{"rechnung.pdf", "application/pdf", exe, "attachment", ""},
+		{"foto.exe.jpg", "image/jpeg", png, "attachment", ""},
+		{"makro.docm", "application/vnd.ms-word.document.macroEnabled.12", docx.Bytes(), "attachment", ""},
+		{"seite.html", "text/html", []byte("<html>hi</html>"), "attachment", ""},
+		{"rechnung.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.Bytes(), "", "link"},
+		{"notiz.txt", "text/plain", []byte("Tel. 030 12345678\n"), "", "contact"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := checkRaw(t, attachmentMessage(c.name, c.ctype, c.data))
+			if got := categories(v); got != c.want {
+				t.Errorf("refused %q, want %q: %+v", got, c.want, v.Violations)
+			}
+			tagged := ""
+			for _, x := range v.Violations {
+				if x.Action == Tag && x.Category != "format" {
+					tagged = x.Category
+					if !strings.HasPrefix(x.Where, "attachment "+c.name) {
+						t.Errorf("where = %q", x.Where)
+					}
+				}
+			}
+			if tagged != c.tagged {
+				t.Errorf("tagged %q, want %q: %+v", tagged, c.tagged, v.Violations)
+			}
+		})
+	}
+}
+
+func TestCharsets(t *testing.T) {
+	latin1, _ := charmap.ISO8859_1.NewEncoder().String("Grüße, bitte 5 Sterne für uns!")
+	sjis, _ := japanese.ShiftJIS.NewEncoder().String("レビューで★5をお願いします")
+	jis, _ := japanese.ISO2022JP.NewEncoder().String("次回使える10%OFFクーポン")
+	for _, c := range []struct{ lang, charset, body, want string }{
+		{"de", "iso-8859-1", latin1, "review"},
+		{"ja", "shift_jis", sjis, "review"},
+		{"ja", "iso-2022-jp", jis, "promotion"},
+	} {
+		raw := "From: <support@shop.test>\r\nTo: " + buyerFor(c.lang) + "\r\nSubject: =?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte("Ihre Bestellung")) + "?=\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=" + c.charset + "\r\n\r\n" + c.body + "\r\n"
+		v := checkRaw(t, raw)
+		if got := categories(v); got != c.want {
+			t.Errorf("%s: refused %q, want %q: %+v", c.charset, got, c.want, v.Violations)
+		}
+	}
+}
+
+func TestFormatIsAdvisory(t *testing.T) {
+	v := checkRaw(t, plain("en", "Hello,\n\n\n\nYOUR PARCEL LEFT OUR WAREHOUSE TODAY AND ARRIVES SOON\nRegards"))
+	if v.Refused() || v.Action != Tag {
+		t.Errorf("format findings: verdict %v, want tag", v.Action)
+	}
+	rules := ""
+	for _, x := range v.Violations {
+		rules += x.Rule + " "
+	}
+	if !strings.Contains(rules, "format.empty-lines") || !strings.Contains(rules, "format.shouting") {
+		t.Errorf("rules = %s", rules)
+	}
+}
+
+func TestPolicyFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "policy.yaml")
+	os.WriteFile(good, []byte(`actions:
+  pixel: strip
+  format: quarantine
+rules:
+  - id: no-competitor
+    category: promotion
+    action: quarantine
+    phrases: [MegaStore]
+    message: Do not mention MegaStore.
+    where: [subject, text]
+allow:
+  domains: [myshop-help.example]
+`), 0o600)
+	p, err := LoadPolicy(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(p)
+	m, _ := Parse(strings.NewReader(plain("en", "Cheaper at MegaStore. Help: https://myshop-help.example/manual")))
+	v := e.Check(m, Envelope{Rcpt: []string{buyerFor("en")}})
+	if v.Action != Quarantine || len(v.Violations) != 1 || v.Violations[0].Rule != "no-competitor" || v.Violations[0].Message != "Do not mention MegaStore." {
+		t.Errorf("custom rule: %v %+v", v.Action, v.Violations)
+	}
+	for _, c := range []struct{ yaml, want string }{
+		{"actions:\n  link: delete\n", "bad.yaml:2: action \"delete\" for link"},
+		{"actions:\n  link: reject\nrulez: []\n", "bad.yaml:3: unknown key \"rulez\""},
+		{"rules:\n  - id: x\n    category: promotion\n    pattern: '(unclosed'\n", "bad.yaml:4: rule x: bad pattern"},
+		{"rules:\n  - id: y\n    category: spam\n    phrases: [a]\n", "bad.yaml:3: rule y: unknown category \"spam\""},
+	} {
+		f := filepath.Join(dir, "bad.yaml")
+		os.WriteFile(f, []byte(c.yaml), 0o600)
+		_, err := LoadPolicy(f)
+		if err == nil || !strings.Contains(err.Error(), strings.Replace(c.want, "bad.yaml", f, 1)) {
+			t.Errorf("policy %q: error %v, want %s", c.yaml, err, c.want)
+		}
+	}
+}
+
+func TestMonitorModeTagsEverything(t *testing.T) {
+	p, err := ParsePolicy("m.yaml", []byte("monitor: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := Parse(strings.NewReader(plain("en", "leave us 5 stars at www.myshop.example")))
+	v := NewEngine(p).Check(m, Envelope{Rcpt: []string{buyerFor("en")}})
+	if v.Action != Tag || !v.Monitor || len(v.Violations) < 2 {
+		t.Errorf("monitor: %v %+v", v.Action, v.Violations)
+	}
+}
+
+func TestMalformedIsReportedNotFatal(t *testing.T) {
+	for _, raw := range []string{
+		"From: <a@b.test>\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nwww.shop.example\r\n",
+		"From: <a@b.test>\r\nContent-Type: text/plain; charset=does-not-exist\r\n\r\nhello\r\n",
+		"From: <a@b.test>\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n",
+	} {
+		m, err := Parse(strings.NewReader(raw))
+		if err != nil {
+			t.Errorf("parse failed: %v", err)
+			continue
+		}
+		NewEngine(DefaultPolicy()).Check(m, Envelope{})
+	}
+}
+
+func TestPathologicalInputFinishes(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&b, `<a href="https://s%d.example/">x</a>`, i)
+	}
+	v := checkRaw(t, htmlMessage("en", b.String()))
+	if !v.Refused() || len(v.Violations) > 50 {
+		t.Errorf("100,000 links: %v with %d findings", v.Action, len(v.Violations))
+	}
+	nested := strings.Repeat("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n", 100)
+	m, err := Parse(strings.NewReader("From: <a@b.test>\r\n" + nested))
+	if err != nil || len(m.Problems) == 0 {
+		t.Errorf("100-deep nesting: %v, problems %v", err, m.Problems)
+	}
+	// Padding must not hide a link: a text too long to check is held.
+	line := plain("en", strings.Repeat("a", 10<<20)+" www.myshop.example")
+	if v := checkRaw(t, line); v.Action != Quarantine || v.Violations[0].Rule != "format.too-long" {
+		t.Errorf("a 10 MB line: %v %+v", v.Action, v.Violations)
+	}
+}

@@ -1,0 +1,226 @@
+package filter
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var (
+	cssURLRe    = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+	fontSizeRe  = regexp.MustCompile(`(?i)font-size\s*:\s*([^;"']+)`)
+	hiddenRe    = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$)|(^|[^-])(width|height)\s*:\s*[01]px`)
+	maxHTMLNode = 200000
+)
+
+// htmlParser renders an HTML part into visible lines and collects links,
+// images and CSS URLs, marking what is inside a reply quote.
+type htmlParser struct {
+	part    TextPart
+	lines   []Line
+	cur     strings.Builder
+	curQ    bool
+	curBy   string
+	fonts   map[string]bool
+	nodes   int
+	restQ   bool   // Outlook: everything after its header block is quote
+	restBy  string // the address in that block
+	inLink  *Link
+	linkBuf strings.Builder
+}
+
+func parseHTML(data []byte) TextPart {
+	p := &htmlParser{fonts: map[string]bool{}}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return TextPart{HTML: true, Lines: splitQuotes(string(data))}
+	}
+	p.walk(doc, false, "")
+	p.flush()
+	markQuotes(p.lines)
+	p.part.HTML = true
+	p.part.Lines = p.lines
+	p.part.Fonts = len(p.fonts)
+	return p.part
+}
+
+func (p *htmlParser) flush() {
+	if t := strings.TrimSpace(p.cur.String()); t != "" || p.cur.Len() > 0 {
+		p.lines = append(p.lines, Line{N: len(p.lines) + 1, Text: t, Quote: p.curQ, QuoteBy: p.curBy})
+	}
+	p.cur.Reset()
+}
+
+func (p *htmlParser) text(s string, quote bool, by string) {
+	if p.cur.Len() == 0 {
+		p.curQ, p.curBy = quote, by
+	}
+	p.cur.WriteString(s)
+	if p.inLink != nil {
+		p.linkBuf.WriteString(s)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// isQuoteStart reports whether n starts a reply quote in one of the big
+// clients' HTML: Gmail's gmail_quote, a cite blockquote (Thunderbird,
+// Apple Mail), Outlook's divRplyFwdMsg header block.
+func isQuoteStart(n *html.Node) bool {
+	class := attr(n, "class")
+	switch {
+	case strings.Contains(class, "gmail_quote"), strings.Contains(class, "moz-cite-prefix"),
+		strings.Contains(class, "OutlookMessageHeader"), strings.Contains(class, "yahoo_quoted"):
+		return true
+	case n.DataAtom == atom.Blockquote:
+		return true
+	}
+	return false
+}
+
+func isOutlookHeader(n *html.Node) bool {
+	id := attr(n, "id")
+	return id == "divRplyFwdMsg" || id == "appendonsend" || (n.DataAtom == atom.Hr && id == "stopSpelling")
+}
+
+// nodeText returns the text under n (for attributions).
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return b.String()
+}
+
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Blockquote: true, atom.Table: true,
+	atom.Hr: true, atom.Pre: true, atom.Ul: true, atom.Ol: true, atom.Td: true,
+}
+
+func (p *htmlParser) walk(n *html.Node, quote bool, by string) {
+	p.nodes++
+	if p.nodes > maxHTMLNode {
+		return
+	}
+	if p.restQ {
+		quote, by = true, p.restBy
+	}
+	switch n.Type {
+	case html.TextNode:
+		p.text(n.Data, quote, by)
+		return
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Noscript, atom.Title, atom.Head:
+			return
+		case atom.Style:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				for _, m := range cssURLRe.FindAllStringSubmatch(c.Data, -1) {
+					p.part.CSSURLs = append(p.part.CSSURLs, m[1])
+				}
+				for _, m := range fontSizeRe.FindAllStringSubmatch(c.Data, -1) {
+					p.fonts[strings.TrimSpace(m[1])] = true
+				}
+			}
+			return
+		}
+		style := attr(n, "style")
+		if style != "" {
+			for _, m := range cssURLRe.FindAllStringSubmatch(style, -1) {
+				p.part.CSSURLs = append(p.part.CSSURLs, m[1])
+			}
+			for _, m := range fontSizeRe.FindAllStringSubmatch(style, -1) {
+				p.fonts[strings.TrimSpace(m[1])] = true
+			}
+		}
+		if bg := attr(n, "background"); bg != "" {
+			p.part.CSSURLs = append(p.part.CSSURLs, bg)
+		}
+		if n.DataAtom == atom.Font && attr(n, "size") != "" {
+			p.fonts["font "+attr(n, "size")] = true
+		}
+		if isOutlookHeader(n) {
+			p.restQ, p.restBy = true, quoteAuthor(nodeText(n))
+			quote, by = true, p.restBy
+		} else if !quote && isQuoteStart(n) {
+			quote, by = true, quoteAuthor(nodeText(firstBlock(n)))
+			if strings.Contains(attr(n, "class"), "moz-cite-prefix") || strings.Contains(attr(n, "class"), "gmail_attr") {
+				by = quoteAuthor(nodeText(n))
+			}
+		}
+		if blockAtoms[n.DataAtom] {
+			p.flush()
+		}
+		switch n.DataAtom {
+		case atom.A:
+			href := strings.TrimSpace(attr(n, "href"))
+			if href != "" {
+				p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
+				p.inLink = &p.part.Links[len(p.part.Links)-1]
+				p.linkBuf.Reset()
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					p.walk(c, quote, by)
+				}
+				p.part.Links[len(p.part.Links)-1].Text = strings.TrimSpace(p.linkBuf.String())
+				p.inLink = nil
+				return
+			}
+		case atom.Img:
+			w, h := attr(n, "width"), attr(n, "height")
+			p.part.Images = append(p.part.Images, Image{
+				Src: strings.TrimSpace(attr(n, "src")), Width: w, Height: h, Quote: quote, QuoteBy: by,
+				Hidden: hiddenRe.MatchString(style) || attr(n, "hidden") != "" || w == "0" || h == "0",
+			})
+			if alt := attr(n, "alt"); alt != "" {
+				p.text(alt, quote, by)
+			}
+		case atom.Form, atom.Input:
+			if a := attr(n, "action"); a != "" {
+				p.part.Links = append(p.part.Links, Link{Href: a, Text: "form", Quote: quote, QuoteBy: by})
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p.walk(c, quote, by)
+	}
+	if n.Type == html.ElementNode && blockAtoms[n.DataAtom] {
+		p.flush()
+	}
+}
+
+// firstBlock returns what precedes a quote's body: Gmail puts the
+// attribution in the quote container's first child.
+func firstBlock(n *html.Node) *html.Node {
+	if n.Parent != nil {
+		for c := n.Parent.FirstChild; c != nil && c != n; c = c.NextSibling {
+			if c.Type == html.ElementNode && strings.Contains(attr(c, "class"), "gmail_attr") {
+				return c
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return c
+		}
+	}
+	return n
+}

@@ -1,0 +1,530 @@
+package filter
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed default-policy.yaml
+var defaultPolicyYAML []byte
+
+// Categories are the policy's finding categories.
+var Categories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format"}
+
+// PolicyFile is the YAML an admin writes (and the embedded default).
+type PolicyFile struct {
+	// Monitor records verdicts without blocking anything (for rollout).
+	Monitor *bool `yaml:"monitor"`
+	// Actions per category (reject, quarantine, strip, tag), plus
+	// "attachment_text" for findings inside attachments.
+	Actions map[string]string `yaml:"actions"`
+	// Attachments: allowed extensions and the size cap.
+	Attachments struct {
+		Allowed []string `yaml:"allowed"`
+		MaxSize string   `yaml:"max_size"`
+	} `yaml:"attachments"`
+	// Allow lists what never counts: registrable domains, sender addresses
+	// exempt from every rule, and phrases that are not findings.
+	Allow struct {
+		Domains []string `yaml:"domains"`
+		Senders []string `yaml:"senders"`
+		Phrases []string `yaml:"phrases"`
+	} `yaml:"allow"`
+	// Phrases and Patterns per category and language (en, de, fr, es, it, ja).
+	Phrases  map[string]map[string][]string `yaml:"phrases"`
+	Patterns map[string]map[string][]string `yaml:"patterns"`
+	// Rules are the admin's own.
+	Rules []RuleSpec `yaml:"rules"`
+	// Messages explain each category to the agent, per language; "hint" is
+	// the refusal's last line.
+	Messages map[string]map[string]string `yaml:"messages"`
+	// Exceptions configures the off-Amazon exception protocol.
+	Exceptions *ExceptionSpec `yaml:"exceptions"`
+}
+
+// RuleSpec is a custom rule.
+type RuleSpec struct {
+	ID        string   `yaml:"id"`
+	Category  string   `yaml:"category"`
+	Action    string   `yaml:"action"`
+	Pattern   string   `yaml:"pattern"`
+	Phrases   []string `yaml:"phrases"`
+	Message   string   `yaml:"message"`
+	Where     []string `yaml:"where"`
+	Languages []string `yaml:"languages"`
+	// Except lists sender addresses the rule does not apply to.
+	Except []string `yaml:"except"`
+}
+
+// ExceptionSpec is the off-Amazon exception protocol's policy.
+type ExceptionSpec struct {
+	Enabled bool `yaml:"enabled"`
+	// Kinds maps technical-support-media / product-safety to what may be shared.
+	Kinds map[string]struct {
+		Domains []string `yaml:"domains"`
+		Phones  []string `yaml:"phones"`
+	} `yaml:"kinds"`
+	// Statements per language: reason, channel, return (each a list of phrases, one must appear).
+	Statements map[string]map[string][]string `yaml:"statements"`
+}
+
+// Policy is a compiled policy, ready for the engine.
+type Policy struct {
+	Monitor   bool
+	actions   map[string]Action
+	allowedEx map[string]bool
+	maxAttach int64
+	domains   map[string]bool
+	senders   map[string]bool
+	allowPh   []string
+	matchers  map[string][]*matcher // category -> built-in matchers
+	rules     []*rule
+	messages  map[string]map[string]string
+	exception *ExceptionSpec
+}
+
+// matcher finds one category's phrases and patterns in one language.
+type matcher struct {
+	lang    string
+	phrases *phraseSet
+	re      *regexp.Regexp // the patterns, or nil
+	// gate lists literals of which a pattern match contains at least one;
+	// the patterns run only when the text has one (nil: always run).
+	gate []string
+}
+
+type rule struct {
+	RuleSpec
+	action Action
+	re     *regexp.Regexp
+	except map[string]bool
+}
+
+// DefaultPolicy returns the built-in multilingual policy.
+func DefaultPolicy() *Policy {
+	p, err := compilePolicy("default-policy.yaml", defaultPolicyYAML, nil)
+	if err != nil {
+		panic("built-in policy: " + err.Error()) // a build defect, caught by the tests
+	}
+	return p
+}
+
+// LoadPolicy reads an admin's policy file: it extends and overrides the
+// built-in default. Errors name the file and line.
+func LoadPolicy(path string) (*Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading policy: %w", err)
+	}
+	return ParsePolicy(path, data)
+}
+
+// ParsePolicy is LoadPolicy on bytes; file names them in errors.
+func ParsePolicy(file string, data []byte) (*Policy, error) {
+	var def PolicyFile
+	if err := decodeStrict("default-policy.yaml", defaultPolicyYAML, &def); err != nil {
+		return nil, err
+	}
+	return compilePolicy(file, data, &def)
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+func decodeStrict(file string, data []byte, out *PolicyFile) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			msg = file + ":" + m[1] + ": " + strings.Replace(msg, m[0], "", 1)
+		} else {
+			msg = file + ": " + msg
+		}
+		msg = regexp.MustCompile(`field (\S+) not found in type \S+`).ReplaceAllString(msg, `unknown key "$1"`)
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// lineOf finds the line of a key path in the file, for semantic errors.
+func lineOf(data []byte, path ...string) int {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return 0
+	}
+	n := root.Content[0]
+	line := n.Line
+	for _, k := range path {
+		found := false
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					line, n, found = n.Content[i].Line, n.Content[i+1], true
+					break
+				}
+			}
+		} else if n.Kind == yaml.SequenceNode {
+			if i, err := strconv.Atoi(k); err == nil && i < len(n.Content) {
+				n, found = n.Content[i], true
+				line = n.Line
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return line
+}
+
+func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) {
+	var f PolicyFile
+	if err := decodeStrict(file, data, &f); err != nil {
+		return nil, err
+	}
+	if base != nil {
+		f = merge(*base, f)
+	}
+	errf := func(path []string, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", file, lineOf(data, path...), fmt.Sprintf(format, args...))
+	}
+	p := &Policy{actions: map[string]Action{}, allowedEx: map[string]bool{}, domains: map[string]bool{},
+		senders: map[string]bool{}, matchers: map[string][]*matcher{}, messages: f.Messages, exception: f.Exceptions}
+	if f.Monitor != nil {
+		p.Monitor = *f.Monitor
+	}
+	for cat, a := range f.Actions {
+		act, ok := ParseAction(a)
+		if !ok || act == Pass {
+			return nil, errf([]string{"actions", cat}, "action %q for %s: use reject, quarantine, strip or tag", a, cat)
+		}
+		if !validCategory(cat) && cat != "attachment_text" {
+			return nil, errf([]string{"actions", cat}, "unknown category %q (one of %s, attachment_text)", cat, strings.Join(Categories, ", "))
+		}
+		if act == Strip && cat != "pixel" {
+			return nil, errf([]string{"actions", cat}, "strip only applies to pixel (remote images)")
+		}
+		p.actions[cat] = act
+	}
+	for _, e := range f.Attachments.Allowed {
+		p.allowedEx["."+strings.TrimPrefix(strings.ToLower(e), ".")] = true
+	}
+	p.maxAttach = 10 << 20
+	if f.Attachments.MaxSize != "" {
+		n, err := parseSize(f.Attachments.MaxSize)
+		if err != nil {
+			return nil, errf([]string{"attachments", "max_size"}, "%v", err)
+		}
+		p.maxAttach = n
+	}
+	for _, d := range f.Allow.Domains {
+		p.domains[strings.ToLower(strings.TrimPrefix(d, "www."))] = true
+	}
+	for _, s := range f.Allow.Senders {
+		p.senders[strings.ToLower(s)] = true
+	}
+	for _, ph := range f.Allow.Phrases {
+		p.allowPh = append(p.allowPh, normalize(ph))
+	}
+	for _, cat := range sortedKeys(f.Phrases, f.Patterns) {
+		for _, lang := range sortedKeys(f.Phrases[cat], f.Patterns[cat]) {
+			m, err := newMatcher(lang, f.Phrases[cat][lang], f.Patterns[cat][lang])
+			if err != nil {
+				return nil, errf([]string{"patterns", cat, lang}, "%v", err)
+			}
+			if m != nil {
+				p.matchers[cat] = append(p.matchers[cat], m)
+			}
+		}
+	}
+	for i, rs := range f.Rules {
+		at := []string{"rules", strconv.Itoa(i)}
+		if rs.ID == "" {
+			return nil, errf(at, "rule without an id")
+		}
+		if !validCategory(rs.Category) {
+			return nil, errf(append(at, "category"), "rule %s: unknown category %q (one of %s)", rs.ID, rs.Category, strings.Join(Categories, ", "))
+		}
+		act, ok := ParseAction(rs.Action)
+		if rs.Action == "" {
+			act, ok = p.actions[rs.Category], true
+		}
+		if !ok || act == Pass {
+			return nil, errf(append(at, "action"), "rule %s: action %q: use reject, quarantine, strip or tag", rs.ID, rs.Action)
+		}
+		r := &rule{RuleSpec: rs, action: act, except: map[string]bool{}}
+		var alts []string
+		if rs.Pattern != "" {
+			if _, err := regexp.Compile(rs.Pattern); err != nil {
+				return nil, errf(append(at, "pattern"), "rule %s: bad pattern: %v", rs.ID, err)
+			}
+			alts = append(alts, rs.Pattern)
+		}
+		for _, ph := range rs.Phrases {
+			alts = append(alts, phraseRE(normalize(ph), false))
+		}
+		if len(alts) == 0 {
+			return nil, errf(at, "rule %s needs a pattern or phrases", rs.ID)
+		}
+		r.re = regexp.MustCompile("(?i)" + strings.Join(alts, "|"))
+		for _, w := range rs.Where {
+			switch w {
+			case "subject", "text", "links", "attachment_names":
+			default:
+				return nil, errf(append(at, "where"), "rule %s: where %q: use subject, text, links or attachment_names", rs.ID, w)
+			}
+		}
+		for _, s := range rs.Except {
+			r.except[strings.ToLower(s)] = true
+		}
+		p.rules = append(p.rules, r)
+	}
+	return p, nil
+}
+
+// merge lays an admin's file over the default: scalars and actions
+// override, lists extend.
+func merge(base, over PolicyFile) PolicyFile {
+	out := base
+	if over.Monitor != nil {
+		out.Monitor = over.Monitor
+	}
+	out.Actions = map[string]string{}
+	for k, v := range base.Actions {
+		out.Actions[k] = v
+	}
+	for k, v := range over.Actions {
+		out.Actions[k] = v
+	}
+	if len(over.Attachments.Allowed) > 0 {
+		out.Attachments.Allowed = over.Attachments.Allowed
+	}
+	if over.Attachments.MaxSize != "" {
+		out.Attachments.MaxSize = over.Attachments.MaxSize
+	}
+	out.Allow.Domains = append(append([]string{}, base.Allow.Domains...), over.Allow.Domains...)
+	out.Allow.Senders = append(append([]string{}, base.Allow.Senders...), over.Allow.Senders...)
+	out.Allow.Phrases = append(append([]string{}, base.Allow.Phrases...), over.Allow.Phrases...)
+	out.Phrases = mergeLists(base.Phrases, over.Phrases)
+	out.Patterns = mergeLists(base.Patterns, over.Patterns)
+	out.Rules = append(append([]RuleSpec{}, base.Rules...), over.Rules...)
+	out.Messages = map[string]map[string]string{}
+	for _, src := range []map[string]map[string]string{base.Messages, over.Messages} {
+		for lang, m := range src {
+			if out.Messages[lang] == nil {
+				out.Messages[lang] = map[string]string{}
+			}
+			for k, v := range m {
+				out.Messages[lang][k] = v
+			}
+		}
+	}
+	if over.Exceptions != nil {
+		out.Exceptions = over.Exceptions
+	}
+	return out
+}
+
+func mergeLists(a, b map[string]map[string][]string) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	for _, src := range []map[string]map[string][]string{a, b} {
+		for cat, langs := range src {
+			if out[cat] == nil {
+				out[cat] = map[string][]string{}
+			}
+			for lang, l := range langs {
+				out[cat][lang] = append(out[cat][lang], l...)
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](ms ...map[string]V) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, m := range ms {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func validCategory(c string) bool {
+	for _, x := range Categories {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseRE turns a normalized phrase into a pattern: spaces match any run
+// of spaces; word boundaries unless the phrase is Japanese.
+func phraseRE(ph string, cjk bool) string {
+	parts := strings.Fields(ph)
+	for i, w := range parts {
+		parts[i] = regexp.QuoteMeta(w)
+	}
+	body := strings.Join(parts, `\s+`)
+	if cjk {
+		return body
+	}
+	return `(?:^|[^\p{L}\p{N}])` + body + `(?:$|[^\p{L}\p{N}])`
+}
+
+func newMatcher(lang string, phrases, patterns []string) (*matcher, error) {
+	m := &matcher{lang: lang, phrases: newPhraseSet(phrases, lang == "ja")}
+	var alts []string
+	gated := true
+	for _, pat := range patterns {
+		if _, err := regexp.Compile(pat); err != nil {
+			return nil, fmt.Errorf("bad pattern %q: %v", pat, err)
+		}
+		alts = append(alts, "(?:"+pat+")")
+		lits := literals(pat)
+		if len(lits) == 0 {
+			gated = false
+		}
+		m.gate = append(m.gate, lits...)
+	}
+	if !gated {
+		m.gate = nil
+	}
+	if len(alts) > 0 {
+		m.re = regexp.MustCompile("(?i)" + strings.Join(alts, "|"))
+	}
+	if m.re == nil && m.phrases.empty() {
+		return nil, nil
+	}
+	return m, nil
+}
+
+// find returns what the matcher finds in normalized text n.
+func (m *matcher) find(n string, toks []token) (string, bool) {
+	if s, ok := m.phrases.find(n, toks); ok {
+		return s, true
+	}
+	if m.re != nil && m.open(n) {
+		if loc := m.re.FindStringIndex(n); loc != nil {
+			return n[loc[0]:loc[1]], true
+		}
+	}
+	return "", false
+}
+
+// open reports whether the patterns can match n at all.
+func (m *matcher) open(n string) bool {
+	if m.gate == nil {
+		return true
+	}
+	for _, l := range m.gate {
+		if strings.Contains(n, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// literals returns the words a pattern spells out (outside character
+// classes, escapes and counts): three or more letters, or any non-Latin
+// letter or symbol such as 星 ★ %. Every match of the built-in patterns
+// contains one of them, which makes them a cheap gate.
+func literals(pat string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) >= 3 || len(cur) > 0 && cur[0] >= 0x80 {
+			out = append(out, strings.ToLower(string(cur)))
+		}
+		cur = cur[:0]
+	}
+	rs := []rune(pat)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\':
+			flush()
+			i++
+		case r == '[':
+			flush()
+			for i < len(rs) && rs[i] != ']' {
+				if rs[i] == '\\' {
+					i++
+				}
+				i++
+			}
+		case r == '{':
+			flush()
+			for i < len(rs) && rs[i] != '}' {
+				i++
+			}
+		case r == '?' && i > 0 && rs[i-1] == '(':
+			// (?: (?i) … group flags
+			for i+1 < len(rs) && rs[i+1] != ':' && rs[i+1] != ')' {
+				i++
+			}
+			i++
+		case r == '%' || r == '★' || r == '☆':
+			flush()
+			out = append(out, string(r))
+		case unicode.IsLetter(r):
+			cur = append(cur, unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func parseSize(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 10MB)", s)
+	}
+	return n * mult, nil
+}
+
+// action returns the policy's action for a category.
+func (p *Policy) action(cat string) Action {
+	if a, ok := p.actions[cat]; ok {
+		return a
+	}
+	return Reject
+}
+
+// message returns the explanation of a category in lang, falling back to English.
+func (p *Policy) message(lang, key string) string {
+	if m := p.messages[lang][key]; m != "" {
+		return m
+	}
+	return p.messages["en"][key]
+}

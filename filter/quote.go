@@ -1,0 +1,122 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Attribution lines that mail clients put above a reply quote, in the six
+// languages sellergate's default policy covers.
+var attributionRe = regexp.MustCompile(`(?i)^(` +
+	`on .{4,200} wrote:` + // Gmail, Apple Mail, Thunderbird (en)
+	`|am .{4,200} schrieb .{0,200}:` + // de
+	`|le .{4,200} a écrit ?:` + // fr
+	`|el .{4,200} escribió:` + // es
+	`|il .{4,200} ha scritto:` + // it
+	`|.{0,200}のメッセージ[:：]` + // ja (Gmail)
+	`|.{0,200}(さん|様)?が書きました[:：]` + // ja (Apple Mail, Thunderbird)
+	`|-{2,} ?(original message|ursprüngliche nachricht|original-nachricht|message d'origine|mensaje original|messaggio originale|元のメッセージ) ?-{2,}` +
+	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` + // Amazon's wrapper
+	`)\s*$`)
+
+// outlookFrom and outlookSent start Outlook's header block above a quote.
+var (
+	outlookFrom = regexp.MustCompile(`(?i)^\*?(from|von|de|da|差出人)\s?[:：]`)
+	outlookSent = regexp.MustCompile(`(?i)^\*?(sent|gesendet|envoyé|enviado|inviato|date|datum|送信日時)\s?[:：]`)
+	addrRe      = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+)
+
+// mayAttribute is a cheap test before the attribution expression: every
+// attribution ends with a colon or is a dashed separator.
+func mayAttribute(t string) bool {
+	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：") || strings.Contains(t, "--")
+}
+
+// isAttribution reports whether t is an attribution line.
+func isAttribution(t string) bool { return mayAttribute(t) && attributionRe.MatchString(t) }
+
+// quoteAuthor returns the first e-mail address in an attribution.
+func quoteAuthor(s string) string {
+	return strings.ToLower(addrRe.FindString(s))
+}
+
+// splitQuotes splits plain text into lines and marks the reply quote: ">"
+// lines, and everything under an attribution or an Outlook header block.
+func splitQuotes(text string) []Line {
+	raw := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	lines := make([]Line, len(raw))
+	for i, l := range raw {
+		lines[i] = Line{N: i + 1, Text: l}
+	}
+	markQuotes(lines)
+	return lines
+}
+
+// markQuotes marks quote lines among lines not already marked.
+func markQuotes(lines []Line) {
+	author := ""
+	for i := 0; i < len(lines); i++ {
+		if lines[i].Quote {
+			continue
+		}
+		t := strings.TrimSpace(lines[i].Text)
+		// An attribution may wrap onto the next line ("… Buyer <\nx@y> wrote:").
+		isAttr := isAttribution(t)
+		joined := t
+		if i+1 < len(lines) && !isAttr {
+			joined = t + " " + strings.TrimSpace(lines[i+1].Text)
+		}
+		switch {
+		case isAttr || (joined != t && len(t) > 3 && !strings.HasPrefix(t, ">") && isAttribution(joined)):
+			a := quoteAuthor(joined)
+			end := quoteEnd(lines, i+1)
+			for j := i; j < end; j++ {
+				lines[j].Quote, lines[j].QuoteBy = true, a
+			}
+			i = end - 1
+		case strings.ContainsAny(t, ":：") && outlookFrom.MatchString(t) && outlookBlock(lines, i):
+			a := quoteAuthor(t)
+			for j := i; j < len(lines); j++ {
+				lines[j].Quote, lines[j].QuoteBy = true, a
+			}
+			return
+		case strings.HasPrefix(t, ">"):
+			lines[i].Quote, lines[i].QuoteBy = true, author
+		default:
+			if t != "" {
+				author = ""
+			}
+		}
+	}
+}
+
+// quoteEnd returns where the quote that starts after an attribution ends:
+// a ">" quote ends at the first unquoted line with text; an unprefixed one
+// (top posting) runs to the end.
+func quoteEnd(lines []Line, from int) int {
+	j := from
+	for j < len(lines) && strings.TrimSpace(lines[j].Text) == "" {
+		j++
+	}
+	if j >= len(lines) || !strings.HasPrefix(strings.TrimSpace(lines[j].Text), ">") {
+		return len(lines)
+	}
+	for ; j < len(lines); j++ {
+		t := strings.TrimSpace(lines[j].Text)
+		if t != "" && !strings.HasPrefix(t, ">") {
+			return j
+		}
+	}
+	return j
+}
+
+// outlookBlock reports whether a From: line starts Outlook's header block
+// (a Sent: line follows within four lines).
+func outlookBlock(lines []Line, i int) bool {
+	for j := i + 1; j < len(lines) && j <= i+4; j++ {
+		if outlookSent.MatchString(strings.TrimSpace(lines[j].Text)) {
+			return true
+		}
+	}
+	return false
+}
