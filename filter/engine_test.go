@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 )
 
 var tlds = map[string]string{"en": "com", "de": "de", "fr": "fr", "es": "es", "it": "it", "ja": "co.jp"}
