@@ -406,10 +406,13 @@ func (s *session) append(rec *store.Record) error {
 func refusal(qid string, v filter.Verdict, left time.Duration, waiting bool) error {
 	var b strings.Builder
 	n := 0
+	said := map[string]bool{}
 	for _, x := range v.Violations {
-		if x.Action < filter.Quarantine {
+		key := x.Category + "\x00" + x.Excerpt + "\x00" + x.Where
+		if x.Action < filter.Quarantine || said[key] {
 			continue
 		}
+		said[key] = true
 		n++
 		line := fmt.Sprintf("[%s] %q in %s", x.Category, x.Excerpt, x.Where)
 		if x.Message != "" {

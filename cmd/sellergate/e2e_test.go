@@ -429,3 +429,35 @@ func TestHealthCommand(t *testing.T) {
 		t.Error("health succeeded with the gateway down")
 	}
 }
+
+// TestPolicyRefusalWithSwaksAndSmtplib: a violating reply is refused with a
+// multi-line 550 that names each problem (what Gmail shows the agent in
+// the bounce), nothing reaches the next hop, and a compliant one passes.
+func TestPolicyRefusalWithSwaksAndSmtplib(t *testing.T) {
+	swaks := needTool(t, "swaks")
+	py := needTool(t, "python3")
+	g := startGateway(t, "")
+	body := "Hallo, bitte bewerten Sie uns mit 5 Sternen!\nMit dem Code GUTSCHEIN10 sparen Sie auf www.meinshop.de.\nRufen Sie an: 030 12345678"
+	out, err := exec.Command(swaks, "--server", "127.0.0.1", "--port", g.port(), "--tls",
+		"--auth", "PLAIN", "--auth-user", e2eLogin, "--auth-password", e2ePassword,
+		"--from", e2eFrom, "--to", e2eBuyer, "--h-From", "<"+e2eFrom+">", "--header", "Subject: Re: Bestellung 302-1234567-7654321",
+		"--body", body).CombinedOutput()
+	if err == nil {
+		t.Fatalf("swaks: violating message accepted:\n%s", out)
+	}
+	text := string(out)
+	for _, want := range []string{"550-5.7.1 [review]", "550-5.7.1 [promotion]", "550-5.7.1 [link]", "550-5.7.1 [contact]", "www.meinshop.de", "in text line 2", "550 5.7.1 Message refused by the Amazon messaging policy"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("swaks transcript lacks %q:\n%s", want, text)
+		}
+	}
+	script := strings.Replace(smtplibScript, `msg.set_content("Guten Tag,\nIhr Paket wurde heute verschickt.\nViele Grüße")`,
+		`msg.set_content("Guten Tag,\nfolgen Sie uns auf Instagram: @meinshop\nViele Grüße")`, 1)
+	out, err = exec.Command(py, "-c", script, g.port(), g.pki.CAFile, e2eLogin, e2ePassword, e2eFrom, e2eBuyer).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "REFUSED 550") || !strings.Contains(string(out), "Instagram") {
+		t.Errorf("smtplib: %v\n%s", err, out)
+	}
+	if n := len(g.hop.Received()); n != 0 {
+		t.Errorf("next hop got %d refused messages", n)
+	}
+}
