@@ -246,6 +246,8 @@ func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 0x80
 }
 
+func isLetterByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
 func digitCount(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
@@ -321,6 +323,10 @@ var (
 // dates, prices, tracking numbers and product codes do not.
 func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 	for _, loc := range c.e.phones.FindAllStringIndex(n, -1) {
+		// Digits glued to letters belong to a code (XY123456789FR), not a phone.
+		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
+			continue
+		}
 		cand := strings.TrimSpace(n[loc[0]:loc[1]])
 		digits := 0
 		for _, r := range cand {

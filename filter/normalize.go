@@ -55,7 +55,9 @@ func normalize(s string) string {
 func excerpt(orig, found string) string {
 	lo := strings.ToLower(orig)
 	i := strings.Index(lo, found)
-	if i < 0 || found == "" {
+	// Lower-casing can change the length (invalid UTF-8, some capitals):
+	// then positions in lo are not positions in orig.
+	if i < 0 || found == "" || len(lo) != len(orig) {
 		return clipRunes(strings.TrimSpace(orig), 100)
 	}
 	start, end := i, i+len(found)
