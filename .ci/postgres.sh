@@ -4,7 +4,7 @@
 #   eval "$(.ci/postgres.sh start)"   # exports SELLERGATE_TEST_POSTGRES
 #   .ci/postgres.sh stop
 set -euo pipefail
-STATE=${SELLERGATE_PG_STATE:-/tmp/sellergate-pg}
+STATE=${SELLERGATE_PG_STATE:-$(cd "$(dirname "$0")/.." && pwd)/.ci-postgres}
 bindir() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)

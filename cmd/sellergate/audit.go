@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sellergate/sellergate/store"
+)
+
+func init() { extraCommands["audit"] = runAudit }
+
+const auditUsage = `usage: sellergate audit <command> [--config FILE] [options]
+  verify [--bundle FILE.zip]        walk the chain (or check an exported bundle against it)
+  export --order ID | --thread T | --buyer ADDR [--from DATE --to DATE] [--out FILE.zip]
+  search [--order ID] [--buyer ADDR] [--agent LOGIN] [--verdict V] [--category C] [--from DATE] [--to DATE] [--json]
+  purge --before DATE               remove raw bodies older than DATE (records and hashes stay)
+DATE is 2006-01-02 or RFC 3339.`
+
+// runAudit implements `sellergate audit`. Exit status: 0 ok, 1 a broken
+// chain, a bundle that does not match or nothing found, 2 usage errors.
+func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, auditUsage)
+		return 2
+	}
+	cmd := args[0]
+	fs := flag.NewFlagSet("audit "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "gateway configuration (default: the embedded example)")
+	var q store.Query
+	var from, to, before, bundle, out string
+	var asJSON bool
+	fs.StringVar(&q.Order, "order", "", "Amazon order id")
+	fs.StringVar(&q.Thread, "thread", "", "thread id")
+	fs.StringVar(&q.Buyer, "buyer", "", "buyer's anonymized address")
+	fs.StringVar(&q.Agent, "agent", "", "agent login")
+	fs.StringVar(&q.Verdict, "verdict", "", "pass, tag, strip, quarantine, reject")
+	fs.StringVar(&q.Category, "category", "", "violation category")
+	fs.StringVar(&from, "from", "", "from date")
+	fs.StringVar(&to, "to", "", "to date (exclusive)")
+	fs.StringVar(&before, "before", "", "purge bodies before this date")
+	fs.StringVar(&bundle, "bundle", "", "exported bundle to verify")
+	fs.StringVar(&out, "out", "", "bundle file to write")
+	fs.BoolVar(&asJSON, "json", false, "JSON output")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	var err error
+	if q.From, err = parseDate(from); err != nil {
+		fmt.Fprintln(stderr, "--from:", err)
+		return 2
+	}
+	if q.To, err = parseDate(to); err != nil {
+		fmt.Fprintln(stderr, "--to:", err)
+		return 2
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "opening store:", err)
+		return 2
+	}
+	defer st.Close()
+	a := st.(store.Auditor)
+	switch cmd {
+	case "verify":
+		if bundle != "" {
+			f, err := os.Open(bundle)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 2
+			}
+			defer f.Close()
+			fi, _ := f.Stat()
+			problems, err := store.VerifyBundle(ctx, a, f, fi.Size())
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 2
+			}
+			if len(problems) > 0 {
+				fmt.Fprintf(stdout, "%s does NOT match the audit trail:\n  %s\n", bundle, strings.Join(problems, "\n  "))
+				return 1
+			}
+			fmt.Fprintf(stdout, "%s matches the audit trail: every file and record is unchanged\n", bundle)
+			return 0
+		}
+		rep, err := a.Verify(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		fmt.Fprintln(stdout, rep)
+		if !rep.OK {
+			return 1
+		}
+		return 0
+	case "export":
+		if q.Order == "" && q.Thread == "" && q.Buyer == "" {
+			fmt.Fprintln(stderr, "audit export needs --order, --thread or --buyer")
+			return 2
+		}
+		if out == "" {
+			out = "sellergate-export-" + strings.NewReplacer("@", "_", "/", "_").Replace(q.Order+q.Thread+q.Buyer) + ".zip"
+		}
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		man, err := store.Export(ctx, a, q, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(out)
+			fmt.Fprintln(stderr, "export:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "wrote %s: %d records, %d files\n", out, len(man.Records), len(man.Files))
+		return 0
+	case "search":
+		recs, err := a.Search(ctx, q)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		if asJSON {
+			enc := json.NewEncoder(stdout)
+			for _, r := range recs {
+				enc.Encode(r)
+			}
+		} else {
+			for _, r := range recs {
+				cats := []string{}
+				for _, v := range r.Violations {
+					cats = append(cats, v.Category)
+				}
+				fmt.Fprintf(stdout, "%6d %s %-8s %-3s %-11s %-10s %-8s %s %s %q %s\n", r.ID, r.Time.Format(time.RFC3339), r.Kind, r.Direction,
+					r.Status, r.Verdict, r.Agent, r.OrderID, r.Buyer, r.Subject, strings.Join(cats, ","))
+			}
+		}
+		if len(recs) == 0 {
+			return 1
+		}
+		return 0
+	case "purge":
+		t, err := parseDate(before)
+		if err != nil || t.IsZero() {
+			fmt.Fprintln(stderr, "audit purge needs --before DATE")
+			return 2
+		}
+		n, err := a.Purge(ctx, t)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "removed %d message bodies recorded before %s; records and hashes stay\n", n, t.Format(time.RFC3339))
+		return 0
+	}
+	fmt.Fprintln(stderr, auditUsage)
+	return 2
+}
+
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, s)
+}
