@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +115,45 @@ func TestExportAndVerifyBundle(t *testing.T) {
 				t.Errorf("tampered bundle: %v", problems)
 			}
 		})
+	}
+}
+
+// TestTimelineRendersInChromium opens the timeline of a 20-message export
+// in headless Chromium and keeps the screenshot (SELLERGATE_SCREENSHOT_DIR)
+// for a person to look at. Skipped where Chromium is not installed.
+func TestTimelineRendersInChromium(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed")
+	}
+	s := mustOpen(t, Options{Path: filepath.Join(t.TempDir(), "audit.db")})
+	thread20(t, s)
+	var buf bytes.Buffer
+	if _, err := Export(context.Background(), s.(Auditor), Query{Order: "302-1234567-7654321"}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	dir := t.TempDir()
+	for _, f := range zr.File {
+		if f.Name == "timeline.html" {
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			os.WriteFile(filepath.Join(dir, "timeline.html"), data, 0o600)
+		}
+	}
+	shotDir := os.Getenv("SELLERGATE_SCREENSHOT_DIR")
+	if shotDir == "" {
+		shotDir = dir
+	}
+	shot := filepath.Join(shotDir, "timeline.png")
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--no-first-run", "--user-data-dir="+t.TempDir(), "--window-size=1000,2400",
+		"--screenshot="+shot, "file://"+filepath.Join(dir, "timeline.html"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	fi, err := os.Stat(shot)
+	if err != nil || fi.Size() < 20000 {
+		t.Fatalf("screenshot %s: %v (%d bytes)", shot, err, fi.Size())
 	}
 }
