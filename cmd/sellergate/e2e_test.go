@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"golang.org/x/crypto/bcrypt"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/sellergate/sellergate/internal/testutil"
 	_ "modernc.org/sqlite"
 )
@@ -109,6 +111,12 @@ type gw struct {
 // binary on it; extra YAML is appended.
 func startGateway(t *testing.T, extra string) *gw {
 	t.Helper()
+	return startGatewayWith(t, func(cfg string) string { return cfg + extra })
+}
+
+// startGatewayWith is startGateway with the config text passed through edit.
+func startGatewayWith(t *testing.T, edit func(string) string) *gw {
+	t.Helper()
 	g := &gw{dir: t.TempDir(), pki: testutil.NewPKI(t), log: &syncBuffer{}, exited: make(chan error, 1)}
 	g.hop = testutil.StartNextHop(t, g.pki)
 	g.sub, g.metrics = freePort(t), freePort(t)
@@ -127,7 +135,8 @@ relay: {url: "smtp://%s", ca_file: %q, timeout: 5s}
 store: {path: audit.db}
 metrics: {listen: %s}
 limits: {shutdown_timeout: 5s}
-%s`, g.pki.CertFile, g.pki.KeyFile, g.sub, e2eLogin, hash, e2eFrom, g.hop.Addr, g.pki.CAFile, g.metrics, extra)
+`, g.pki.CertFile, g.pki.KeyFile, g.sub, e2eLogin, hash, e2eFrom, g.hop.Addr, g.pki.CAFile, g.metrics)
+	cfg = edit(cfg)
 	cfgFile := filepath.Join(g.dir, "sellergate.yaml")
 	testutil.WriteFile(t, cfgFile, []byte(cfg))
 	g.run(t, "serve", "--config", cfgFile)
@@ -604,4 +613,97 @@ func TestCrashKeepsEveryAcknowledgedMessage(t *testing.T) {
 		t.Errorf("%d of %d acknowledged messages are missing from the store", missing, n)
 	}
 	t.Logf("%d messages acknowledged before kill -9, all in the store; %d message records in all", n, len(stored))
+}
+
+// TestTwoGatewaysOnePostgres: two gateway processes share one PostgreSQL
+// database and take mail at the same time; the result is one consistent
+// chain with every acknowledged message exactly once.
+func TestTwoGatewaysOnePostgres(t *testing.T) {
+	admin := os.Getenv("SELLERGATE_TEST_POSTGRES")
+	if admin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must run the PostgreSQL tests: SELLERGATE_TEST_POSTGRES is not set")
+		}
+		t.Skip("SELLERGATE_TEST_POSTGRES is not set")
+	}
+	adb, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	name := fmt.Sprintf("sg_two_%d", time.Now().UnixNano())
+	if _, err := adb.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { adb.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	t.Setenv("SG_TEST_DSN", u.String())
+	extra := "store: {driver: postgres, dsn_env: SG_TEST_DSN}\n"
+	a := startGatewayStore(t, extra)
+	b := startGatewayStore(t, extra)
+	var mu sync.Mutex
+	acked := map[string]int{}
+	var wg sync.WaitGroup
+	for w := 0; w < 10; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := a
+			if w%2 == 1 {
+				g = b
+			}
+			for i := 0; i < 20; i++ {
+				c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+				id := fmt.Sprintf("two-%d-%d@seller.test", w, i)
+				msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nMessage-ID: <" + id + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nOk.\r\n"
+				if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg)); err == nil {
+					mu.Lock()
+					acked[id]++
+					mu.Unlock()
+				} else {
+					t.Errorf("%s: %v", id, err)
+				}
+				c.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	out, err := exec.Command(binPath, "audit", "verify", "--config", filepath.Join(a.dir, "sellergate.yaml")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "chain intact: 400 records") {
+		t.Errorf("shared chain: %v %s", err, out)
+	}
+	db, _ := sql.Open("pgx", u.String())
+	defer db.Close()
+	rows, err := db.Query(`SELECT message_id, COUNT(*) FROM records WHERE kind = 'message' GROUP BY message_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for rows.Next() {
+		var id string
+		var n int
+		rows.Scan(&id, &n)
+		if n != 1 {
+			t.Errorf("%s recorded %d times", id, n)
+		}
+		stored++
+	}
+	if len(acked) != 200 || stored != 200 {
+		t.Errorf("acknowledged %d, stored %d, want 200 each", len(acked), stored)
+	}
+}
+
+// startGatewayStore is startGateway with its own store settings (the
+// default config line is replaced).
+func startGatewayStore(t *testing.T, storeLine string) *gw {
+	t.Helper()
+	return startGatewayWith(t, func(cfg string) string {
+		return strings.Replace(cfg, "store: {path: audit.db}\n", storeLine, 1)
+	})
 }
