@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+var _ SLAStore = (*sqlStore)(nil)
+
+const clockColumns = `thread, buyer, order_id, marketplace, since_ms, last_agent, fired, next_alert_ms, state, exception`
+
+func scanClock(sc interface{ Scan(...any) error }) (*Clock, error) {
+	var c Clock
+	var since, next int64
+	var fired string
+	if err := sc.Scan(&c.Thread, &c.Buyer, &c.OrderID, &c.Marketplace, &since, &c.LastAgent, &fired, &next, &c.State, &c.Exception); err != nil {
+		return nil, err
+	}
+	c.Since = time.UnixMilli(since).UTC()
+	if next > 0 {
+		c.NextAlert = time.UnixMilli(next).UTC()
+	}
+	if err := json.Unmarshal([]byte(fired), &c.Fired); err != nil {
+		return nil, fmt.Errorf("clock %s: %w", c.Thread, err)
+	}
+	return &c, nil
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// StartClock implements SLAStore.
+func (s *sqlStore) StartClock(ctx context.Context, c Clock, messageID string) (bool, error) {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if messageID != "" {
+		res, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO sla_seen (message_id, thread, time_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), messageID, c.Thread, ms(c.Since))
+		if err != nil {
+			return false, fmt.Errorf("sla: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return false, tx.Commit() // the same message delivered again
+		}
+	}
+	fired, _ := json.Marshal(nonNilInt(c.Fired))
+	res, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO sla_clocks (`+clockColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		c.Thread, c.Buyer, c.OrderID, c.Marketplace, ms(c.Since), c.LastAgent, string(fired), ms(c.NextAlert), c.State, c.Exception)
+	if err != nil {
+		return false, fmt.Errorf("sla: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, tx.Commit()
+}
+
+func nonNilInt(s []int64) []int64 {
+	if s == nil {
+		return []int64{}
+	}
+	return s
+}
+
+// StopClock implements SLAStore.
+func (s *sqlStore) StopClock(ctx context.Context, st Stop) (*Clock, error) {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := scanClock(tx.QueryRowContext(ctx, s.d.rebind(`DELETE FROM sla_clocks WHERE thread = ? RETURNING `+clockColumns), st.Thread))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tx.Commit()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO sla_history (thread, since_ms, stopped_ms, how, by_who, reason, queue_id) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		st.Thread, ms(c.Since), ms(st.At), st.How, st.By, st.Reason, st.QueueID); err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	return c, tx.Commit()
+}
+
+// OpenClock implements SLAStore.
+func (s *sqlStore) OpenClock(ctx context.Context, thread string) (*Clock, error) {
+	c, err := scanClock(s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT `+clockColumns+` FROM sla_clocks WHERE thread = ?`), thread))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return c, err
+}
+
+func (s *sqlStore) clocks(ctx context.Context, q string, args ...any) ([]Clock, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	defer rows.Close()
+	var out []Clock
+	for rows.Next() {
+		c, err := scanClock(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+// OpenClocks implements SLAStore.
+func (s *sqlStore) OpenClocks(ctx context.Context) ([]Clock, error) {
+	return s.clocks(ctx, `SELECT `+clockColumns+` FROM sla_clocks ORDER BY since_ms`)
+}
+
+// DueClocks implements SLAStore.
+func (s *sqlStore) DueClocks(ctx context.Context, now time.Time) ([]Clock, error) {
+	return s.clocks(ctx, `SELECT `+clockColumns+` FROM sla_clocks WHERE next_alert_ms > 0 AND next_alert_ms <= ? ORDER BY next_alert_ms`, ms(now))
+}
+
+// ClaimAlert implements SLAStore: the row is locked (PostgreSQL) or the
+// write is serialized (SQLite), so of several gateways one claims each alert.
+func (s *sqlStore) ClaimAlert(ctx context.Context, thread string, threshold int64, next time.Time) (bool, error) {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	lock := ""
+	if s.d.name() == "postgres" {
+		lock = " FOR UPDATE"
+	}
+	var firedJSON string
+	err = tx.QueryRowContext(ctx, s.d.rebind(`SELECT fired FROM sla_clocks WHERE thread = ?`+lock), thread).Scan(&firedJSON)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // answered meanwhile
+	}
+	if err != nil {
+		return false, fmt.Errorf("sla: %w", err)
+	}
+	var fired []int64
+	json.Unmarshal([]byte(firedJSON), &fired)
+	for _, f := range fired {
+		if f == threshold {
+			return false, nil
+		}
+	}
+	fired = append(fired, threshold)
+	data, _ := json.Marshal(fired)
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE sla_clocks SET fired = ?, next_alert_ms = ? WHERE thread = ?`), string(data), ms(next), thread); err != nil {
+		return false, fmt.Errorf("sla: %w", err)
+	}
+	return true, tx.Commit()
+}
