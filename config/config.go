@@ -59,6 +59,8 @@ type Config struct {
 	Policy string `yaml:"policy"`
 	// Metrics is the HTTP listener for /metrics, /healthz and /readyz.
 	Metrics Metrics `yaml:"metrics"`
+	// SLA configures the 24-hour reply clock's alerts.
+	SLA SLA `yaml:"sla"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
@@ -194,6 +196,24 @@ type Store struct {
 // Metrics is the operations HTTP listener.
 type Metrics struct {
 	Listen string `yaml:"listen"`
+}
+
+// SLA configures alerts before a buyer waits 24 hours for a reply.
+type SLA struct {
+	// Thresholds are alert points before the 24h deadline (default 18h, 22h).
+	Thresholds []time.Duration `yaml:"thresholds"`
+	// SweepInterval is how often due alerts are looked for (default 1m).
+	SweepInterval time.Duration `yaml:"sweep_interval"`
+	// Webhook receives alerts as JSON; Format is json, slack or teams.
+	Webhook *struct {
+		URL    string `yaml:"url"`
+		Format string `yaml:"format"`
+	} `yaml:"webhook"`
+	// Email sends alerts to a team address through the relay.
+	Email *struct {
+		To   string `yaml:"to"`
+		From string `yaml:"from"`
+	} `yaml:"email"`
 }
 
 // Size is a byte count written as 1048576, "512KB", "20MB" or "1GB".
@@ -368,6 +388,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Store.Driver == "" {
 		c.Store.Driver = "sqlite"
+	}
+	if len(c.SLA.Thresholds) == 0 {
+		c.SLA.Thresholds = []time.Duration{18 * time.Hour, 22 * time.Hour}
+	}
+	if c.SLA.SweepInterval == 0 {
+		c.SLA.SweepInterval = time.Minute
 	}
 	if c.Store.CheckpointInterval == 0 {
 		c.Store.CheckpointInterval = time.Hour

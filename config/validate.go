@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -313,6 +314,25 @@ func (v *validator) validate(c *Config) {
 	}
 	if c.Policy != "" {
 		v.fileExists(p("policy"), &c.Policy, "policy file")
+	}
+	for i, th := range c.SLA.Thresholds {
+		if th <= 0 || th >= 24*time.Hour {
+			v.errorf(p("sla", "thresholds", i), "SLA threshold %s must be between 0 and 24h (the breach at 24h is always reported)", th)
+		}
+	}
+	if w := c.SLA.Webhook; w != nil {
+		if u, err := url.Parse(w.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			v.errorf(p("sla", "webhook", "url"), "%q is not an http(s) URL", w.URL)
+		}
+		switch w.Format {
+		case "", "json", "slack", "teams":
+		default:
+			v.errorf(p("sla", "webhook", "format"), "webhook format %q: use json, slack or teams", w.Format)
+		}
+	}
+	if e := c.SLA.Email; e != nil {
+		v.address(p("sla", "email", "to"), e.To)
+		v.address(p("sla", "email", "from"), e.From)
 	}
 	if c.Metrics.Listen != "" {
 		v.hostPort(p("metrics", "listen"), c.Metrics.Listen)

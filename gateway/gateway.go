@@ -5,6 +5,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -460,4 +461,11 @@ func (g *Gateway) Ready(ctx context.Context) error {
 		return errors.New("no listener")
 	}
 	return nil
+}
+
+// Send hands a message the gateway writes itself (an SLA alert, a notice
+// to an agent) to the next hop.
+func (g *Gateway) Send(ctx context.Context, from string, to []string, msg []byte) error {
+	_, err := g.relay.Deliver(ctx, &Delivery{QueueID: newQueueID(), From: from, To: to, Body: bytes.NewReader(msg), Size: int64(len(msg))})
+	return err
 }

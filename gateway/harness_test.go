@@ -87,6 +87,11 @@ var hashOnce = sync.OnceValue(func() string {
 // starts a gateway on loopback. extra is appended to the YAML; an extra of
 // the form "limits: {...}" adds to the test's limits instead.
 func startEnv(t *testing.T, extra string) *env {
+	return startEnvOpts(t, extra, nil)
+}
+
+// startEnvOpts is startEnv with a last word on the gateway's options.
+func startEnvOpts(t *testing.T, extra string, mut func(*gateway.Options, *env)) *env {
 	limits := ""
 	if strings.HasPrefix(extra, "limits: {") {
 		limits = ", " + strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(extra, "limits: {")), "}")
@@ -143,12 +148,16 @@ limits: {max_message_size: 200KB, spool_memory: 4KB, shutdown_timeout: 5s%s}
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.st.Close() })
-	e.gw, err = gateway.New(gateway.Options{
+	opts := gateway.Options{
 		Config: cfg, Store: e.st,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LookupTXT: e.lookupTXT,
 		SLA:       e.sla,
-	})
+	}
+	if mut != nil {
+		mut(&opts, e)
+	}
+	e.gw, err = gateway.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
+	"github.com/sellergate/sellergate/sla"
 	"github.com/sellergate/sellergate/store"
 )
 
@@ -79,6 +80,19 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	})
 }
 
+// newTracker builds the SLA tracker and its notifiers from the configuration.
+func newTracker(cfg *config.Config, st store.Store, reg prometheus.Registerer, log *slog.Logger, send sla.Mailer) *sla.Tracker {
+	var notifiers []sla.Notifier
+	if w := cfg.SLA.Webhook; w != nil {
+		notifiers = append(notifiers, &sla.Webhook{URL: w.URL, Format: w.Format})
+	}
+	if e := cfg.SLA.Email; e != nil && send != nil {
+		notifiers = append(notifiers, &sla.Email{From: e.From, To: e.To, Send: send})
+	}
+	return sla.New(st.(store.SLAStore), st, sla.Config{Thresholds: cfg.SLA.Thresholds, SweepInterval: cfg.SLA.SweepInterval},
+		notifiers, reg, log, nil)
+}
+
 // loadPolicy reads the policy file the configuration names, or the default.
 func loadPolicy(cfg *config.Config) (*filter.Policy, error) {
 	if cfg.Policy == "" {
@@ -109,16 +123,22 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		ConstLabels: prometheus.Labels{"version": version},
 	}, func() float64 { return 1 }))
 
-	gw, err := gateway.New(gateway.Options{
+	var gw *gateway.Gateway
+	tracker := newTracker(cfg, st, reg, log, func(ctx context.Context, from string, to []string, msg []byte) error {
+		return gw.Send(ctx, from, to, msg)
+	})
+	gw, err = gateway.New(gateway.Options{
 		Config:   cfg,
 		Store:    st,
 		Checker:  filter.NewEngine(policy),
+		SLA:      tracker,
 		Registry: reg,
 		Logger:   log,
 	})
 	if err != nil {
 		return err
 	}
+	go tracker.Run(ctx)
 	if err := gw.Start(); err != nil {
 		return err
 	}
