@@ -243,31 +243,28 @@ func (t *Tracker) notify(ctx context.Context, a Alert) {
 
 // refreshGauges sets the open-thread gauges per marketplace.
 func (t *Tracker) refreshGauges(ctx context.Context) error {
-	clocks, err := t.st.OpenClocks(ctx)
+	stats, err := t.st.ClockStats(ctx)
 	if err != nil {
 		return err
 	}
 	now := t.now()
-	open := map[string]int{}
-	oldest := map[string]time.Duration{}
-	pending := 0
-	for _, c := range clocks {
-		open[c.Marketplace]++
-		if age := now.Sub(c.Since); age > oldest[c.Marketplace] {
-			oldest[c.Marketplace] = age
-		}
-		if c.State == store.ClockSummaryPending {
-			pending++
-		}
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for m := range open {
-		t.seen[m] = true
+	open := map[string]store.ClockStat{}
+	pending := 0
+	for _, st := range stats {
+		open[st.Marketplace] = st
+		t.seen[st.Marketplace] = true
+		pending += st.SummaryPending
 	}
 	for m := range t.seen {
-		t.metrics.open.WithLabelValues(m).Set(float64(open[m]))
-		t.metrics.oldest.WithLabelValues(m).Set(oldest[m].Seconds())
+		st, ok := open[m]
+		t.metrics.open.WithLabelValues(m).Set(float64(st.Open))
+		age := 0.0
+		if ok {
+			age = now.Sub(st.Oldest).Seconds()
+		}
+		t.metrics.oldest.WithLabelValues(m).Set(age)
 	}
 	t.metrics.pending.Set(float64(pending))
 	return nil
@@ -310,7 +307,7 @@ func (t *Tracker) Status(ctx context.Context) ([]Status, error) {
 		left := c.Since.Add(Deadline).Sub(now)
 		out[i] = Status{Clock: c, Left: left, LeftSeconds: int64(left / time.Second)}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Left < out[j].Left })
+	// OpenClocks is oldest first, which is least time left first.
 	return out, nil
 }
 

@@ -63,8 +63,20 @@ type SLAStore interface {
 	OpenClocks(ctx context.Context) ([]Clock, error)
 	// DueClocks returns open clocks whose next alert is due at now.
 	DueClocks(ctx context.Context, now time.Time) ([]Clock, error)
+	// ClockStats summarizes open clocks per marketplace.
+	ClockStats(ctx context.Context) ([]ClockStat, error)
 	// ClaimAlert records that threshold (seconds) fired for the thread and
 	// sets its next alert; it returns false when another gateway already
 	// claimed it, so each alert fires once.
 	ClaimAlert(ctx context.Context, thread string, threshold int64, next time.Time) (bool, error)
+}
+
+// ClockStat is the open clocks of one marketplace.
+type ClockStat struct {
+	Marketplace string
+	Open        int
+	// Oldest is when the longest-waiting buyer message arrived.
+	Oldest time.Time
+	// SummaryPending counts threads waiting for an exception's summary.
+	SummaryPending int
 }

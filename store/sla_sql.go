@@ -15,19 +15,29 @@ const clockColumns = `thread, buyer, order_id, marketplace, since_ms, last_agent
 
 func scanClock(sc interface{ Scan(...any) error }) (*Clock, error) {
 	var c Clock
+	if err := scanClockInto(sc, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// scanClockInto reads a row of clockColumns into c.
+func scanClockInto(sc interface{ Scan(...any) error }, c *Clock) error {
 	var since, next int64
 	var fired string
 	if err := sc.Scan(&c.Thread, &c.Buyer, &c.OrderID, &c.Marketplace, &since, &c.LastAgent, &fired, &next, &c.State, &c.Exception); err != nil {
-		return nil, err
+		return err
 	}
 	c.Since = time.UnixMilli(since).UTC()
 	if next > 0 {
 		c.NextAlert = time.UnixMilli(next).UTC()
 	}
-	if err := json.Unmarshal([]byte(fired), &c.Fired); err != nil {
-		return nil, fmt.Errorf("clock %s: %w", c.Thread, err)
+	if fired != "[]" {
+		if err := json.Unmarshal([]byte(fired), &c.Fired); err != nil {
+			return fmt.Errorf("clock %s: %w", c.Thread, err)
+		}
 	}
-	return &c, nil
+	return nil
 }
 
 func ms(t time.Time) int64 {
@@ -106,13 +116,12 @@ func (s *sqlStore) clocks(ctx context.Context, q string, args ...any) ([]Clock, 
 		return nil, fmt.Errorf("sla: %w", err)
 	}
 	defer rows.Close()
-	var out []Clock
+	out := make([]Clock, 0, 1024)
 	for rows.Next() {
-		c, err := scanClock(rows)
-		if err != nil {
+		out = append(out, Clock{})
+		if err := scanClockInto(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, *c)
 	}
 	return out, rows.Err()
 }
@@ -160,4 +169,24 @@ func (s *sqlStore) ClaimAlert(ctx context.Context, thread string, threshold int6
 		return false, fmt.Errorf("sla: %w", err)
 	}
 	return true, tx.Commit()
+}
+
+// ClockStats implements SLAStore.
+func (s *sqlStore) ClockStats(ctx context.Context) ([]ClockStat, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT marketplace, COUNT(*), MIN(since_ms), SUM(CASE WHEN state = 'summary_pending' THEN 1 ELSE 0 END) FROM sla_clocks GROUP BY marketplace`)
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	defer rows.Close()
+	var out []ClockStat
+	for rows.Next() {
+		var st ClockStat
+		var oldest int64
+		if err := rows.Scan(&st.Marketplace, &st.Open, &oldest, &st.SummaryPending); err != nil {
+			return nil, err
+		}
+		st.Oldest = time.UnixMilli(oldest).UTC()
+		out = append(out, st)
+	}
+	return out, rows.Err()
 }
