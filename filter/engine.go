@@ -30,6 +30,13 @@ type Envelope struct {
 	Exception string
 }
 
+// Exception findings: the message used what an open exception allows.
+const (
+	// RuleExceptionUsed marks a message that relies on an open exception;
+	// the gateway moves the thread to "summary pending" once it is relayed.
+	RuleExceptionUsed = "exception.used"
+)
+
 // Engine checks messages against a policy. It is safe for concurrent use.
 type Engine struct {
 	p      *Policy
@@ -64,6 +71,9 @@ type check struct {
 	// budget is how many bytes of text are still checked; a message with
 	// more text is held for review rather than checked in part.
 	budget int
+	// usedException is set when something passed only because of the
+	// thread's open exception.
+	usedException bool
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -135,6 +145,9 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	}
 	c.attachments(m)
 	c.customRules(m)
+	if c.usedException {
+		c.exceptionStatements(m)
+	}
 	v := Verdict{Violations: c.out, Monitor: e.p.Monitor}
 	for _, x := range c.out {
 		if x.Action > v.Action {
@@ -287,9 +300,10 @@ func (c *check) allowedHost(host string) bool {
 	if c.e.p.domains[etld1] || c.e.p.domains[host] {
 		return true
 	}
-	if c.env.Exception != "" && c.e.p.exception != nil {
+	if c.env.Exception != "" && c.e.p.ExceptionEnabled() {
 		for _, d := range c.e.p.exception.Kinds[c.env.Exception].Domains {
 			if d == etld1 || d == host {
+				c.usedException = true
 				return true
 			}
 		}
@@ -353,7 +367,8 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		if err != nil || !phonenumbers.IsValidNumber(num) {
 			continue
 		}
-		if c.env.Exception != "" && c.e.p.exception != nil && c.exceptionPhone(num) {
+		if c.env.Exception != "" && c.e.p.ExceptionEnabled() && c.exceptionPhone(num) {
+			c.usedException = true
 			continue
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
@@ -590,6 +605,54 @@ var (
 func docxText(xml []byte) string {
 	s := docxPara.ReplaceAllString(string(xml), "\n")
 	return xmlTag.ReplaceAllString(s, "")
+}
+
+// exceptionStatements requires, in a message that uses an open exception,
+// the three statements of the protocol: why the conversation leaves
+// Amazon, where it goes, and that it comes back to the Amazon thread.
+func (c *check) exceptionStatements(m *Message) {
+	var all strings.Builder
+	for _, t := range m.Texts {
+		for _, l := range t.Lines {
+			if !l.Quote {
+				all.WriteString(normalize(l.Text))
+				all.WriteByte('\n')
+			}
+		}
+	}
+	text := all.String()
+	st := c.e.p.exception.Statements[c.lang]
+	if st == nil {
+		st = c.e.p.exception.Statements["en"]
+	}
+	var missing []string
+	for _, kind := range []string{"reason", "channel", "return"} {
+		found := false
+		for _, ph := range st[kind] {
+			if strings.Contains(text, normalize(ph)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, kind)
+		}
+	}
+	if len(missing) > 0 {
+		msgs := map[string]string{
+			"reason":  "why the conversation leaves Amazon (e.g. the video is too large to send here)",
+			"channel": "which channel it moves to (the upload link or hotline)",
+			"return":  "that the conversation comes back to this Amazon thread with the result",
+		}
+		for _, k := range missing {
+			c.out = append(c.out, Violation{Rule: "exception.missing-" + k, Category: "contact",
+				Excerpt: "statement missing: " + k, Where: "text",
+				Message: "An off-Amazon exception message must say " + msgs[k] + ".", Action: Reject})
+		}
+		return
+	}
+	c.out = append(c.out, Violation{Rule: RuleExceptionUsed, Category: "contact", Excerpt: c.env.Exception,
+		Where: "text", Message: "Sent under the open off-Amazon exception; send the closing summary in this thread.", Action: Tag})
 }
 
 // customRules applies the admin's own rules.

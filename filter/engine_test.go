@@ -369,3 +369,15 @@ func TestPathologicalInputFinishes(t *testing.T) {
 		t.Errorf("a 10 MB line: %v %+v", v.Action, v.Violations)
 	}
 }
+
+func TestNoFalsePositivesOnCommonWords(t *testing.T) {
+	for _, body := range []string{
+		"Our online hotline is staffed until the deadline on Friday.",
+		"The guideline says the lid must be closed.",
+		"オンラインショップでのご注文ありがとうございます。",
+	} {
+		if v := checkRaw(t, plain("ja", body)); v.Refused() {
+			t.Errorf("%q refused: %+v", body, v.Violations)
+		}
+	}
+}

@@ -75,8 +75,24 @@ type ExceptionSpec struct {
 		Domains []string `yaml:"domains"`
 		Phones  []string `yaml:"phones"`
 	} `yaml:"kinds"`
-	// Statements per language: reason, channel, return (each a list of phrases, one must appear).
+	// Statements per language: reason, channel, return (each a list of
+	// phrases; one of each must appear).
 	Statements map[string]map[string][]string `yaml:"statements"`
+}
+
+// ExceptionKinds are the two sanctioned reasons to leave Amazon's messaging.
+var ExceptionKinds = []string{"technical-support-media", "product-safety"}
+
+// ExceptionEnabled reports whether the policy allows the off-Amazon exception.
+func (p *Policy) ExceptionEnabled() bool { return p.exception != nil && p.exception.Enabled }
+
+// ExceptionKind reports whether kind is a kind the policy allows.
+func (p *Policy) ExceptionKind(kind string) bool {
+	if !p.ExceptionEnabled() {
+		return false
+	}
+	_, ok := p.exception.Kinds[kind]
+	return ok
 }
 
 // Policy is a compiled policy, ready for the engine.
@@ -248,6 +264,13 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 			}
 		}
 	}
+	if ex := f.Exceptions; ex != nil {
+		for kind := range ex.Kinds {
+			if kind != ExceptionKinds[0] && kind != ExceptionKinds[1] {
+				return nil, errf([]string{"exceptions", "kinds", kind}, "exception kind %q: only %s are sanctioned", kind, strings.Join(ExceptionKinds, " and "))
+			}
+		}
+	}
 	for i, rs := range f.Rules {
 		at := []string{"rules", strconv.Itoa(i)}
 		if rs.ID == "" {
@@ -331,7 +354,11 @@ func merge(base, over PolicyFile) PolicyFile {
 		}
 	}
 	if over.Exceptions != nil {
-		out.Exceptions = over.Exceptions
+		ex := *over.Exceptions
+		if base.Exceptions != nil && ex.Statements == nil {
+			ex.Statements = base.Exceptions.Statements
+		}
+		out.Exceptions = &ex
 	}
 	return out
 }
