@@ -243,6 +243,25 @@ func (s *session) data(r io.Reader) error {
 	}
 
 	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: p.Agent}
+	// The thread's off-Amazon exception, if one is live: while it is open
+	// its channel may be named; once the conversation left, a message
+	// tagged [summary] is the closing summary.
+	ex, _ := g.sla.(exceptionEvents)
+	exState := ""
+	if xs, ok := g.store.(store.ExceptionStore); ok && ex != nil && len(s.rcpts) > 0 {
+		order := ""
+		if len(m.OrderIDs) > 0 {
+			order = m.OrderIDs[0]
+		}
+		if thread, err := xs.ThreadFor(context.Background(), s.rcpts[0], order); err == nil {
+			kind, state := ex.LiveException(context.Background(), thread)
+			exState = state
+			if state == store.ExceptionOpen {
+				env.Exception = kind
+			}
+		}
+	}
+	isSummary := exState == store.ExceptionSummaryPending && strings.Contains(strings.ToLower(m.Subject), summaryTag)
 	verdict := s.lv.checker.Check(m, env)
 	for _, v := range verdict.Violations {
 		g.metrics.violations.WithLabelValues(v.Category, v.Action.String()).Inc()
@@ -289,9 +308,18 @@ func (s *session) data(r io.Reader) error {
 	// something), signed for its From domain.
 	var body func() io.Reader = sp.Reader
 	size := sp.Size()
-	if verdict.Rewritten != nil {
-		body = func() io.Reader { return bytes.NewReader(verdict.Rewritten) }
-		size = int64(len(verdict.Rewritten))
+	rewritten := verdict.Rewritten
+	if isSummary {
+		// The tag is sellergate's marker, not the buyer's business.
+		raw := rewritten
+		if raw == nil {
+			raw, _ = io.ReadAll(sp.Reader())
+		}
+		rewritten = removeSubjectTag(raw, summaryTag)
+	}
+	if rewritten != nil {
+		body = func() io.Reader { return bytes.NewReader(rewritten) }
+		size = int64(len(rewritten))
 	}
 	fromDomain := domainOf(m.From[0].Address)
 	sig, err := s.lv.signer.Sign(fromDomain, body())
@@ -361,6 +389,18 @@ func (s *session) data(r io.Reader) error {
 	sent = true
 	if err := g.sla.ReplyRelayed(context.Background(), rec); err != nil {
 		log.Error("SLA event", "err", err)
+	}
+	if ex != nil {
+		var err error
+		switch {
+		case usedException(verdict):
+			err = ex.ExceptionMessageSent(context.Background(), rec)
+		case isSummary:
+			err = ex.ExceptionSummarySent(context.Background(), rec)
+		}
+		if err != nil {
+			log.Error("exception step", "err", err)
+		}
 	}
 	return reply(codeOK, ecOK, "Relayed [%s]: %s", qid, oneLine(hopReply))
 }
@@ -495,4 +535,59 @@ func timeLeftText(left time.Duration) string {
 func fmtHM(d time.Duration) string {
 	d = d.Round(time.Minute)
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// summaryTag in a subject marks the closing summary of an off-Amazon
+// exception; the gateway removes it before relaying.
+const summaryTag = "[summary]"
+
+// exceptionEvents is implemented by an SLA seam that also runs the
+// off-Amazon exception protocol.
+type exceptionEvents interface {
+	LiveException(ctx context.Context, thread string) (kind, state string)
+	ExceptionMessageSent(ctx context.Context, rec *store.Record) error
+	ExceptionSummarySent(ctx context.Context, rec *store.Record) error
+}
+
+func usedException(v filter.Verdict) bool {
+	for _, x := range v.Violations {
+		if x.Rule == filter.RuleExceptionUsed {
+			return true
+		}
+	}
+	return false
+}
+
+// removeSubjectTag removes tag (any case) from the Subject field of the
+// message header, leaving every other byte as it was.
+func removeSubjectTag(raw []byte, tag string) []byte {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 {
+		end = len(raw)
+	}
+	lower := bytes.ToLower(raw[:end])
+	start := bytes.Index(lower, []byte("\nsubject:"))
+	if start < 0 && bytes.HasPrefix(lower, []byte("subject:")) {
+		start = -1
+	} else if start < 0 {
+		return raw
+	}
+	lineEnd := bytes.Index(lower[start+1:], []byte("\r\n"))
+	if lineEnd < 0 {
+		lineEnd = len(lower) - start - 1
+	}
+	i := bytes.Index(lower[start+1:start+1+lineEnd], []byte(tag))
+	if i < 0 {
+		return raw
+	}
+	i += start + 1
+	j := i + len(tag)
+	if i > 0 && raw[i-1] == ' ' {
+		i--
+	} else if j < len(raw) && raw[j] == ' ' {
+		j++
+	}
+	out := make([]byte, 0, len(raw))
+	out = append(out, raw[:i]...)
+	return append(out, raw[j:]...)
 }

@@ -2,9 +2,12 @@ package gateway_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
 	"github.com/sellergate/sellergate/sla"
 	"github.com/sellergate/sellergate/store"
@@ -44,5 +47,81 @@ func TestSLAThroughTheGateway(t *testing.T) {
 	}
 	if _, ok := tr.TimeLeft(ctx, thread); ok {
 		t.Error("the relayed reply did not stop the clock")
+	}
+}
+
+// TestExceptionProtocolEndToEnd: refused without an exception; refused
+// with one but without the return-to-Amazon statement; relayed when
+// complete; summary pending until the [summary] message (tag removed
+// before relaying); every step in the audit trail.
+func TestExceptionProtocolEndToEnd(t *testing.T) {
+	policyFile := filepath.Join(t.TempDir(), "policy.yaml")
+	os.WriteFile(policyFile, []byte("exceptions:\n  enabled: true\n  kinds:\n    technical-support-media: {domains: [upload.example-files.com]}\n"), 0o600)
+	p, err := filter.LoadPolicy(policyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr *sla.Tracker
+	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
+		tr = sla.New(e.st.(store.SLAStore), e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA = tr
+		o.Checker = filter.NewEngine(p)
+	})
+	ctx := context.Background()
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := tr.Status(ctx)
+	thread := st[0].Thread
+	subject := "Re: Frage zu Bestellung 302-1234567-7654321"
+	complete := "Weil das Video zu groß für die Nachrichten ist, laden Sie es bitte über diesen Link hoch: https://upload.example-files.com/s/42\nDas Ergebnis teilen wir Ihnen dann hier im Amazon-Postfach mit, in diesem Amazon-Thread."
+	noReturn := "Weil das Video zu groß ist, laden Sie es bitte hoch: https://upload.example-files.com/s/42"
+	c := e.login()
+
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, subject, complete)); smtpCode(err) != 550 {
+		t.Fatalf("without an exception: %v, want 550", err)
+	}
+	c.Reset()
+	if err := tr.OpenException(ctx, thread, "technical-support-media", "buyer's defect video is 200 MB", agentLogin); err != nil {
+		t.Fatal(err)
+	}
+	err = send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, subject, noReturn))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "statement missing: return") {
+		t.Fatalf("missing return statement: %v", err)
+	}
+	c.Reset()
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, subject, complete)); err != nil {
+		t.Fatalf("complete exception message: %v", err)
+	}
+	if _, state := tr.LiveException(ctx, thread); state != store.ExceptionSummaryPending {
+		t.Fatalf("exception state %q after the message, want summary_pending", state)
+	}
+	st, _ = tr.Status(ctx)
+	if len(st) != 1 || st[0].State != store.ClockSummaryPending {
+		t.Fatalf("sla status: %+v, want the thread summary pending", st)
+	}
+	c.Reset()
+	summary := "Nach Prüfung Ihres Videos haben wir den vollen Betrag erstattet; es ist nichts weiter nötig."
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "[summary] "+subject, summary)); err != nil {
+		t.Fatalf("summary: %v", err)
+	}
+	if kind, _ := tr.LiveException(ctx, thread); kind != "" {
+		t.Error("exception still live after the summary")
+	}
+	if st, _ := tr.Status(ctx); len(st) != 0 {
+		t.Errorf("threads still open after the summary: %+v", st)
+	}
+	got := e.hop.Received()
+	last := string(got[len(got)-1].Data)
+	if strings.Contains(last, "[summary]") || !strings.Contains(last, "Subject: "+subject) {
+		t.Errorf("relayed summary still carries the tag or lost its subject:\n%s", last)
+	}
+	recs, _ := e.st.(store.Auditor).Search(ctx, store.Query{Thread: thread, Kind: store.KindException})
+	var steps []string
+	for _, r := range recs {
+		steps = append(steps, r.Status)
+	}
+	if strings.Join(steps, ",") != "opened technical-support-media,message sent,closed" {
+		t.Errorf("exception steps in the audit trail: %v", steps)
 	}
 }

@@ -111,6 +111,18 @@ func migrations(d dialect) []string {
 		CREATE TABLE sla_seen (message_id TEXT PRIMARY KEY, thread TEXT NOT NULL, time_ms BIGINT NOT NULL);
 		CREATE TABLE sla_history (id ` + d.autoID() + `, thread TEXT NOT NULL, since_ms BIGINT NOT NULL, stopped_ms BIGINT NOT NULL,
 			how TEXT NOT NULL, by_who TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', queue_id TEXT NOT NULL DEFAULT '')`,
+		// 3: off-Amazon exceptions, one live per thread.
+		`CREATE TABLE exceptions (
+			id ` + d.autoID() + `,
+			thread TEXT NOT NULL,
+			kind TEXT NOT NULL,
+			note TEXT NOT NULL,
+			opened_by TEXT NOT NULL DEFAULT '',
+			opened_ms BIGINT NOT NULL,
+			state TEXT NOT NULL,
+			closed_ms BIGINT NOT NULL DEFAULT 0
+		);
+		CREATE INDEX exceptions_thread ON exceptions (thread, state)`,
 	}
 }
 
