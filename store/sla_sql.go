@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -126,9 +128,62 @@ func (s *sqlStore) clocks(ctx context.Context, q string, args ...any) ([]Clock, 
 	return out, rows.Err()
 }
 
-// OpenClocks implements SLAStore.
+// OpenClocks implements SLAStore. With 100,000 open threads the cost is in
+// handing rows one by one through database/sql, so the rows come as one
+// aggregated text (tab-separated fields, one line per clock).
 func (s *sqlStore) OpenClocks(ctx context.Context) ([]Clock, error) {
-	return s.clocks(ctx, `SELECT `+clockColumns+` FROM sla_clocks ORDER BY since_ms`)
+	agg := "group_concat"
+	sep := "char(9)"
+	nl := "char(10)"
+	if s.d.name() == "postgres" {
+		agg, sep, nl = "string_agg", "chr(9)", "chr(10)"
+	}
+	q := `SELECT COALESCE(` + agg + `(thread || ` + sep + ` || buyer || ` + sep + ` || order_id || ` + sep + ` || marketplace || ` + sep +
+		` || since_ms || ` + sep + ` || last_agent || ` + sep + ` || fired || ` + sep + ` || next_alert_ms || ` + sep + ` || state || ` + sep +
+		` || exception, ` + nl + `), '') FROM (SELECT * FROM sla_clocks ORDER BY since_ms) c`
+	var all string
+	if err := s.rdb.QueryRowContext(ctx, q).Scan(&all); err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	if all == "" {
+		return nil, nil
+	}
+	out := make([]Clock, 0, strings.Count(all, "\n")+1)
+	var f [10]string
+	for len(all) > 0 {
+		line := all
+		if i := strings.IndexByte(all, '\n'); i >= 0 {
+			line, all = all[:i], all[i+1:]
+		} else {
+			all = ""
+		}
+		n := 0
+		for n < 9 {
+			i := strings.IndexByte(line, '\t')
+			if i < 0 {
+				break
+			}
+			f[n], line = line[:i], line[i+1:]
+			n++
+		}
+		if n != 9 || strings.IndexByte(line, '\t') >= 0 {
+			// A field with a tab or newline in it: read row by row.
+			return s.clocks(ctx, `SELECT `+clockColumns+` FROM sla_clocks ORDER BY since_ms`)
+		}
+		f[9] = line
+		since, _ := strconv.ParseInt(f[4], 10, 64)
+		next, _ := strconv.ParseInt(f[7], 10, 64)
+		c := Clock{Thread: f[0], Buyer: f[1], OrderID: f[2], Marketplace: f[3], Since: time.UnixMilli(since).UTC(),
+			LastAgent: f[5], State: f[8], Exception: f[9]}
+		if next > 0 {
+			c.NextAlert = time.UnixMilli(next).UTC()
+		}
+		if f[6] != "[]" {
+			json.Unmarshal([]byte(f[6]), &c.Fired)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // DueClocks implements SLAStore.
