@@ -1,7 +1,10 @@
 package gateway_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +126,21 @@ func TestExceptionProtocolEndToEnd(t *testing.T) {
 	}
 	if strings.Join(steps, ",") != "opened technical-support-media,message sent,closed" {
 		t.Errorf("exception steps in the audit trail: %v", steps)
+	}
+	var bundle bytes.Buffer
+	if _, err := store.Export(ctx, e.st.(store.Auditor), store.Query{Order: "302-1234567-7654321"}, &bundle); err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(bundle.Bytes()), int64(bundle.Len()))
+	for _, f := range zr.File {
+		if f.Name == "timeline.html" {
+			rc, _ := f.Open()
+			page, _ := io.ReadAll(rc)
+			for _, want := range []string{"exception opened technical-support-media: buyer&#39;s defect video is 200 MB", "exception message sent", "exception closed", "REFUSED — NEVER SENT"} {
+				if !strings.Contains(string(page), want) {
+					t.Errorf("the order's export lacks %q", want)
+				}
+			}
+		}
 	}
 }

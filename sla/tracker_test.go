@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -15,6 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/emersion/go-smtp"
+
+	sgtestutil "github.com/sellergate/sellergate/internal/testutil"
 	"github.com/sellergate/sellergate/store"
 )
 
@@ -255,5 +259,30 @@ func TestTwoTrackersOnePostgresFireOnce(t *testing.T) {
 	wg.Wait()
 	if h.count() != 40 { // 20 threads × (18h, 22h)
 		t.Errorf("two gateways fired %d alerts, want 40 (each once)", h.count())
+	}
+}
+
+// TestEmailAlertGoesThroughSMTP sends the alert e-mail to a real SMTP
+// server, as the gateway's relay would.
+func TestEmailAlertGoesThroughSMTP(t *testing.T) {
+	hop := sgtestutil.StartNextHop(t, nil)
+	s := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	c := &clock{t: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)}
+	send := func(ctx context.Context, from string, to []string, msg []byte) error {
+		c, err := smtp.Dial(hop.Addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return c.SendMail(from, to, bytes.NewReader(msg))
+	}
+	tr := New(s.(store.SLAStore), s, Config{Thresholds: []time.Duration{18 * time.Hour}},
+		[]Notifier{&Email{From: "sellergate@seller.test", To: "team@seller.test", Send: send, Now: c.now}}, nil, nil, c.now)
+	buyerMessage(t, s, tr, c, "m1@amazon.de")
+	c.add(19 * time.Hour)
+	tr.Sweep(context.Background())
+	got := hop.Received()
+	if len(got) != 1 || got[0].To[0] != "team@seller.test" || !strings.Contains(string(got[0].Data), "SLA warning") || !strings.Contains(string(got[0].Data), buyer) {
+		t.Fatalf("alert mail: %+v", got)
 	}
 }
