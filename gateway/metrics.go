@@ -15,6 +15,7 @@ type metrics struct {
 	replies       *prometheus.CounterVec
 	relaySeconds  *prometheus.HistogramVec
 	storeSeconds  prometheus.Histogram
+	storeErrors   prometheus.Counter
 	authFailures  prometheus.Counter
 	authSuccesses prometheus.Counter
 	limitHits     *prometheus.CounterVec
@@ -53,6 +54,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name:    "sellergate_gateway_store_seconds",
 			Help:    "Time to make one audit record durable.",
 			Buckets: []float64{.0001, .0005, .001, .002, .005, .01, .025, .05, .1, .25, 1},
+		}),
+		storeErrors: f.NewCounter(prometheus.CounterOpts{
+			Name: "sellergate_store_errors_total",
+			Help: "Audit records that could not be made durable (the client got a 451).",
 		}),
 		authFailures: f.NewCounter(prometheus.CounterOpts{
 			Name: "sellergate_gateway_auth_failures_total",

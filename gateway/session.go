@@ -433,6 +433,7 @@ func (s *session) append(rec *store.Record) error {
 	err := s.g.store.Append(context.Background(), rec)
 	s.g.metrics.storeSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
+		s.g.metrics.storeErrors.Inc()
 		return &ReplyError{
 			Reply: reply(codeLocalError, ecSystem, "Cannot record the message right now, nothing was sent; try again later [%s]", rec.QueueID),
 			Cause: fmt.Errorf("store: %w", err),

@@ -335,7 +335,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Buyer messages not answered within 24 hours, by marketplace."}, []string{"marketplace"}),
 		alerts: f.NewCounterVec(prometheus.CounterOpts{Name: "sellergate_sla_alerts_total",
 			Help: "SLA alerts fired, by threshold."}, []string{"threshold"}),
-		pending: f.NewGauge(prometheus.GaugeOpts{Name: "sellergate_sla_summary_pending",
+		pending: f.NewGauge(prometheus.GaugeOpts{Name: "sellergate_sla_exception_closing_due",
 			Help: "Threads whose off-Amazon exception still waits for its closing summary."}),
 	}
 }
