@@ -61,6 +61,9 @@ type Config struct {
 	Metrics Metrics `yaml:"metrics"`
 	// SLA configures the 24-hour reply clock's alerts.
 	SLA SLA `yaml:"sla"`
+	// QueueDir is the delivery queue's directory (released messages,
+	// notices); default "queue" beside the config file.
+	QueueDir string `yaml:"queue_dir"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`

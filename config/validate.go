@@ -315,6 +315,10 @@ func (v *validator) validate(c *Config) {
 	if c.Policy != "" {
 		v.fileExists(p("policy"), &c.Policy, "policy file")
 	}
+	if c.QueueDir == "" {
+		c.QueueDir = "queue"
+	}
+	c.QueueDir = v.resolve(c.QueueDir)
 	for i, th := range c.SLA.Thresholds {
 		if th <= 0 || th >= 24*time.Hour {
 			v.errorf(p("sla", "thresholds", i), "SLA threshold %s must be between 0 and 24h (the breach at 24h is always reported)", th)

@@ -12,6 +12,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -61,6 +62,9 @@ type Options struct {
 	LookupTXT func(domain string) ([]string, error)
 	// TLSConfig overrides the certificate from the configuration (tests).
 	TLSConfig *tls.Config
+	// Held is called after a message the policy quarantined was recorded
+	// (the operations side tells the agent).
+	Held func(rec *store.Record)
 }
 
 // Gateway runs the SMTP listeners.
@@ -85,6 +89,7 @@ type Gateway struct {
 	ownDomains   map[string]bool
 	amazonDKIM   []string
 
+	held     func(rec *store.Record)
 	servers  []*smtp.Server
 	addrs    []net.Addr
 	draining atomic.Bool
@@ -104,6 +109,7 @@ func New(o Options) (*Gateway, error) {
 		now:      o.Now,
 		lookup:   o.LookupTXT,
 		tls:      o.TLSConfig,
+		held:     o.Held,
 		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
 		sessions: map[*session]struct{}{},
 	}
@@ -468,4 +474,20 @@ func (g *Gateway) Ready(ctx context.Context) error {
 func (g *Gateway) Send(ctx context.Context, from string, to []string, msg []byte) error {
 	_, err := g.relay.Deliver(ctx, &Delivery{QueueID: newQueueID(), From: from, To: to, Body: bytes.NewReader(msg), Size: int64(len(msg))})
 	return err
+}
+
+// DeliverQueued relays a message from the delivery queue (a released
+// message, a notice), DKIM-signed for its From domain.
+func (g *Gateway) DeliverQueued(ctx context.Context, from string, to []string, body io.Reader) (string, error) {
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return "", err
+	}
+	sig, err := g.live.Load().signer.Sign(domainOf(from), bytes.NewReader(raw))
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.Relay.Timeout)
+	defer cancel()
+	return g.relay.Deliver(ctx, &Delivery{QueueID: newQueueID(), From: from, To: to, Prefix: sig, Body: bytes.NewReader(raw), Size: int64(len(sig) + len(raw))})
 }

@@ -282,6 +282,9 @@ func (s *session) data(r io.Reader) error {
 		g.metrics.messages.WithLabelValues("out", verdict.Action.String(), rec.Status).Inc()
 		log.Info("message "+rec.Status, "violations", len(verdict.Violations), "rcpt", s.rcpts)
 		if verdict.Action == filter.Quarantine {
+			if g.held != nil {
+				g.held(rec)
+			}
 			return reply(codeOK, ecOK, "Held for review by the messaging policy, not sent yet [%s]", qid)
 		}
 		left, waiting := g.sla.TimeLeft(context.Background(), rec.Thread)

@@ -218,14 +218,44 @@ func (q *Queue) Items() []Item {
 	return out
 }
 
+// rescan picks up items another process (the CLI) put in the directory.
+func (q *Queue) rescan() {
+	metas, err := filepath.Glob(filepath.Join(q.o.Dir, "*.json"))
+	if err != nil {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, m := range metas {
+		id := strings.TrimSuffix(filepath.Base(m), ".json")
+		if _, ok := q.items[id]; ok {
+			continue
+		}
+		data, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		var it Item
+		if json.Unmarshal(data, &it) != nil {
+			continue
+		}
+		if _, err := os.Stat(q.bodyPath(it.ID)); err != nil {
+			continue
+		}
+		q.items[it.ID] = &it
+	}
+	q.depth.Set(float64(len(q.items)))
+}
+
 // Run delivers due items until ctx ends, one at a time (the next hop sees
-// few of them).
+// few of them), and looks for items other processes queued every few seconds.
 func (q *Queue) Run(ctx context.Context) {
 	for {
+		q.rescan()
 		next := q.runDue(ctx)
-		wait := time.Hour
+		wait := 3 * time.Second
 		if !next.IsZero() {
-			wait = max(next.Sub(q.o.Now()), 10*time.Millisecond)
+			wait = min(wait, max(next.Sub(q.o.Now()), 10*time.Millisecond))
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -20,6 +20,7 @@ type Query struct {
 	Verdict  string
 	Category string
 	Kind     Kind
+	QueueID  string
 	From, To time.Time
 	// Limit caps the number of records (0: no cap).
 	Limit int
@@ -93,6 +94,9 @@ func (s *sqlStore) Search(ctx context.Context, q Query) ([]*Record, error) {
 	}
 	if q.Kind != "" {
 		add("kind = ?", string(q.Kind))
+	}
+	if q.QueueID != "" {
+		add("queue_id = ?", q.QueueID)
 	}
 	if q.Category != "" {
 		add("violations LIKE ?", `%"category":"`+q.Category+`"%`)

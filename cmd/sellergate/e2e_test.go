@@ -707,3 +707,77 @@ func startGatewayStore(t *testing.T, storeLine string) *gw {
 		return strings.Replace(cfg, "store: {path: audit.db}\n", storeLine, 1)
 	})
 }
+
+// TestQuarantineReleaseAndReject: a held message is accepted and the agent
+// told; released, the running gateway's delivery queue relays it to the
+// next hop; another one rejected produces the agent notice with reasons.
+func TestQuarantineReleaseAndReject(t *testing.T) {
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "policy.yaml")
+	testutil.WriteFile(t, policy, []byte("actions:\n  promotion: quarantine\n"))
+	g := startGateway(t, "policy: "+policy+"\n")
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"Abonnieren Sie unseren Newsletter!", "Folgen Sie unserem Newsletter für Angebote."} {
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\n" + body + "\r\n"
+		if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg)); err != nil {
+			t.Fatalf("held message: %v, want 250", err)
+		}
+	}
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	cli := func(args ...string) string {
+		out, err := exec.Command(binPath, append(args, "--config", cfg)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	toAgent := func() []testutil.HopMsg {
+		var out []testutil.HopMsg
+		for _, m := range g.hop.Received() {
+			if m.To[0] == e2eFrom {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	waitFor(t, "the two held-message notices", func() bool { return len(toAgent()) == 2 })
+	list := cli("quarantine", "list")
+	var ids []string
+	for _, l := range strings.Split(strings.TrimSpace(list), "\n") {
+		ids = append(ids, strings.Fields(l)[0])
+	}
+	if len(ids) != 2 {
+		t.Fatalf("quarantine list:\n%s", list)
+	}
+	if out := cli("quarantine", "show", ids[0]); !strings.Contains(out, ">>> [promotion]") {
+		t.Errorf("show does not highlight the finding:\n%s", out)
+	}
+	cli("quarantine", "release", ids[0])
+	waitFor(t, "the released message at the next hop", func() bool {
+		for _, m := range g.hop.Received() {
+			if m.To[0] == e2eBuyer && bytes.Contains(m.Data, []byte("Abonnieren Sie")) {
+				return true
+			}
+		}
+		return false
+	})
+	cli("quarantine", "reject", ids[1], "--reason", "Newsletters are promotion; answer the question instead.")
+	waitFor(t, "the rejection notice", func() bool {
+		for _, m := range toAgent() {
+			if bytes.Contains(m.Data, []byte("rejected after review")) && bytes.Contains(m.Data, []byte("answer the question instead")) {
+				return true
+			}
+		}
+		return false
+	})
+	if out := cli("quarantine", "list"); strings.TrimSpace(out) != "" {
+		t.Errorf("decided messages still listed:\n%s", out)
+	}
+}

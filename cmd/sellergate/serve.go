@@ -21,6 +21,7 @@ import (
 	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
+	"github.com/sellergate/sellergate/quarantine"
 	"github.com/sellergate/sellergate/sla"
 	"github.com/sellergate/sellergate/store"
 )
@@ -127,6 +128,12 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	tracker := newTracker(cfg, st, reg, log, func(ctx context.Context, from string, to []string, msg []byte) error {
 		return gw.Send(ctx, from, to, msg)
 	})
+	held := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname}
+	q, err := newQueue(cfg, st, tracker, held, func() *gateway.Gateway { return gw }, reg, log)
+	if err != nil {
+		return err
+	}
+	held.Queue = q
 	gw, err = gateway.New(gateway.Options{
 		Config:   cfg,
 		Store:    st,
@@ -134,11 +141,17 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		SLA:      tracker,
 		Registry: reg,
 		Logger:   log,
+		Held: func(rec *store.Record) {
+			if err := held.Notify(rec, "Your message is held for review", "The messaging policy held it back for an admin to review; you will hear whether it is released."); err != nil {
+				log.Error("queueing the held-message notice", "queue", rec.QueueID, "err", err)
+			}
+		},
 	})
 	if err != nil {
 		return err
 	}
 	go tracker.Run(ctx)
+	go q.Run(ctx)
 	if err := gw.Start(); err != nil {
 		return err
 	}

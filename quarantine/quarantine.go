@@ -1,0 +1,145 @@
+// Package quarantine is the review of messages the policy held back: an
+// admin lists and reads them, then releases (the delivery queue relays
+// them) or rejects them (the agent is told why). Every decision is an
+// audit record; the CLI and the admin API share this one implementation.
+package quarantine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sellergate/sellergate/queue"
+	"github.com/sellergate/sellergate/store"
+)
+
+// KindDecision marks the audit record of a release or a rejection.
+const KindDecision store.Kind = "quarantine"
+
+// Meta keys on queued items.
+const (
+	MetaKind    = "kind"     // "release" or "notice"
+	MetaQueueID = "queue_id" // the held message's queue id
+)
+
+// Service reviews held messages.
+type Service struct {
+	Store store.Store
+	Queue *queue.Queue
+	// From is the sender of notices to agents (postmaster@hostname).
+	From string
+	Now  func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) auditor() store.Auditor { return s.Store.(store.Auditor) }
+
+// Held is a message waiting for a decision.
+type Held struct {
+	*store.Record
+}
+
+// List returns the held messages without a decision, oldest first.
+func (s *Service) List(ctx context.Context) ([]Held, error) {
+	held, err := s.auditor().Search(ctx, store.Query{Kind: store.KindMessage})
+	if err != nil {
+		return nil, err
+	}
+	decided, err := s.auditor().Search(ctx, store.Query{Kind: KindDecision})
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, d := range decided {
+		done[d.QueueID] = true
+	}
+	var out []Held
+	for _, r := range held {
+		if r.Status == store.StatusQuarantined && !done[r.QueueID] {
+			out = append(out, Held{r})
+		}
+	}
+	return out, nil
+}
+
+// ErrNotHeld says the queue id names no message waiting for a decision.
+var ErrNotHeld = errors.New("no held message with that queue id (or it was decided already)")
+
+func (s *Service) find(ctx context.Context, qid string) (*store.Record, error) {
+	list, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range list {
+		if h.QueueID == qid {
+			return h.Record, nil
+		}
+	}
+	return nil, ErrNotHeld
+}
+
+// Show returns a held message and its raw bytes.
+func (s *Service) Show(ctx context.Context, qid string) (*store.Record, []byte, error) {
+	r, err := s.find(ctx, qid)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := s.auditor().Body(ctx, r.ID)
+	return r, raw, err
+}
+
+// Release records the decision and queues the message for delivery; the
+// delivery queue relays it (and the thread's SLA clock stops only then).
+func (s *Service) Release(ctx context.Context, qid, by string) error {
+	r, raw, err := s.Show(ctx, qid)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Append(ctx, &store.Record{Time: s.now(), Kind: KindDecision, QueueID: qid, Direction: store.Outbound,
+		Agent: by, Buyer: r.Buyer, OrderID: r.OrderID, Thread: r.Thread, Status: "released", Note: "released by " + by}); err != nil {
+		return err
+	}
+	_, err = s.Queue.Enqueue(queue.Item{From: r.MailFrom, To: r.Rcpt, Meta: map[string]string{MetaKind: "release", MetaQueueID: qid}}, bytes.NewReader(raw))
+	return err
+}
+
+// Reject records the decision and tells the agent why.
+func (s *Service) Reject(ctx context.Context, qid, by, reason string) error {
+	r, err := s.find(ctx, qid)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return errors.New("a rejection needs a reason for the agent")
+	}
+	if err := s.Store.Append(ctx, &store.Record{Time: s.now(), Kind: KindDecision, QueueID: qid, Direction: store.Outbound,
+		Agent: by, Buyer: r.Buyer, OrderID: r.OrderID, Thread: r.Thread, Status: "rejected", Note: reason}); err != nil {
+		return err
+	}
+	return s.Notify(r, "Your message was rejected after review and was not sent", reason)
+}
+
+// Notify queues a short notice to the agent who sent r.
+func (s *Service) Notify(r *store.Record, subject, text string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: sellergate <%s>\r\nTo: <%s>\r\nSubject: [sellergate] %s: %s\r\nDate: %s\r\nAuto-Submitted: auto-generated\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+		s.From, r.MailFrom, subject, oneLine(r.Subject), s.now().Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "%s.\r\n\r\nMessage: %s\r\nTo: %s\r\nQueue id: %s\r\n\r\n%s\r\n", subject, r.Subject, strings.Join(r.Rcpt, ", "), r.QueueID, text)
+	for _, v := range r.Violations {
+		fmt.Fprintf(&b, "- [%s] %q in %s (%s)\r\n", v.Category, v.Excerpt, v.Where, v.Rule)
+	}
+	_, err := s.Queue.Enqueue(queue.Item{From: s.From, To: []string{r.MailFrom}, Meta: map[string]string{MetaKind: "notice", MetaQueueID: r.QueueID}},
+		strings.NewReader(b.String()))
+	return err
+}
+
+func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
