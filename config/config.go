@@ -61,6 +61,8 @@ type Config struct {
 	Metrics Metrics `yaml:"metrics"`
 	// SLA configures the 24-hour reply clock's alerts.
 	SLA SLA `yaml:"sla"`
+	// Admin is the admin HTTP API's listener; without tokens it is off.
+	Admin Admin `yaml:"admin"`
 	// QueueDir is the delivery queue's directory (released messages,
 	// notices); default "queue" beside the config file.
 	QueueDir string `yaml:"queue_dir"`
@@ -199,6 +201,30 @@ type Store struct {
 // Metrics is the operations HTTP listener.
 type Metrics struct {
 	Listen string `yaml:"listen"`
+}
+
+// Admin configures the admin HTTP API.
+type Admin struct {
+	Listen string `yaml:"listen"`
+	// Tokens are the accepted bearer tokens; TokensEnv names an environment
+	// variable holding more, comma-separated.
+	Tokens    []string `yaml:"tokens"`
+	TokensEnv string   `yaml:"tokens_env"`
+	// TLS serves the API over HTTPS with the gateway's certificate.
+	TLS bool `yaml:"tls"`
+}
+
+// AllTokens returns the tokens from the file and the environment.
+func (a *Admin) AllTokens() []string {
+	out := append([]string{}, a.Tokens...)
+	if a.TokensEnv != "" {
+		for _, t := range strings.Split(os.Getenv(a.TokensEnv), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // SLA configures alerts before a buyer waits 24 hours for a reply.

@@ -338,6 +338,20 @@ func (v *validator) validate(c *Config) {
 		v.address(p("sla", "email", "to"), e.To)
 		v.address(p("sla", "email", "from"), e.From)
 	}
+	if c.Admin.Listen != "" {
+		v.hostPort(p("admin", "listen"), c.Admin.Listen)
+		if len(c.Admin.AllTokens()) == 0 {
+			v.errorf(p("admin"), "the admin API needs tokens: or tokens_env: (it never runs without authentication)")
+		}
+		for i, tok := range c.Admin.Tokens {
+			if len(tok) < 16 {
+				v.errorf(p("admin", "tokens", i), "admin token too short: use at least 16 random characters")
+			}
+		}
+		if c.Admin.TLS && c.TLS == nil {
+			v.errorf(p("admin", "tls"), "admin tls needs the tls: certificate")
+		}
+	}
 	if c.Metrics.Listen != "" {
 		v.hostPort(p("metrics", "listen"), c.Metrics.Listen)
 	}

@@ -491,3 +491,6 @@ func (g *Gateway) DeliverQueued(ctx context.Context, from string, to []string, b
 	defer cancel()
 	return g.relay.Deliver(ctx, &Delivery{QueueID: newQueueID(), From: from, To: to, Prefix: sig, Body: bytes.NewReader(raw), Size: int64(len(sig) + len(raw))})
 }
+
+// Checker returns the policy checker new sessions get.
+func (g *Gateway) Checker() Checker { return g.live.Load().checker }

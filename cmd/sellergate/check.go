@@ -13,47 +13,6 @@ import (
 
 func init() { extraCommands["check"] = runCheck }
 
-// checkResult is one line of `sellergate check --json`.
-type checkResult struct {
-	File       string             `json:"file"`
-	Verdict    string             `json:"verdict"`
-	Violations []filter.Violation `json:"violations"`
-	Problems   []string           `json:"problems,omitempty"`
-	Error      string             `json:"error,omitempty"`
-}
-
-// checkMessage checks one raw message as the gateway would, with the
-// recipients and sender taken from its headers.
-func checkMessage(e *filter.Engine, name string, r io.Reader) checkResult {
-	res := checkResult{File: name, Violations: []filter.Violation{}}
-	m, err := filter.Parse(r)
-	if err != nil {
-		res.Verdict, res.Error = "reject", err.Error()
-		return res
-	}
-	env := filter.Envelope{}
-	if len(m.From) > 0 {
-		env.MailFrom = m.From[0].Address
-	}
-	for _, h := range []string{"To", "Cc"} {
-		if addrs, err := m.Header.AddressList(h); err == nil {
-			for _, a := range addrs {
-				env.Rcpt = append(env.Rcpt, a.Address)
-			}
-		}
-	}
-	v := e.Check(m, env)
-	res.Verdict = v.Action.String()
-	if v.Action == filter.Strip {
-		res.Verdict = "tag"
-	}
-	if v.Violations != nil {
-		res.Violations = v.Violations
-	}
-	res.Problems = m.Problems
-	return res
-}
-
 // runCheck implements `sellergate check [--policy FILE] [--json] FILE.eml…`.
 // Exit status: 0 all pass or only tagged, 1 any refused or quarantined,
 // 2 usage error, unreadable file or bad policy.
@@ -96,8 +55,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			defer f.Close()
 			r = f
 		}
-		res := checkMessage(e, name, r)
-		if res.Verdict == "reject" || res.Verdict == "quarantine" {
+		res := e.CheckReader(name, r)
+		if res.Refused() {
 			status = max(status, 1)
 		}
 		if *asJSON {

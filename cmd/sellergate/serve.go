@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/sellergate/sellergate/admin"
 	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
@@ -183,6 +184,37 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		log.Info("listening", "listener", "metrics", "addr", ln.Addr().String())
 	}
 	go newReloader(cfgPath, gw, cfg, reg, log).run(ctx, 2*time.Second)
+	if cfg.Admin.Listen != "" {
+		api := &admin.API{
+			Tokens: cfg.Admin.AllTokens(), Quarantine: held, SLA: tracker, Audit: st.(store.Auditor), Log: log,
+			Engine: func() *filter.Engine {
+				if e, ok := gw.Checker().(*filter.Engine); ok {
+					return e
+				}
+				return filter.NewEngine(filter.DefaultPolicy())
+			},
+		}
+		api.ExceptionKind = func(kind string) bool { return api.Engine().Policy().ExceptionKind(kind) }
+		ln, err := net.Listen("tcp", cfg.Admin.Listen)
+		if err != nil {
+			gw.Shutdown(context.Background())
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		adminSrv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			var err error
+			if cfg.Admin.TLS {
+				err = adminSrv.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
+			} else {
+				err = adminSrv.Serve(ln)
+			}
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("admin listener stopped", "err", err)
+			}
+		}()
+		defer adminSrv.Close()
+		log.Info("listening", "listener", "admin", "addr", ln.Addr().String(), "tls", cfg.Admin.TLS)
+	}
 	log.Info("sellergate ready", "version", version, "relay", cfg.Relay.URL, "store", cfg.Store.Driver)
 	<-ctx.Done()
 	log.Info("shutting down", "deadline", cfg.Limits.ShutdownTimeout)
