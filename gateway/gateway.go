@@ -145,6 +145,20 @@ func New(o Options) (*Gateway, error) {
 		}
 		g.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
+	if g.tls != nil {
+		// Count handshakes: started at the ClientHello, ok when complete.
+		base := g.tls.Clone()
+		m := g.metrics
+		base.VerifyConnection = func(tls.ConnectionState) error {
+			m.tlsHandshakes.WithLabelValues("ok").Inc()
+			return nil
+		}
+		g.tls = base.Clone()
+		g.tls.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			m.tlsHandshakes.WithLabelValues("started").Inc()
+			return base, nil
+		}
+	}
 	if g.relay, err = NewRelay(&cfg.Relay, cfg.Relay.URL, cfg.Hostname); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ type metrics struct {
 	connections   *prometheus.CounterVec
 	messages      *prometheus.CounterVec
 	violations    *prometheus.CounterVec
+	refusals      *prometheus.CounterVec
+	tlsHandshakes *prometheus.CounterVec
 	replies       *prometheus.CounterVec
 	relaySeconds  *prometheus.HistogramVec
 	storeSeconds  prometheus.Histogram
@@ -39,8 +41,16 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"direction", "verdict", "outcome"}),
 		violations: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "sellergate_gateway_violations_total",
-			Help: "Policy findings in outgoing messages, by category and action.",
-		}, []string{"category", "action"}),
+			Help: "Policy findings in outgoing messages, by category, rule and action.",
+		}, []string{"category", "rule", "action"}),
+		refusals: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "sellergate_gateway_refusals_total",
+			Help: "Messages refused or quarantined by the policy, by agent.",
+		}, []string{"agent"}),
+		tlsHandshakes: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "sellergate_gateway_tls_handshakes_total",
+			Help: "TLS handshakes, by stage: started (ClientHello seen) and ok (completed); the difference failed.",
+		}, []string{"stage"}),
 		replies: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "sellergate_gateway_replies_total",
 			Help: "Final replies to DATA, by SMTP code class (2xx, 4xx, 5xx).",

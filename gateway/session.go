@@ -264,7 +264,7 @@ func (s *session) data(r io.Reader) error {
 	isSummary := exState == store.ExceptionSummaryPending && strings.Contains(strings.ToLower(m.Subject), summaryTag)
 	verdict := s.lv.checker.Check(m, env)
 	for _, v := range verdict.Violations {
-		g.metrics.violations.WithLabelValues(v.Category, v.Action.String()).Inc()
+		g.metrics.violations.WithLabelValues(v.Category, v.Rule, v.Action.String()).Inc()
 	}
 	rec := s.record(qid, m, verdict, sp)
 
@@ -280,6 +280,7 @@ func (s *session) data(r io.Reader) error {
 			return err
 		}
 		g.metrics.messages.WithLabelValues("out", verdict.Action.String(), rec.Status).Inc()
+		g.metrics.refusals.WithLabelValues(p.Agent).Inc()
 		log.Info("message "+rec.Status, "violations", len(verdict.Violations), "rcpt", s.rcpts)
 		if verdict.Action == filter.Quarantine {
 			if g.held != nil {

@@ -328,6 +328,10 @@ func TestMetricsAndHealth(t *testing.T) {
 		`sellergate_gateway_sessions{listener="submission"} 1`,
 		"sellergate_gateway_relay_seconds",
 		"sellergate_build_info",
+		`sellergate_gateway_tls_handshakes_total{stage="ok"} 1`,
+		"sellergate_quarantine_messages 0",
+		"sellergate_sla_exception_closing_due 0",
+		`sellergate_config_reloads_total{result="failure"} 0`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -135,6 +135,16 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		return err
 	}
 	held.Queue = q
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sellergate_quarantine_messages",
+		Help: "Messages held for review without a decision.",
+	}, func() float64 {
+		list, err := held.List(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(len(list))
+	}))
 	gw, err = gateway.New(gateway.Options{
 		Config:   cfg,
 		Store:    st,
