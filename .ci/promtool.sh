@@ -6,6 +6,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ( cd deploy/prometheus && promtool check rules alerts.yml && promtool test rules alerts_test.yml && promtool check config prometheus.yml )
 
+# Every PromQL expression of the Grafana dashboard must parse.
+python3 - deploy/grafana/sellergate.json > "${TMPDIR:-/tmp}/sellergate-dashboard-rules.yml" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("groups:\n  - name: dashboard\n    rules:")
+n = 0
+for p in d["panels"]:
+    for t in p["targets"]:
+        n += 1
+        e = t["expr"].replace('"$marketplace"', '".*"').replace("'", "''")
+        print(f"      - record: dashboard:expr{n}\n        expr: '{e}'")
+PY
+promtool check rules "${TMPDIR:-/tmp}/sellergate-dashboard-rules.yml"
+
 W=$(mktemp -d)
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$W"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
