@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -876,4 +877,51 @@ func TestAdminAPI(t *testing.T) {
 	if code, _ := call("POST", "/v1/exceptions/Tdeadbeef", token, strings.NewReader(`{"kind":"returns","note":"x"}`)); code != http.StatusUnprocessableEntity {
 		t.Errorf("exception of a kind the policy does not allow: %d, want 422", code)
 	}
+}
+
+// TestPolicyRuleAddedTakesEffectWithoutRestart: an admin adds a rule to
+// the policy file; the next message is judged by it, no restart; a broken
+// policy file leaves the rule in force and counts a failed reload.
+func TestPolicyRuleAddedTakesEffectWithoutRestart(t *testing.T) {
+	policy := filepath.Join(t.TempDir(), "policy.yaml")
+	testutil.WriteFile(t, policy, []byte("monitor: false\n"))
+	g := startGateway(t, "policy: "+policy+"\n")
+	sendBody := func(body string) error {
+		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\n" + body + "\r\n"
+		return c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
+	}
+	if err := sendBody("It is cheaper at MegaStore."); err != nil {
+		t.Fatalf("before the rule: %v", err)
+	}
+	testutil.WriteFile(t, policy, []byte("rules:\n  - id: no-competitor\n    category: promotion\n    phrases: [MegaStore]\n    message: Do not mention competitors.\n"))
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the policy reload", func() bool {
+		return strings.Contains(scrape(t, g.metrics), `sellergate_config_reloads_total{result="success"} 1`)
+	})
+	err := sendBody("It is cheaper at MegaStore.")
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "Do not mention competitors.") {
+		t.Fatalf("after adding the rule: %v, want 550 with the rule's message", err)
+	}
+	testutil.WriteFile(t, policy, []byte("rules:\n  - id: broken\n    category: promotion\n    pattern: '(unclosed'\n"))
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the failed reload", func() bool {
+		return strings.Contains(scrape(t, g.metrics), `sellergate_config_reloads_total{result="failure"} 1`)
+	})
+	if err := sendBody("It is cheaper at MegaStore."); smtpCode(err) != 550 {
+		t.Errorf("a broken policy file dropped the rule in force: %v", err)
+	}
+}
+
+func smtpCode(err error) int {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return 0
 }
