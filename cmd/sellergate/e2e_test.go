@@ -925,3 +925,48 @@ func smtpCode(err error) int {
 	}
 	return 0
 }
+
+// TestQueueRetriesAcrossRestart: a message released while the next hop is
+// down is retried with backoff, survives a gateway restart, and arrives
+// once the next hop is back.
+func TestQueueRetriesAcrossRestart(t *testing.T) {
+	policy := filepath.Join(t.TempDir(), "policy.yaml")
+	testutil.WriteFile(t, policy, []byte("actions:\n  promotion: quarantine\n"))
+	g := startGateway(t, "policy: "+policy+"\nqueue_backoff: [200ms]\n")
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+	held := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nAbonnieren Sie unseren Newsletter!\r\n"
+	if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(held)); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	waitFor(t, "the held notice", func() bool { return len(g.hop.Received()) == 1 })
+	out, _ := exec.Command(binPath, "quarantine", "list", "--config", cfg).CombinedOutput()
+	id := strings.Fields(string(out))[0]
+	hopAddr := g.hop.Addr
+	g.hop.Srv.Close() // the next hop goes down
+	if out, err := exec.Command(binPath, "quarantine", "release", id, "--config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("release: %v %s", err, out)
+	}
+	waitFor(t, "a failed attempt", func() bool {
+		return strings.Contains(scrape(t, g.metrics), "sellergate_queue_retries_total 1") || strings.Contains(scrape(t, g.metrics), "sellergate_queue_retries_total 2")
+	})
+	// Restart the gateway while the message waits in the queue.
+	g.cmd.Process.Signal(syscall.SIGTERM)
+	<-g.exited
+	g.exited = make(chan error, 1)
+	g.run(t, "serve", "--config", cfg)
+	back := testutil.StartNextHopAt(t, g.pki, hopAddr) // the next hop is back
+	waitFor(t, "the released message at the next hop", func() bool {
+		for _, m := range back.Received() {
+			if m.To[0] == e2eBuyer && bytes.Contains(m.Data, []byte("Newsletter")) {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -67,6 +67,7 @@ func newQueue(cfg *config.Config, st store.Store, tracker *sla.Tracker, svc *qua
 				svc.Notify(orig, "Your released message could not be delivered", err.Error())
 			}
 		},
+		Backoff:  cfg.QueueBackoff,
 		Registry: reg,
 		Logger:   log,
 	})

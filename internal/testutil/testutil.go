@@ -116,6 +116,13 @@ type NextHop struct {
 // it offers STARTTLS.
 func StartNextHop(t testing.TB, pki *PKI) *NextHop {
 	t.Helper()
+	return StartNextHopAt(t, pki, "127.0.0.1:0")
+}
+
+// StartNextHopAt is StartNextHop on a given address (to bring a next hop
+// back where it was).
+func StartNextHopAt(t testing.TB, pki *PKI, addr string) *NextHop {
+	t.Helper()
 	h := &NextHop{}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &hopSession{h: h}, nil
@@ -127,7 +134,7 @@ func StartNextHop(t testing.TB, pki *PKI) *NextHop {
 	if pki != nil {
 		s.TLSConfig = pki.ServerTLS
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
