@@ -116,7 +116,29 @@ func (s *sqlStore) start(ctx context.Context) error {
 	s.lastCheckpoint = s.opts.Clock()
 	s.wg.Add(1)
 	go s.writer()
+	if s.opts.Retention > 0 {
+		s.wg.Add(1)
+		go s.retention()
+	}
 	return nil
+}
+
+// retention removes raw bodies older than the retention age, hourly and
+// once at start; records, verdicts and hashes stay.
+func (s *sqlStore) retention() {
+	defer s.wg.Done()
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		s.Purge(ctx, s.opts.Clock().Add(-s.opts.Retention))
+		cancel()
+		select {
+		case <-s.quit:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // Append adds r to the chain and returns once it is committed.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -331,5 +332,128 @@ func seed(t *testing.T, s Store, n int) {
 	}
 	if rep, _ := s.(Auditor).Verify(context.Background()); !rep.OK {
 		t.Fatalf("fresh chain does not verify: %v", rep)
+	}
+}
+
+func TestRetentionRemovesOldBodiesByItself(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s := mustOpen(t, Options{Path: path})
+	old := outbound("r@marketplace.amazon.de", "", "old", "personal data")
+	old.Time = time.Now().Add(-60 * 24 * time.Hour)
+	s.Append(context.Background(), old)
+	s.Close()
+	s2 := mustOpen(t, Options{Path: path, Retention: 30 * 24 * time.Hour})
+	a := s2.(Auditor)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := a.Body(context.Background(), old.ID); errors.Is(err, ErrPurged) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the old body is still there")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if rep, _ := a.Verify(context.Background()); !rep.OK {
+		t.Errorf("chain after retention: %v", rep)
+	}
+}
+
+// TestPostgresOutageRecovers: the database goes away (connections refused,
+// sessions killed); Appends fail (the gateway answers 451) and nothing is
+// half-written; when the database is back, the store works again by
+// itself and the chain verifies.
+func TestPostgresOutageRecovers(t *testing.T) {
+	admin := os.Getenv("SELLERGATE_TEST_POSTGRES")
+	if admin == "" {
+		t.Skip("SELLERGATE_TEST_POSTGRES is not set")
+	}
+	dsn := freshPostgres(t)
+	name := dsn[strings.LastIndexByte(dsn, '/')+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	s := mustOpen(t, Options{Driver: "postgres", DSN: dsn})
+	ctx := context.Background()
+	if err := s.Append(ctx, outbound("o@marketplace.amazon.de", "", "before", "x")); err != nil {
+		t.Fatal(err)
+	}
+	adb, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	mustExec := func(q string) {
+		if _, err := adb.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false")
+	mustExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'")
+	failed := 0
+	for i := 0; i < 3; i++ {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := s.Append(cctx, outbound("o@marketplace.amazon.de", "", fmt.Sprint("during ", i), "x")); err != nil {
+			failed++
+		}
+		cancel()
+	}
+	if failed != 3 {
+		t.Fatalf("%d of 3 appends failed while the database was down, want 3", failed)
+	}
+	mustExec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true")
+	if err := s.Append(ctx, outbound("o@marketplace.amazon.de", "", "after", "x")); err != nil {
+		t.Fatalf("after the database came back: %v", err)
+	}
+	rep, err := s.(Auditor).Verify(ctx)
+	if err != nil || !rep.OK || rep.Records != 2 {
+		t.Errorf("chain after the outage: %v %v (want 2 records, nothing half-written)", rep, err)
+	}
+}
+
+// TestFullDiskRecovers: on a full file system Appends fail with an error
+// (the gateway answers 451) and nothing half-written shows; once there is
+// room again the store works by itself. Needs root for a small tmpfs.
+func TestFullDiskRecovers(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir).CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "" && os.Geteuid() == 0 {
+			t.Fatalf("mounting a tmpfs: %v %s", err, out)
+		}
+		t.Skipf("cannot mount a tmpfs here: %v", err)
+	}
+	defer exec.Command("umount", "-l", dir).Run()
+	s := mustOpen(t, Options{Path: filepath.Join(dir, "a.db")})
+	ctx := context.Background()
+	if err := s.Append(ctx, outbound("f@marketplace.amazon.de", "", "first", "x")); err != nil {
+		t.Fatal(err)
+	}
+	// Fill the file system.
+	filler := filepath.Join(dir, "filler")
+	f, _ := os.Create(filler)
+	f.Write(make([]byte, 3<<20))
+	f.Close()
+	noise := make([]byte, 256<<10)
+	rand.Read(noise)
+	var appendErr error
+	for i := 0; i < 20 && appendErr == nil; i++ {
+		appendErr = s.Append(ctx, outbound("f@marketplace.amazon.de", "", fmt.Sprint("big ", i), string(noise)))
+	}
+	if appendErr == nil {
+		t.Fatal("appends kept succeeding on a full file system")
+	}
+	os.Remove(filler)
+	var err error
+	for i := 0; i < 50; i++ {
+		if err = s.Append(ctx, outbound("f@marketplace.amazon.de", "", "after", "x")); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("after freeing space: %v", err)
+	}
+	if rep, err := s.(Auditor).Verify(ctx); err != nil || !rep.OK {
+		t.Errorf("chain after the full disk: %v %v", rep, err)
 	}
 }
