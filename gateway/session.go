@@ -279,6 +279,9 @@ func (s *session) data(r io.Reader) error {
 		if err := s.append(rec); err != nil {
 			return err
 		}
+		if a, ok := g.sla.(agentActivity); ok {
+			a.AgentActivity(context.Background(), rec)
+		}
 		g.metrics.messages.WithLabelValues("out", verdict.Action.String(), rec.Status).Inc()
 		g.metrics.refusals.WithLabelValues(p.Agent).Inc()
 		log.Info("message "+rec.Status, "violations", len(verdict.Violations), "rcpt", s.rcpts)
@@ -545,6 +548,12 @@ func fmtHM(d time.Duration) string {
 // summaryTag in a subject marks the closing summary of an off-Amazon
 // exception; the gateway removes it before relaying.
 const summaryTag = "[summary]"
+
+// agentActivity is implemented by an SLA seam that shows who last wrote
+// in an open thread.
+type agentActivity interface {
+	AgentActivity(ctx context.Context, rec *store.Record) error
+}
 
 // exceptionEvents is implemented by an SLA seam that also runs the
 // off-Amazon exception protocol.

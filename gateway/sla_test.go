@@ -44,6 +44,9 @@ func TestSLAThroughTheGateway(t *testing.T) {
 	if _, ok := tr.TimeLeft(ctx, thread); !ok {
 		t.Fatal("a refused draft stopped the clock")
 	}
+	if st, _ := tr.Status(ctx); len(st) != 1 || st[0].LastAgent != agentLogin {
+		t.Errorf("sla status last agent after the draft: %+v", st)
+	}
 	c.Reset()
 	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage", "Ihr Paket kommt morgen an.")); err != nil {
 		t.Fatal(err)

@@ -142,6 +142,14 @@ func (t *Tracker) ReplyRelayed(ctx context.Context, rec *store.Record) error {
 	return nil
 }
 
+// AgentActivity notes who last wrote in an open thread (shown by status).
+func (t *Tracker) AgentActivity(ctx context.Context, rec *store.Record) error {
+	if rec.Thread == "" || rec.Agent == "" {
+		return nil
+	}
+	return t.st.TouchClock(ctx, rec.Thread, rec.Agent)
+}
+
 // Dismiss marks the thread's buyer message as needing no reply: the clock
 // stops and the dismissal is an audit record.
 func (t *Tracker) Dismiss(ctx context.Context, thread, reason, by string) (*store.Clock, error) {

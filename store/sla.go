@@ -63,6 +63,8 @@ type SLAStore interface {
 	OpenClocks(ctx context.Context) ([]Clock, error)
 	// DueClocks returns open clocks whose next alert is due at now.
 	DueClocks(ctx context.Context, now time.Time) ([]Clock, error)
+	// TouchClock notes that agent wrote in the thread (a draft, a reply).
+	TouchClock(ctx context.Context, thread, agent string) error
 	// ClockStats summarizes open clocks per marketplace.
 	ClockStats(ctx context.Context) ([]ClockStat, error)
 	// ClaimAlert records that threshold (seconds) fired for the thread and

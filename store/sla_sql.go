@@ -66,6 +66,10 @@ func (s *sqlStore) StartClock(ctx context.Context, c Clock, messageID string) (b
 		}
 	}
 	fired, _ := json.Marshal(nonNilInt(c.Fired))
+	if c.LastAgent == "" {
+		// The agent who last wrote in the thread, for whoever picks it up.
+		tx.QueryRowContext(ctx, s.d.rebind(`SELECT agent FROM records WHERE thread = ? AND direction = 'out' AND agent <> '' ORDER BY id DESC LIMIT 1`), c.Thread).Scan(&c.LastAgent)
+	}
 	res, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO sla_clocks (`+clockColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 		c.Thread, c.Buyer, c.OrderID, c.Marketplace, ms(c.Since), c.LastAgent, string(fired), ms(c.NextAlert), c.State, c.Exception)
 	if err != nil {
@@ -244,4 +248,10 @@ func (s *sqlStore) ClockStats(ctx context.Context) ([]ClockStat, error) {
 		out = append(out, st)
 	}
 	return out, rows.Err()
+}
+
+// TouchClock implements SLAStore.
+func (s *sqlStore) TouchClock(ctx context.Context, thread, agent string) error {
+	_, err := s.wdb.ExecContext(ctx, s.d.rebind(`UPDATE sla_clocks SET last_agent = ? WHERE thread = ?`), agent, thread)
+	return err
 }
