@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
@@ -362,6 +363,20 @@ func TestPathologicalInputFinishes(t *testing.T) {
 	m, err := Parse(strings.NewReader("From: <a@b.test>\r\n" + nested))
 	if err != nil || len(m.Problems) == 0 {
 		t.Errorf("100-deep nesting: %v, problems %v", err, m.Problems)
+	}
+	// A zip bomb named .pdf: refused by its bytes, never unpacked.
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, _ := zw.Create("zeros.bin")
+	zero := make([]byte, 1<<20)
+	for i := 0; i < 200; i++ { // 200 MB of zeros, about 200 KB compressed
+		w.Write(zero)
+	}
+	zw.Close()
+	start := time.Now()
+	v = checkRaw(t, attachmentMessage("report.pdf", "application/pdf", bomb.Bytes()))
+	if !v.Refused() || categories(v) != "attachment" || time.Since(start) > 5*time.Second {
+		t.Errorf("zip bomb named .pdf: %v %+v in %v", v.Action, v.Violations, time.Since(start))
 	}
 	// Padding must not hide a link: a text too long to check is held.
 	line := plain("en", strings.Repeat("a", 10<<20)+" www.myshop.example")
