@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/publicsuffix"
@@ -74,6 +75,23 @@ type check struct {
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
+	// gate, while lines are checked, says which matchers' patterns can
+	// match anywhere in the part.
+	gate map[*matcher]bool
+}
+
+// find runs a matcher: its phrases, then its patterns where they can match.
+func (c *check) find(m *matcher, n string, toks []token) (string, bool) {
+	if lo, hi, ok := m.phrases.find(n, toks); ok {
+		return n[lo:hi], true
+	}
+	if m.re == nil || (c.gate != nil && !c.gate[m]) || !m.open(n) {
+		return "", false
+	}
+	if loc := m.re.FindStringIndex(n); loc != nil {
+		return n[loc[0]:loc[1]], true
+	}
+	return "", false
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -187,16 +205,44 @@ func (c *check) exempt(quote bool, by, text string) bool {
 }
 
 func (c *check) lines(lines []Line, kind string) {
-	for _, l := range lines {
+	// Normalize once, and decide once per part which patterns can match at
+	// all (their literal words appear somewhere): most never run.
+	norms := make([]string, len(lines))
+	var all strings.Builder
+	for i, l := range lines {
 		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
 			continue
 		}
-		c.text(l.Text, fmt.Sprintf("%s line %d", kind, l.N), c.e.p.action)
+		norms[i] = normalize(l.Text)
+		all.WriteString(norms[i])
+		all.WriteByte('\n')
+	}
+	whole := all.String()
+	c.gate = map[*matcher]bool{}
+	for _, ms := range c.e.p.matchers {
+		for _, m := range ms {
+			c.gate[m] = m.re != nil && m.open(whole)
+		}
+	}
+	defer func() { c.gate = nil }()
+	for i, l := range lines {
+		if norms[i] == "" {
+			continue
+		}
+		c.textN(l.Text, norms[i], fmt.Sprintf("%s line %d", kind, l.N), c.e.p.action)
 	}
 }
 
 // text runs the text detectors over one piece of text.
 func (c *check) text(orig, where string, act func(string) Action) {
+	if orig == "" {
+		return
+	}
+	c.textN(orig, normalize(orig), where, act)
+}
+
+// textN is text with the normalized form already computed.
+func (c *check) textN(orig, n, where string, act func(string) Action) {
 	if orig == "" || c.full() {
 		return
 	}
@@ -206,7 +252,6 @@ func (c *check) text(orig, where string, act func(string) Action) {
 		}
 		return
 	}
-	n := normalize(orig)
 	for _, ph := range c.e.p.allowPh {
 		n = strings.ReplaceAll(n, ph, " ")
 	}
@@ -235,7 +280,7 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	toks := tokens(n)
 	for _, cat := range []string{"contact", "review", "promotion"} {
 		for _, m := range c.e.p.matchers[cat] {
-			if found, ok := m.find(n, toks); ok {
+			if found, ok := c.find(m, n, toks); ok {
 				found = strings.TrimSpace(strings.Trim(found, " .,;:!?()\"'"))
 				c.add(cat, cat+".phrase."+m.lang, excerpt(orig, found), where, act(cat))
 				break
@@ -460,7 +505,15 @@ func (c *check) images(imgs []Image, css []string, atts []Attachment) {
 	}
 }
 
-var allCaps = regexp.MustCompile(`\p{Lu}`)
+func upperCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n
+}
 
 // format reports advisory style problems.
 func (c *check) format(t TextPart) {
@@ -488,7 +541,7 @@ func (c *check) format(t TextPart) {
 				letters++
 			}
 		}
-		if letters >= 20 && len(allCaps.FindAllString(l.Text, -1))*10 >= letters*9 {
+		if letters >= 20 && upperCount(l.Text)*10 >= letters*9 {
 			c.add("format", "format.shouting", clipRunes(l.Text, 80), fmt.Sprintf("%s line %d", kind, l.N), act)
 		}
 	}

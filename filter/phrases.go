@@ -71,9 +71,8 @@ func hasCJK(s string) bool {
 	return false
 }
 
-// find returns the first phrase found in n (normalized text), as the
-// matched text.
-func (ps *phraseSet) find(n string, toks []token) (string, bool) {
+// find returns where the first phrase is found in n (normalized text).
+func (ps *phraseSet) find(n string, toks []token) (lo, hi int, ok bool) {
 	if len(ps.byFirst) > 0 {
 		for i, t := range toks {
 			for _, ph := range ps.byFirst[t.w] {
@@ -88,15 +87,15 @@ func (ps *phraseSet) find(n string, toks []token) (string, bool) {
 					}
 				}
 				if ok {
-					return n[t.start:toks[i+len(ph)-1].end], true
+					return t.start, toks[i+len(ph)-1].end, true
 				}
 			}
 		}
 	}
 	for _, s := range ps.substr {
-		if strings.Contains(n, s) {
-			return s, true
+		if i := strings.Index(n, s); i >= 0 {
+			return i, i + len(s), true
 		}
 	}
-	return "", false
+	return 0, 0, false
 }

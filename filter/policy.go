@@ -443,19 +443,6 @@ func newMatcher(lang string, phrases, patterns []string) (*matcher, error) {
 	return m, nil
 }
 
-// find returns what the matcher finds in normalized text n.
-func (m *matcher) find(n string, toks []token) (string, bool) {
-	if s, ok := m.phrases.find(n, toks); ok {
-		return s, true
-	}
-	if m.re != nil && m.open(n) {
-		if loc := m.re.FindStringIndex(n); loc != nil {
-			return n[loc[0]:loc[1]], true
-		}
-	}
-	return "", false
-}
-
 // open reports whether the patterns can match n at all.
 func (m *matcher) open(n string) bool {
 	if m.gate == nil {
