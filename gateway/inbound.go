@@ -26,9 +26,7 @@ func (s *inboundSession) Mail(from string, opts *smtp.MailOptions) error {
 	if s.g.draining.Load() {
 		return reply(codeServiceUnavailable, ecShuttingDown, "Shutting down, try again later")
 	}
-	s.busy.Store(true)
-	s.from = from
-	s.utf8 = opts != nil && opts.UTF8
+	s.startTransaction(from, opts)
 	return nil
 }
 
@@ -115,15 +113,7 @@ func (s *inboundSession) data(r io.Reader) error {
 	})
 	out := &store.Record{Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Inbound,
 		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: buyer, OrderID: rec.OrderID}
-	var de *DeliveryError
-	switch {
-	case derr == nil:
-		out.Status, out.Reply = store.StatusRelayed, hopReply
-	case errors.As(derr, &de) && de.Permanent:
-		out.Status, out.Reply = store.StatusPermFail, de.Error()
-	default:
-		out.Status, out.Reply = store.StatusTempFail, derr.Error()
-	}
+	out.Status, out.Reply = outcome(hopReply, derr)
 	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(time.Since(start).Seconds())
 	if err := s.append(out); err != nil {
 		log.Error("recording inbound delivery outcome", "err", err)

@@ -146,9 +146,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		s.log.Warn("sender refused", "from", from)
 		return reply(codeMailboxUnavailable, ecPolicy, "Sender <%s> refused: you may only send as your own addresses", from)
 	}
-	s.busy.Store(true)
-	s.from = from
-	s.utf8 = opts != nil && opts.UTF8
+	s.startTransaction(from, opts)
 	return nil
 }
 
@@ -369,15 +367,7 @@ func (s *session) data(r io.Reader) error {
 		Agent: rec.Agent, MailFrom: rec.MailFrom, Rcpt: rec.Rcpt, MessageID: rec.MessageID,
 		Buyer: rec.Buyer, OrderID: rec.OrderID, Thread: rec.Thread, Verdict: rec.Verdict,
 	}
-	var de *DeliveryError
-	switch {
-	case derr == nil:
-		out.Status, out.Reply = store.StatusRelayed, hopReply
-	case errors.As(derr, &de) && de.Permanent:
-		out.Status, out.Reply = store.StatusPermFail, de.Error()
-	default:
-		out.Status, out.Reply = store.StatusTempFail, derr.Error()
-	}
+	out.Status, out.Reply = outcome(hopReply, derr)
 	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(elapsed.Seconds())
 	if err := s.append(out); err != nil && derr != nil {
 		// Nothing was sent and the outcome cannot be recorded: the client
@@ -477,6 +467,25 @@ func refusal(qid string, v filter.Verdict, left time.Duration, waiting bool) err
 	}
 	fmt.Fprintf(&b, "Message refused by the Amazon messaging policy (%d problem(s)) [%s]. %s", n, qid, oneLine(hint))
 	return reply(codeMailboxUnavailable, ecPolicy, "%s", b.String())
+}
+
+// outcome is the status and reply text a delivery record keeps.
+func outcome(hopReply string, derr error) (status, text string) {
+	var de *DeliveryError
+	switch {
+	case derr == nil:
+		return store.StatusRelayed, hopReply
+	case errors.As(derr, &de) && de.Permanent:
+		return store.StatusPermFail, de.Error()
+	}
+	return store.StatusTempFail, derr.Error()
+}
+
+// startTransaction is MAIL's common part for both listeners.
+func (s *session) startTransaction(from string, opts *smtp.MailOptions) {
+	s.busy.Store(true)
+	s.from = from
+	s.utf8 = opts != nil && opts.UTF8
 }
 
 // deliveryReply passes the next hop's answer back to the agent.

@@ -60,18 +60,12 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "--to:", err)
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	ctx := context.Background()
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "opening store:", err)
-		return 2
+	_, st, code := openForCommand(*cfgPath, stderr)
+	if st == nil {
+		return code
 	}
 	defer st.Close()
+	ctx := context.Background()
 	a := st.(store.Auditor)
 	switch cmd {
 	case "verify":

@@ -34,23 +34,17 @@ func runException(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+	cfg, st, code := openForCommand(*cfgPath, stderr)
+	if st == nil {
+		return code
 	}
+	defer st.Close()
+	ctx := context.Background()
 	policy, err := loadPolicy(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	ctx := context.Background()
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "opening store:", err)
-		return 2
-	}
-	defer st.Close()
 	tr := newTracker(cfg, st, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if args[0] == "open" {
 		if !policy.ExceptionEnabled() {

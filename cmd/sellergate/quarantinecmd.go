@@ -97,18 +97,12 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if id == "" && fs.NArg() > 0 {
 		id = fs.Arg(0)
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	ctx := context.Background()
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "opening store:", err)
-		return 2
+	cfg, st, code := openForCommand(*cfgPath, stderr)
+	if st == nil {
+		return code
 	}
 	defer st.Close()
+	ctx := context.Background()
 	svc := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname}
 	q, err := queue.Open(queue.Options{Dir: cfg.QueueDir, Registry: prometheus.NewRegistry()})
 	if err != nil {

@@ -95,6 +95,22 @@ func newTracker(cfg *config.Config, st store.Store, reg prometheus.Registerer, l
 		notifiers, reg, log, nil)
 }
 
+// openForCommand loads the configuration and opens its store for an
+// admin command; on failure it says why and returns the exit status.
+func openForCommand(cfgPath string, stderr io.Writer) (*config.Config, store.Store, int) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, 2
+	}
+	st, err := openStore(context.Background(), cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "opening store:", err)
+		return nil, nil, 2
+	}
+	return cfg, st, 0
+}
+
 // loadPolicy reads the policy file the configuration names, or the default.
 func loadPolicy(cfg *config.Config) (*filter.Policy, error) {
 	if cfg.Policy == "" {
