@@ -176,9 +176,6 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 		v.Action = Tag
 	}
 	v.Hint = e.p.message(c.lang, "hint")
-	if v.Action == Strip {
-		v.Rewritten = nil // the gateway relays the original when stripping is not possible
-	}
 	return v
 }
 

@@ -396,3 +396,31 @@ func TestNoFalsePositivesOnCommonWords(t *testing.T) {
 		}
 	}
 }
+
+func TestStripRemovesRemoteImagesOnly(t *testing.T) {
+	raw := htmlMessage("de", `<p>Foto vom Ersatzteil:</p><img src="cid:photo1" width="300"><img src="https://t.example/p.gif" width="1" height="1"><div style="background:url(https://t.example/b.png)">Grüße</div>`)
+	out, err := StripRemote([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if strings.Contains(s, "t.example") {
+		t.Errorf("remote references left:\n%s", s)
+	}
+	m, err := Parse(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var html TextPart
+	for _, tp := range m.Texts {
+		if tp.HTML {
+			html = tp
+		}
+	}
+	if len(html.Images) != 1 || html.Images[0].Src != "cid:photo1" {
+		t.Errorf("images after strip: %+v", html.Images)
+	}
+	if v := defaultEngine.Check(m, Envelope{Rcpt: []string{buyerFor("de")}}); v.Refused() || categories(v) != "" {
+		t.Errorf("stripped message still has findings: %+v", v.Violations)
+	}
+}

@@ -71,7 +71,7 @@ type Verdict struct {
 	// Monitor is true when the policy records verdicts without enforcing them.
 	Monitor bool `json:"monitor,omitempty"`
 	// Rewritten, when not nil, is the message to deliver instead of the
-	// original (after Strip removed remote images or pixels).
+	// original. The gateway fills it for Strip with StripRemote.
 	Rewritten []byte `json:"-"`
 	// Hint is the last line of a refusal: how to fix the message.
 	Hint string `json:"-"`

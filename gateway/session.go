@@ -314,6 +314,17 @@ func (s *session) data(r io.Reader) error {
 	var body func() io.Reader = sp.Reader
 	size := sp.Size()
 	rewritten := verdict.Rewritten
+	if verdict.Action == filter.Strip && !verdict.Monitor {
+		raw, err := io.ReadAll(sp.Reader())
+		if err == nil {
+			rewritten, err = filter.StripRemote(raw)
+		}
+		if err != nil {
+			// What cannot be stripped is not sent.
+			log.Warn("strip failed", "err", err)
+			return reply(codeMailboxUnavailable, ecPolicy, "Message refused: its remote images could not be removed (%s); attach images instead [%s]", oneLine(err.Error()), qid)
+		}
+	}
 	if isSummary {
 		// The tag is sellergate's marker, not the buyer's business.
 		raw := rewritten

@@ -13,6 +13,8 @@ import (
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/gateway"
 )
 
 func TestRelaysSignedMessageByteIdentical(t *testing.T) {
@@ -359,5 +361,32 @@ func TestStoreDownAnswers451AndRelaysNothing(t *testing.T) {
 	}
 	if n := len(e.hop.Received()); n != 0 {
 		t.Errorf("next hop accepted %d messages that have no record", n)
+	}
+}
+
+// TestStripDeliversWithoutRemoteImages: with pixel: strip, a reply with a
+// tracking pixel is delivered without it, signed over what is delivered.
+func TestStripDeliversWithoutRemoteImages(t *testing.T) {
+	p, err := filter.ParsePolicy("p.yaml", []byte("actions:\n  pixel: strip\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEnvOpts(t, "", func(o *gateway.Options, e *env) { o.Checker = filter.NewEngine(p) })
+	c := e.login()
+	msg := "From: <" + agentAddr + ">\r\nTo: <" + buyerAddr + ">\r\nSubject: Re: order\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Ihr Paket kommt morgen.</p><img src=\"https://track.example/o.gif\" width=\"1\" height=\"1\">\r\n"
+	if err := send(c, agentAddr, []string{buyerAddr}, []byte(msg)); err != nil {
+		t.Fatalf("strip: %v", err)
+	}
+	got := e.hop.Received()
+	if len(got) != 1 {
+		t.Fatalf("next hop got %d", len(got))
+	}
+	d := string(got[0].Data)
+	if strings.Contains(d, "track.example") || !strings.Contains(d, "Ihr Paket kommt morgen.") {
+		t.Errorf("delivered:\n%s", d)
+	}
+	vs, err := dkim.VerifyWithOptions(strings.NewReader(d), &dkim.VerifyOptions{LookupTXT: e.lookupTXT})
+	if err != nil || len(vs) != 1 || vs[0].Err != nil {
+		t.Errorf("signature over the stripped message: %v %v", err, vs)
 	}
 }
