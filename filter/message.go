@@ -93,13 +93,15 @@ type Image struct {
 
 // Attachment is a non-text part.
 type Attachment struct {
-	Name        string
-	Declared    string // Content-Type as declared
-	Sniffed     string // type detected from the bytes
-	Size        int64
-	Inline      bool
-	ContentID   string
-	Data        []byte // up to maxAttachment bytes
+	Name      string
+	Declared  string // Content-Type as declared
+	Sniffed   string // type detected from the bytes
+	Size      int64
+	Inline    bool
+	ContentID string
+	// Data is the whole attachment (up to 32 MB) for types whose content is
+	// checked (.txt, .docx, .gif), else its first bytes.
+	Data        []byte
 	Truncated   bool
 	AnimatedGIF bool
 }
@@ -189,13 +191,19 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		w.walk(e, depth+1)
 		return
 	}
-	data, err := io.ReadAll(io.LimitReader(e.Body, maxAttachment))
+	// Only attachments whose text is checked are kept whole (bounded);
+	// for the rest the first bytes tell the type, and the size is counted.
+	keep := int64(3072)
+	if ext := strings.ToLower(path.Ext(name)); ext == ".txt" || ext == ".docx" || ext == ".gif" {
+		keep = maxAttachment
+	}
+	data, err := io.ReadAll(io.LimitReader(e.Body, keep))
 	if err != nil {
 		w.m.Problems = append(w.m.Problems, fmt.Sprintf("unreadable attachment %q: %v", name, err))
 	}
 	rest, _ := io.Copy(io.Discard, e.Body)
 	a := Attachment{
-		Name: name, Declared: ct, Size: int64(len(data)) + rest, Data: data, Truncated: rest > 0,
+		Name: name, Declared: ct, Size: int64(len(data)) + rest, Data: data, Truncated: rest > 0 && keep == maxAttachment,
 		Inline:    disp == "inline" || disp == "" && e.Header.Get("Content-Id") != "",
 		ContentID: strings.Trim(e.Header.Get("Content-Id"), "<> "),
 	}
