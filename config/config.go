@@ -182,6 +182,10 @@ type Limits struct {
 	DataTimeout            time.Duration `yaml:"data_timeout"`
 	ShutdownTimeout        time.Duration `yaml:"shutdown_timeout"`
 	SpoolMemory            Size          `yaml:"spool_memory"`
+	// LargeConcurrency caps how many messages above spool_memory are checked,
+	// recorded and relayed at once (default 8): memory stays bounded however
+	// many clients send large mail together; the others wait for their reply.
+	LargeConcurrency int `yaml:"large_concurrency"`
 	SpoolDir               string        `yaml:"spool_dir"`
 	MaxAttachmentSizeBytes Size          `yaml:"-"`
 }
@@ -411,6 +415,9 @@ func (c *Config) applyDefaults() {
 	}
 	if l.SpoolMemory == 0 {
 		l.SpoolMemory = 1 << 20
+	}
+	if l.LargeConcurrency == 0 {
+		l.LargeConcurrency = 8
 	}
 	if c.Relay.Timeout == 0 {
 		c.Relay.Timeout = 60 * time.Second

@@ -90,6 +90,8 @@ type Gateway struct {
 	amazonDKIM   []string
 
 	held     func(rec *store.Record)
+	// large admits messages spilled to disk, a few at a time.
+	large chan struct{}
 	servers  []*smtp.Server
 	addrs    []net.Addr
 	draining atomic.Bool
@@ -110,6 +112,7 @@ func New(o Options) (*Gateway, error) {
 		lookup:   o.LookupTXT,
 		tls:      o.TLSConfig,
 		held:     o.Held,
+		large:    make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
 		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
 		sessions: map[*session]struct{}{},
 	}

@@ -222,6 +222,10 @@ func (s *session) data(r io.Reader) error {
 		return err
 	}
 	defer sp.Close()
+	if sp.OnDisk() {
+		g.large <- struct{}{}
+		defer func() { <-g.large }()
+	}
 	qid := newQueueID()
 	log := s.log.With("queue", qid)
 
