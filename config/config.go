@@ -174,20 +174,20 @@ type DKIMKey struct {
 
 // Limits bound what clients may do.
 type Limits struct {
-	MaxMessageSize         Size          `yaml:"max_message_size"`
-	MaxRecipients          int           `yaml:"max_recipients"`
-	ConnectionsPerIP       int           `yaml:"connections_per_ip"`
-	AuthFailuresPerMinute  int           `yaml:"auth_failures_per_minute"`
-	CommandTimeout         time.Duration `yaml:"command_timeout"`
-	DataTimeout            time.Duration `yaml:"data_timeout"`
-	ShutdownTimeout        time.Duration `yaml:"shutdown_timeout"`
-	SpoolMemory            Size          `yaml:"spool_memory"`
+	MaxMessageSize        Size          `yaml:"max_message_size"`
+	MaxRecipients         int           `yaml:"max_recipients"`
+	ConnectionsPerIP      int           `yaml:"connections_per_ip"`
+	AuthFailuresPerMinute int           `yaml:"auth_failures_per_minute"`
+	CommandTimeout        time.Duration `yaml:"command_timeout"`
+	DataTimeout           time.Duration `yaml:"data_timeout"`
+	ShutdownTimeout       time.Duration `yaml:"shutdown_timeout"`
+	SpoolMemory           Size          `yaml:"spool_memory"`
 	// LargeConcurrency caps how many messages above spool_memory are checked,
 	// recorded and relayed at once (default 8): memory stays bounded however
 	// many clients send large mail together; the others wait for their reply.
-	LargeConcurrency int `yaml:"large_concurrency"`
-	SpoolDir               string        `yaml:"spool_dir"`
-	MaxAttachmentSizeBytes Size          `yaml:"-"`
+	LargeConcurrency       int    `yaml:"large_concurrency"`
+	SpoolDir               string `yaml:"spool_dir"`
+	MaxAttachmentSizeBytes Size   `yaml:"-"`
 }
 
 // Store selects the audit store.

@@ -89,9 +89,9 @@ type Gateway struct {
 	ownDomains   map[string]bool
 	amazonDKIM   []string
 
-	held     func(rec *store.Record)
+	held func(rec *store.Record)
 	// large admits messages spilled to disk, a few at a time.
-	large chan struct{}
+	large    chan struct{}
 	servers  []*smtp.Server
 	addrs    []net.Addr
 	draining atomic.Bool
