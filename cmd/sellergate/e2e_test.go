@@ -165,7 +165,16 @@ func (g *gw) run(t *testing.T, args ...string) {
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", g.sub); err == nil {
 			c.Close()
-			return
+			// Ready means the operations listener answers too.
+			if g.metrics == "" {
+				return
+			}
+			if resp, err := http.Get("http://" + g.metrics + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return
+				}
+			}
 		}
 		select {
 		case err := <-g.exited:

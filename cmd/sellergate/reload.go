@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,11 +99,8 @@ func (r *reloader) reload(why string) bool {
 	return true
 }
 
-// run reloads on SIGHUP and when a file changes, until ctx ends.
-func (r *reloader) run(ctx context.Context, poll time.Duration) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// run reloads on SIGHUP (hup) and when a file changes, until ctx ends.
+func (r *reloader) run(ctx context.Context, poll time.Duration, hup <-chan os.Signal) {
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {

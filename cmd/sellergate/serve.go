@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -35,6 +36,11 @@ func runServe(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	// Take SIGHUP before anything listens: its default action would end
+	// the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -46,7 +52,7 @@ func runServe(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if err := serve(ctx, *cfgPath, cfg, log); err != nil {
+	if err := serve(ctx, *cfgPath, cfg, log, hup); err != nil {
 		log.Error("sellergate stopped", "err", err)
 		return 1
 	}
@@ -122,7 +128,7 @@ func loadPolicy(cfg *config.Config) (*filter.Policy, error) {
 // serve runs the gateway and the metrics listener until ctx ends, then
 // shuts down gracefully. cfgPath ("" for the embedded example) is re-read
 // on SIGHUP and when it changes.
-func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Logger) error {
+func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal) error {
 	policy, err := loadPolicy(cfg)
 	if err != nil {
 		return err
@@ -209,7 +215,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}()
 		log.Info("listening", "listener", "metrics", "addr", ln.Addr().String())
 	}
-	go newReloader(cfgPath, gw, cfg, reg, log).run(ctx, 2*time.Second)
+	go newReloader(cfgPath, gw, cfg, reg, log).run(ctx, 2*time.Second, hup)
 	if cfg.Admin.Listen != "" {
 		api := &admin.API{
 			Tokens: cfg.Admin.AllTokens(), Quarantine: held, SLA: tracker, Audit: st.(store.Auditor), Log: log,
