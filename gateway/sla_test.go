@@ -4,14 +4,18 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/emersion/go-smtp"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
+	"github.com/sellergate/sellergate/quarantine"
+	"github.com/sellergate/sellergate/queue"
 	"github.com/sellergate/sellergate/sla"
 	"github.com/sellergate/sellergate/store"
 )
@@ -145,5 +149,75 @@ func TestExceptionProtocolEndToEnd(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHeldReplyStopsClockOnlyWhenRelayed: a quarantined reply leaves the
+// buyer's clock running; released, the queue relays it and only then the
+// clock stops. A release the next hop refuses for good tells the agent.
+func TestHeldReplyStopsClockOnlyWhenRelayed(t *testing.T) {
+	p, err := filter.ParsePolicy("p.yaml", []byte("actions:\n  promotion: quarantine\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr *sla.Tracker
+	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
+		tr = sla.New(e.st.(store.SLAStore), e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA = tr
+		o.Checker = filter.NewEngine(p)
+	})
+	ctx := context.Background()
+	svc := &quarantine.Service{Store: e.st, From: "postmaster@gw.test"}
+	q, err := queue.Open(queue.Options{Dir: t.TempDir(),
+		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
+			return e.gw.DeliverQueued(ctx, it.From, it.To, body)
+		},
+		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, tr, it, reply) },
+		Failed:    func(it *queue.Item, err error) { svc.Failed(ctx, it, err) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Queue = q
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := tr.Status(ctx)
+	thread := st[0].Thread
+	c := e.login()
+	for i := 0; i < 2; i++ {
+		if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", fmt.Sprintf("Abonnieren Sie unseren Newsletter! (%d)", i))); err != nil {
+			t.Fatalf("held reply: %v", err)
+		}
+		c.Reset()
+	}
+	if _, ok := tr.TimeLeft(ctx, thread); !ok {
+		t.Fatal("a held reply stopped the clock")
+	}
+	held, _ := svc.List(ctx)
+	if len(held) != 2 {
+		t.Fatalf("held: %d", len(held))
+	}
+	// The first release: the next hop refuses it for good; the agent is told.
+	e.hop.Set(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "not authorized"}, 0)
+	if err := svc.Release(ctx, held[0].QueueID, "lisa"); err != nil {
+		t.Fatal(err)
+	}
+	q.RunDue(ctx)
+	items := q.Items()
+	if len(items) != 1 || items[0].To[0] != agentAddr || items[0].Meta[quarantine.MetaKind] != "notice" {
+		t.Fatalf("after a permanent failure the queue holds %+v, want the agent's notice", items)
+	}
+	if _, ok := tr.TimeLeft(ctx, thread); !ok {
+		t.Fatal("a failed release stopped the clock")
+	}
+	// The second release goes through: now the clock stops.
+	e.hop.Set(nil, 0)
+	if err := svc.Release(ctx, held[1].QueueID, "lisa"); err != nil {
+		t.Fatal(err)
+	}
+	q.RunDue(ctx)
+	if _, ok := tr.TimeLeft(ctx, thread); ok {
+		t.Error("the relayed release did not stop the clock")
 	}
 }

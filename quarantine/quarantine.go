@@ -143,3 +143,48 @@ func (s *Service) Notify(r *store.Record, subject, text string) error {
 }
 
 func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
+
+// SLAEvents is what the queue's outcome needs of the SLA tracker.
+type SLAEvents interface {
+	ReplyRelayed(ctx context.Context, rec *store.Record) error
+}
+
+// Delivered records that the next hop accepted a queued message; for a
+// released reply it is only now that the thread's SLA clock stops.
+func (s *Service) Delivered(ctx context.Context, sla SLAEvents, it *queue.Item, reply string) {
+	if it.Meta[MetaKind] != "release" {
+		return
+	}
+	if orig := s.original(ctx, it); orig != nil {
+		s.outcome(ctx, orig, store.StatusRelayed, reply)
+		r := *orig
+		r.Time = s.now()
+		if sla != nil {
+			sla.ReplyRelayed(ctx, &r)
+		}
+	}
+}
+
+// Failed records that a queued message failed for good and tells the agent.
+func (s *Service) Failed(ctx context.Context, it *queue.Item, err error) {
+	if it.Meta[MetaKind] != "release" {
+		return
+	}
+	if orig := s.original(ctx, it); orig != nil {
+		s.outcome(ctx, orig, store.StatusPermFail, err.Error())
+		s.Notify(orig, "Your released message could not be delivered", err.Error())
+	}
+}
+
+func (s *Service) original(ctx context.Context, it *queue.Item) *store.Record {
+	recs, err := s.auditor().Search(ctx, store.Query{QueueID: it.Meta[MetaQueueID], Kind: store.KindMessage})
+	if err != nil || len(recs) == 0 {
+		return nil
+	}
+	return recs[0]
+}
+
+func (s *Service) outcome(ctx context.Context, orig *store.Record, status, reply string) {
+	s.Store.Append(ctx, &store.Record{Time: s.now(), Kind: store.KindDelivery, QueueID: orig.QueueID, Direction: store.Outbound,
+		Agent: orig.Agent, Buyer: orig.Buyer, OrderID: orig.OrderID, Thread: orig.Thread, Status: status, Reply: reply})
+}

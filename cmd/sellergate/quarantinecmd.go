@@ -26,50 +26,20 @@ func init() { extraCommands["quarantine"] = runQuarantine }
 // for a released reply, stops the thread's SLA clock.
 func newQueue(cfg *config.Config, st store.Store, tracker *sla.Tracker, svc *quarantine.Service, gw func() *gateway.Gateway, reg prometheus.Registerer, log *slog.Logger) (*queue.Queue, error) {
 	ctx := context.Background()
-	original := func(it *queue.Item) *store.Record {
-		recs, err := st.(store.Auditor).Search(ctx, store.Query{QueueID: it.Meta[quarantine.MetaQueueID], Kind: store.KindMessage})
-		if err != nil || len(recs) == 0 {
-			return nil
-		}
-		return recs[0]
-	}
-	outcome := func(orig *store.Record, status, reply string) {
-		d := &store.Record{Time: time.Now(), Kind: store.KindDelivery, QueueID: orig.QueueID, Direction: store.Outbound,
-			Agent: orig.Agent, Buyer: orig.Buyer, OrderID: orig.OrderID, Thread: orig.Thread, Status: status, Reply: reply}
-		if err := st.Append(ctx, d); err != nil {
-			log.Error("recording queued delivery", "queue", orig.QueueID, "err", err)
-		}
+	var events quarantine.SLAEvents
+	if tracker != nil {
+		events = tracker
 	}
 	return queue.Open(queue.Options{
 		Dir: cfg.QueueDir,
 		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
 			return gw().DeliverQueued(ctx, it.From, it.To, body)
 		},
-		Delivered: func(it *queue.Item, reply string) {
-			if it.Meta[quarantine.MetaKind] != "release" {
-				return
-			}
-			if orig := original(it); orig != nil {
-				outcome(orig, store.StatusRelayed, reply)
-				r := *orig
-				r.Time = time.Now()
-				if tracker != nil {
-					tracker.ReplyRelayed(ctx, &r)
-				}
-			}
-		},
-		Failed: func(it *queue.Item, err error) {
-			if it.Meta[quarantine.MetaKind] != "release" {
-				return
-			}
-			if orig := original(it); orig != nil {
-				outcome(orig, store.StatusPermFail, err.Error())
-				svc.Notify(orig, "Your released message could not be delivered", err.Error())
-			}
-		},
-		Backoff:  cfg.QueueBackoff,
-		Registry: reg,
-		Logger:   log,
+		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, events, it, reply) },
+		Failed:    func(it *queue.Item, err error) { svc.Failed(ctx, it, err) },
+		Backoff:   cfg.QueueBackoff,
+		Registry:  reg,
+		Logger:    log,
 	})
 }
 
