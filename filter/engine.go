@@ -603,11 +603,24 @@ func (c *check) attachments(m *Message) {
 		}
 		// The text of documents is held to the same rules, tagged by default
 		// (invoices legally carry the seller's address).
+		tact := func(string) Action { return c.e.p.action("attachment_text") }
 		if text := attachmentText(a, ext); text != "" {
-			tact := func(string) Action { return c.e.p.action("attachment_text") }
 			for i, l := range strings.Split(text, "\n") {
 				if strings.TrimSpace(l) != "" {
 					c.text(l, fmt.Sprintf("%s line %d", where, i+1), tact)
+				}
+			}
+		}
+		if ext == ".pdf" && a.Sniffed == "application/pdf" && !a.Truncated && a.Size <= c.e.p.maxAttach {
+			pages, err := pdfPages(a.Data)
+			if err != nil {
+				m.Problems = append(m.Problems, fmt.Sprintf("attachment %s: %v", a.Name, err))
+			}
+			for n, page := range pages {
+				for _, l := range strings.Split(page, "\n") {
+					if strings.TrimSpace(l) != "" {
+						c.text(l, fmt.Sprintf("%s page %d", where, n+1), tact)
+					}
 				}
 			}
 		}

@@ -424,3 +424,60 @@ func TestStripRemovesRemoteImagesOnly(t *testing.T) {
 		t.Errorf("stripped message still has findings: %+v", v.Violations)
 	}
 }
+
+// testPDF builds a one-page PDF whose page shows text.
+func testPDF(text string) []byte {
+	content := "BT /F1 12 Tf 72 712 Td (" + text + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	var offs []int
+	for i, o := range objs {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
+	return b.Bytes()
+}
+
+func TestPDFAttachmentText(t *testing.T) {
+	raw := attachmentMessage("Rechnung.pdf", "application/pdf", testPDF("Shop GmbH Tel. 030 12345678 www.shop-gmbh.de"))
+	v := checkRaw(t, raw)
+	if v.Refused() {
+		t.Fatalf("invoice with the seller's address refused by default: %+v", v.Violations)
+	}
+	wheres := map[string]bool{}
+	for _, x := range v.Violations {
+		if x.Action == Tag {
+			wheres[x.Category+" "+x.Where] = true
+		}
+	}
+	if !wheres["contact attachment Rechnung.pdf page 1"] || !wheres["link attachment Rechnung.pdf page 1"] {
+		t.Errorf("PDF findings: %+v", v.Violations)
+	}
+	p, err := ParsePolicy("p.yaml", []byte("actions:\n  attachment_text: reject\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := Parse(strings.NewReader(raw))
+	if v := NewEngine(p).Check(m, Envelope{Rcpt: []string{buyerFor("de")}}); !v.Refused() {
+		t.Error("attachment_text: reject did not refuse")
+	}
+	broken := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("garbage 0 obj << /Length 999999 >> stream\n"), 50)...)
+	m, _ = Parse(strings.NewReader(attachmentMessage("kaputt.pdf", "application/pdf", broken)))
+	defaultEngine.Check(m, Envelope{Rcpt: []string{buyerFor("de")}})
+	if len(m.Problems) == 0 || !strings.Contains(strings.Join(m.Problems, " "), "kaputt.pdf") {
+		t.Errorf("a corrupt PDF is not reported: %v", m.Problems)
+	}
+}

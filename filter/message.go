@@ -100,7 +100,7 @@ type Attachment struct {
 	Inline    bool
 	ContentID string
 	// Data is the whole attachment (up to 32 MB) for types whose content is
-	// checked (.txt, .docx, .gif), else its first bytes.
+	// checked (.txt, .docx, .pdf, .gif), else its first bytes.
 	Data        []byte
 	Truncated   bool
 	AnimatedGIF bool
@@ -194,7 +194,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	// Only attachments whose text is checked are kept whole (bounded);
 	// for the rest the first bytes tell the type, and the size is counted.
 	keep := int64(3072)
-	if ext := strings.ToLower(path.Ext(name)); ext == ".txt" || ext == ".docx" || ext == ".gif" {
+	if ext := strings.ToLower(path.Ext(name)); ext == ".txt" || ext == ".docx" || ext == ".pdf" || ext == ".gif" {
 		keep = maxAttachment
 	}
 	data, err := io.ReadAll(io.LimitReader(e.Body, keep))
