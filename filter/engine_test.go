@@ -89,6 +89,7 @@ func TestDetectors(t *testing.T) {
 		{"en", "Message us on WhatsApp +34 612 345 678", "contact"},
 		{"ja", "LINE ID: shop_jp で連絡ください", "contact"},
 		{"en", "write to support＠shop-direct.com", "contact"},
+		{"en", "Chat with us: wa.me/491512345678", "link,contact"},
 		// review
 		{"en", "If you're happy, please leave us 5 stars!", "review"},
 		{"de", "Bitte bewerten Sie uns mit 5 Sternen, wenn Sie zufrieden sind.", "review"},

@@ -473,6 +473,10 @@ func literals(pat string) []string {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
+		case r == '\\' && i+1 < len(rs) && rs[i+1] == '.':
+			// An escaped dot is a literal dot: wa\.me is the word "wa.me".
+			cur = append(cur, '.')
+			i++
 		case r == '\\':
 			flush()
 			i++
