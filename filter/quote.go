@@ -29,8 +29,23 @@ var (
 // mayAttribute is a cheap test before the attribution expression: every
 // attribution ends with a colon or is a dashed separator.
 func mayAttribute(t string) bool {
-	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：") || strings.Contains(t, "--")
+	if strings.Contains(t, "--") {
+		return true
+	}
+	if !strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "：") {
+		return false
+	}
+	l := strings.ToLower(t)
+	for _, w := range attributionWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
+
+// attributionWords: every attribution line of attributionRe has one.
+var attributionWords = []string{"wrote", "schrieb", "écrit", "escribió", "scritto", "メッセージ", "書きました"}
 
 // isAttribution reports whether t is an attribution line.
 func isAttribution(t string) bool { return mayAttribute(t) && attributionRe.MatchString(t) }
