@@ -14,12 +14,16 @@ import base64
 import io
 import os
 import random
+import sys
 import zipfile
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from datetime import datetime, timezone, timedelta
 from html import escape
+
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+import extra  # messages 201 and up, written byte for byte per client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
@@ -394,6 +398,7 @@ def main():
         name = f"{lang}/{k:03d}-{slug}.eml"
         write(name, m)
         labels.append((name, expect, cats, "fake quote: " + slug))
+    labels += extra.main(OUT)
     with open(os.path.join(OUT, "labels.tsv"), "w", encoding="utf-8") as f:
         f.write("# file\texpect\tcategories\tnote\n")
         for row in labels:
