@@ -13,7 +13,9 @@ import binascii
 import hashlib
 import re
 import struct
+import io
 import urllib.parse
+import zipfile
 import zlib
 from email.header import Header
 from html import escape
@@ -146,7 +148,7 @@ def text_part(subtype, text, charset, cte, flowed=False):
     return body_part(f"text/{subtype}", data, cte, params)
 
 
-def attachment_part(client, fname, ctype, data, inline_cid=None):
+def attachment_part(client, fname, ctype, data, inline_cid=None, charset="utf-8"):
     q = urllib.parse.quote(fname, safe="")
     ascii_name = True
     try:
@@ -155,8 +157,8 @@ def attachment_part(client, fname, ctype, data, inline_cid=None):
         ascii_name = False
     if ascii_name:
         name_p, disp_p = f'"{fname}"', f'filename="{fname}"'
-    elif client == "outlook":  # Outlook: RFC 2047 in both parameters
-        e = Header(fname, "utf-8").encode()
+    elif client in ("outlook", "plain"):  # Outlook, Becky!: RFC 2047 in both parameters
+        e = Header(fname, charset if charset != "us-ascii" else "utf-8").encode()
         name_p, disp_p = f'"{e}"', f'filename="{e}"'
     else:  # Thunderbird, Apple Mail, Gmail: RFC 2231
         name_p, disp_p = f'"{Header(fname, "utf-8").encode()}"', f"filename*=UTF-8''{q}"
@@ -291,13 +293,14 @@ def build(m):
     inline = m.get("inline")
     if inline:
         rel_b = f"000000000000{h(tag + 'r', 12)}" if client == "gmail" else f"{client}-rel-{h(tag + 'r', 16)}"
-        content = multipart("related", rel_b, [content.rstrip(CRLF)] + [attachment_part(client, fn, ct, d, cid) for fn, ct, d, cid in inline])
+        content = multipart("related", rel_b, [content.rstrip(CRLF)] + [attachment_part(client, fn, ct, d, cid, cs) for fn, ct, d, cid in inline])
     atts = m.get("attach") or []
     if atts:
         mix_b = f"000000000000{h(tag + 'm', 12)}" if client == "gmail" else f"{client}-mix-{h(tag + 'm', 16)}"
-        content = multipart("mixed", mix_b, [content.rstrip(CRLF)] + [attachment_part(client, fn, ct, d) for fn, ct, d in atts])
+        content = multipart("mixed", mix_b, [content.rstrip(CRLF)] + [attachment_part(client, fn, ct, d, None, cs) for fn, ct, d in atts])
 
-    date = m.get("date", "Mon, 3 Nov 2025 11:{:02d}:00 +0100".format(int(h(tag, 2), 16) % 60))
+    tz = {"en": "+0000", "us": "-0600", "ja": "+0900"}.get(lang, "+0100")
+    date = m.get("date", "Mon, 3 Nov 2025 11:{:02d}:00 {}".format(int(h(tag, 2), 16) % 60, tz))
     hdrs = []
     to_hdr = b
     msgid_dom = addr.split("@")[1]
@@ -386,6 +389,14 @@ def bmp_bytes(w, h_, rgb):
     hdr = b"BM" + struct.pack("<IHHI", 54 + len(pix), 0, 0, 54)
     dib = struct.pack("<IiiHHIIiiII", 40, w, h_, 1, 24, 0, len(pix), 2835, 2835, 0, 0)
     return hdr + dib + pix
+
+
+def zip_bytes(files):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 11, 3, 9, 41, 0)), data)
+    return out.getvalue()
 
 
 def gif_bytes():

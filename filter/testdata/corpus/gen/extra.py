@@ -6,7 +6,7 @@ buyer's words and must never cause a refusal.
 """
 import os
 
-from clients import (JPEG_8x8, bmp_bytes, build, gif_bytes, pdf_bytes, png_bytes, tiff_bytes)
+from clients import (JPEG_8x8, bmp_bytes, build, pdf_bytes, png_bytes, tiff_bytes, zip_bytes)
 
 GREET = {"en": "Dear Emma,", "us": "Hi Jordan,", "de": "Guten Tag Frau Krüger,", "fr": "Bonjour Madame Martin,",
          "es": "Estimada Lucía:", "it": "Gentile Sig.ra Rossi,", "ja": "佐藤 花子 様\n\nこの度はさくら雑貨をご利用いただき、誠にありがとうございます。"}
@@ -52,6 +52,9 @@ PDF_RETURN_ES = pdf_bytes(["Casa Olivo S.L.", "Informe de devolucion - pedido 40
 TXT_DE = "Lieferschein zu Bestellung 302-1234567-7654321\r\nArtikel: Kochtopf Edelstahl 24 cm, EAN 4006381333931\r\nMenge: 1\r\nVersand: DHL, Sendungsnummer JJD000390007822541\r\n".encode("cp1252")
 DAMAGE_PNG = png_bytes(24, 16, (180, 60, 40))
 ZIP_AS_PDF = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(20) + b"rechnung.exe" + bytes(40)
+
+
+PHOTOS_ZIP = zip_bytes([("IMG_0412.JPG", JPEG_8x8), ("IMG_0413.JPG", JPEG_8x8)])
 
 
 def E(lang, slug, expect, cats, client, charset, body, note, **kw):
@@ -280,6 +283,53 @@ E("ja", "fake-quote-ja", "refuse", "link", "plain", "iso-2022-jp",
   "ご確認ありがとうございました。",
   "plain ISO-2022-JP: '>' quote with no attribution, holding the seller's shop link",
   attrib=None, quote="新商品は https://www.sakura-zakka.jp/new でご覧いただけます"),
+
+# ============================================================ more, filling each language's gaps
+E("it", "pixel-outlook", "refuse", "pixel", "outlook", "windows-1252",
+  "le confermiamo che il vaso sostitutivo è stato spedito oggi.",
+  "outlook windows-1252: 1x1 open-tracking image after the signature",
+  html_extra='<p class="MsoNormal"><img width="1" height="1" style="width:.0104in;height:.0104in" src="https://t.mlsend-eu.example/open/5f2c9a.gif" alt=""></p>'),
+E("ja", "remote-logo-gmail", "refuse", "pixel", "gmail", "utf-8",
+  "代わりの商品を本日発送いたしました。",
+  "gmail: the shop's logo as a remote image in the signature",
+  html_extra='<div><img src="https://www.sakura-zakka.jp/img/mail/logo_sig.png" width="160" height="40" alt="さくら雑貨"></div>'),
+E("en", "css-background-outlook", "refuse", "pixel", "outlook", "utf-8",
+  "Your replacement kettle is on its way.",
+  "outlook: signature table cell with a CSS background-image url()",
+  html_extra='<table style="border-collapse:collapse"><tr><td style="background-image:url(\'https://cdn.brightkettle.co.uk/mail/sig-bg.jpg\');padding:8pt">'
+             '<p class="MsoNormal">BrightKettle Support</p></td></tr></table>'),
+E("de", "zero-pixel-thunderbird", "refuse", "pixel", "thunderbird", "iso-8859-15",
+  "der Ersatzdeckel ist unterwegs.",
+  "thunderbird: 0x0 remote image from an open-tracking host",
+  html_extra='<p><img src="https://open.bergmann-haushalt.de/o/8f2a91.png" width="0" height="0" alt="" moz-do-not-send="false"></p>'),
+E("ja", "zip-2022-attachment", "refuse", "attachment", "plain", "iso-2022-jp",
+  "破損箇所の写真をまとめてお送りします。ご確認ください。",
+  "plain ISO-2022-JP, RFC 2047 attachment name: a .zip archive of photos",
+  attach=[("破損写真.zip", "application/x-zip-compressed", PHOTOS_ZIP)]),
+E("de", "inline-schaden-outlook", "pass", "", "outlook", "windows-1252",
+  "auf dem Foto unten sehen Sie die Stelle, an der die Delle entstanden ist – das passiert beim Transport, wenn der Karton gestaucht wird.\n\n"
+  "[cid:image001.png@01DC4CB1.6E3A2F10]\n\nWir haben Ihnen dafür 10,00 € erstattet.",
+  "outlook windows-1252: inline cid: image in multipart/related and a partial refund",
+  inline=[("image001.png", "image/png", DAMAGE_PNG, "image001.png@01DC4CB1.6E3A2F10")],
+  html_extra='<p class="MsoNormal"><img width="240" height="160" style="width:2.5in;height:1.6666in" id="Grafik_x0020_1" src="cid:image001.png@01DC4CB1.6E3A2F10"></p>'),
+E("es", "inline-foto-gmail", "pass", "", "gmail", "iso-8859-1",
+  "le mostramos cómo debe quedar el tapón dosificador bien colocado:\n\n[image: tapon.jpg]\n\nSi aun así gotea, respóndanos por aquí y le enviamos otro.",
+  "gmail iso-8859-1: inline cid: photo of the part",
+  inline=[("tapon.jpg", "image/jpeg", JPEG_8x8, "ii_n2b7r4tz1")],
+  html_extra='<div><img src="cid:ii_n2b7r4tz1" alt="tapon.jpg" width="200" height="150"></div>'),
+E("it", "ordine-amazon-apple", "pass", "", "apple", "iso-8859-15",
+  "il rimborso di € 29,00 risulta già nel suo ordine su Amazon:\nhttps://www.amazon.it/gp/your-account/order-details?orderID=405-1212121-3434343\n\n"
+  "Il corriere BRT ritirerà il vaso il 07/11/2025 tra le 9 e le 13 (spedizione 012345678901234).",
+  "apple iso-8859-15: amazon.it order link, 15-digit BRT number, date and time window"),
+E("ja", "japanpost-2022", "pass", "", "plain", "iso-2022-jp",
+  "本日、日本郵便のゆうパックで代替品を発送いたしました。\nお問い合わせ番号：1234-5678-9012\n"
+  "https://trackings.post.japanpost.jp/services/srv/search/?requestNo1=123456789012\n\nお届け予定：11月6日（木）19時〜21時",
+  "plain ISO-2022-JP: Japan Post tracking link and number, time window; buyer's phone in the quote"),
+E("fr", "retour-pdf-outlook", "pass", "", "outlook", "windows-1252",
+  "nous avons bien reçu la lampe retournée et examiné votre retour : le remboursement de 39,90 € a été effectué ce jour.\n\n"
+  "Vous trouverez ci-joint la facture d'avoir.",
+  "outlook windows-1252: PDF credit note with RFC 2047 name, 'De :/Envoyé :/À :/Objet :' quote",
+  attach=[("Facture d'avoir n° 2025-1104.pdf", "application/pdf", PDF_FACTURE)]),
 ]
 
 
@@ -301,8 +351,10 @@ def main(out, n0=201):
             m["quote"] = Q[mlang]
         if m.get("html_extra"):
             from clients import html_paras
-            m["html"] = (html_paras(f"{m['greet']}\n\n{m['body']}", m["client"]).replace("<div>[image: hinge.png]</div>", m["html_extra"])
-                         + html_paras(m["sig"], m["client"]))
+            import re
+            body_html = html_paras(f"{m['greet']}\n\n{m['body']}", m["client"])
+            body_html, k = re.subn(r'<(div|p)[^>]*>\[(?:image: |cid:)[^\]]+\]</\1>', lambda _: m["html_extra"], body_html)
+            m["html"] = body_html + html_paras(m["sig"], m["client"]) + ("" if k else m["html_extra"])
         if "plain" not in m and m["client"] == "plain":
             pass
         try:
