@@ -37,6 +37,19 @@ Q = {
  "ja": "お世話になります。\n本日届いた湯呑みが割れていました。写真はこちらです https://photos.google.com/share/AF1Qip\n日中は090-1234-5678にお電話ください。\n佐藤",
 }
 
+# The same buyers without contact data or links: quoted under the refused
+# messages, so that what a refusal names comes from the seller's words
+# alone even where an engine fails to recognise a quote.
+Q_CLEAN = {
+ "en": "Hello,\nthe kettle arrived today with a big dent in the side. What can you do?\nEmma",
+ "us": "Hi, tracking hasn't moved since Friday. Can you check?\nJordan",
+ "de": "Guten Tag,\nder Topf ist mit einer Delle angekommen. Was können Sie da machen?\nViele Grüße\nSabine Krüger",
+ "fr": "Bonjour,\nla lampe est arrivée avec le verre fêlé. Que pouvez-vous faire ?\nMerci",
+ "es": "Hola,\nla botella de aceite llegó rota y la caja empapada. ¿Qué podemos hacer?\nGracias",
+ "it": "Buongiorno,\nil vaso è arrivato incrinato sul bordo. Come possiamo fare?\nGrazie, Giulia",
+ "ja": "お世話になります。\n本日届いた湯呑みが割れていました。どうすればよいでしょうか。\n佐藤",
+}
+
 # ---------------------------------------------------------------- attachments
 PDF_INVOICE_DE = pdf_bytes(["Bergmann Haushalt GmbH, Industriestr. 12, 10115 Berlin", "USt-IdNr. DE123456789, Amtsgericht Charlottenburg HRB 123456 B", "Rechnung Nr. RE-2025-11873", "Bestellung 302-1234567-7654321",
                             "1 x Kochtopf Edelstahl 24 cm   24,99 EUR", "inkl. 19 % MwSt. 3,99 EUR", "Zahlung ueber Amazon erhalten."])
@@ -348,7 +361,7 @@ def main(out, n0=201):
         m.setdefault("subject", SUBJ[mlang].format(o=o))
         m.setdefault("orig_subject", ORIG[mlang].format(o=o))
         if "quote" not in m:
-            m["quote"] = Q[mlang]
+            m["quote"] = Q[mlang] if m["expect"] == "pass" else Q_CLEAN[mlang]
         if m.get("html_extra"):
             from clients import html_paras
             import re
