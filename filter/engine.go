@@ -252,6 +252,9 @@ func (c *check) textN(orig, n, where string, act func(string) Action) {
 	for _, ph := range c.e.p.allowPh {
 		n = strings.ReplaceAll(n, ph, " ")
 	}
+	if strings.Contains(n, "cid:") {
+		n = cidRef.ReplaceAllString(n, " ")
+	}
 	// E-mail addresses first, then cut them out so their domains are not links.
 	rest := n
 	if strings.IndexByte(n, '@') >= 0 {
@@ -371,7 +374,12 @@ func (c *check) lookalike(host string) bool {
 
 var (
 	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
-	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
+	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}($|\s)`)
+	// codeLabel before a number makes it a part, model or item number.
+	codeLabel = regexp.MustCompile(`(?i)(no\.?|nr\.?|n°|part|model|modell|modèle|modelo|art\.?|artikel|sku|ref\.?|réf\.?|item|teil|型番|品番|製品番号)\s*[:#]?\s*$`)
+	// cidRef is a reference to an inline part (Outlook writes [cid:…] in
+	// its plain text): not a link, not an address.
+	cidRef = regexp.MustCompile(`\[?cid:[^\s\]]*\]?`)
 )
 
 // phoneNumbers finds numbers that parse as valid phone numbers in the
@@ -397,6 +405,9 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		// EAN or an order number, unless it is dialled internationally.
 		intl := strings.HasPrefix(cand, "+") || strings.HasPrefix(cand, "00")
 		if !intl && !strings.ContainsAny(cand, " ()-./") && digits >= 11 {
+			continue
+		}
+		if codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) {
 			continue
 		}
 		// Prices and quantities: a currency or unit next to the number.
@@ -603,7 +614,15 @@ func (c *check) attachments(m *Message) {
 		}
 		// The text of documents is held to the same rules, tagged by default
 		// (invoices legally carry the seller's address).
-		tact := func(string) Action { return c.e.p.action("attachment_text") }
+		// Contact details and links in attachments are tagged by default
+		// (invoices legally carry the seller's address); review requests
+		// and promotions are judged as in the message itself.
+		tact := func(cat string) Action {
+			if cat == "contact" || cat == "link" {
+				return c.e.p.action("attachment_text")
+			}
+			return c.e.p.action(cat)
+		}
 		if text := attachmentText(a, ext); text != "" {
 			for i, l := range strings.Split(text, "\n") {
 				if strings.TrimSpace(l) != "" {

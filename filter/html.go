@@ -166,6 +166,15 @@ func (p *htmlParser) walk(n *html.Node, quote bool, by string) {
 			if strings.Contains(attr(n, "class"), "moz-cite-prefix") || strings.Contains(attr(n, "class"), "gmail_attr") {
 				by = quoteAuthor(nodeText(n))
 			}
+			// Thunderbird and Apple Mail put the attribution just before
+			// the cite blockquote, as its previous sibling.
+			if n.DataAtom == atom.Blockquote {
+				if prev := prevElement(n); prev != nil {
+					if a := quoteAuthor(nodeText(prev)); a != "" && (strings.Contains(attr(prev, "class"), "moz-cite-prefix") || isAttribution(strings.TrimSpace(nodeText(prev)))) {
+						by = a
+					}
+				}
+			}
 		}
 		if blockAtoms[n.DataAtom] {
 			p.flush()
@@ -223,4 +232,15 @@ func firstBlock(n *html.Node) *html.Node {
 		}
 	}
 	return n
+}
+
+// prevElement returns the element before n among its siblings, skipping
+// text and comments.
+func prevElement(n *html.Node) *html.Node {
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode {
+			return p
+		}
+	}
+	return nil
 }

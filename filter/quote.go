@@ -14,7 +14,7 @@ var attributionRe = regexp.MustCompile(`(?i)^(` +
 	`|el .{4,200} escribió:` + // es
 	`|il .{4,200} ha scritto:` + // it
 	`|.{0,200}のメッセージ[:：]` + // ja (Gmail)
-	`|.{0,200}(さん|様)?が書きました[:：]` + // ja (Apple Mail, Thunderbird)
+	`|.{0,200}(さん|様)?[がは]書きました[:：]` + // ja (Apple Mail, Thunderbird)
 	`|-{2,} ?(original message|ursprüngliche nachricht|original-nachricht|message d'origine|mensaje original|messaggio originale|元のメッセージ) ?-{2,}` +
 	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` + // Amazon's wrapper
 	`)\s*$`)
