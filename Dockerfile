@@ -7,9 +7,15 @@ RUN go mod download
 COPY . .
 ARG VERSION=dev
 RUN VERSION=$VERSION OUT=/out/sellergate build/image.sh
+# The volumes' mount points, owned by nonroot (65532): a fresh named volume
+# takes the ownership of the image's directory, and WORKDIR alone creates it
+# as root under the classic builder, kaniko and buildah.
+RUN mkdir -p /out/state/queue /out/state/outbox /out/etc
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/sellergate /usr/local/bin/sellergate
+COPY --from=build --chown=65532:65532 /out/state /var/lib/sellergate
+COPY --from=build /out/etc /etc/sellergate
 USER nonroot:nonroot
 WORKDIR /var/lib/sellergate
 VOLUME ["/etc/sellergate", "/var/lib/sellergate"]
