@@ -12,8 +12,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print("groups:\n  - name: dashboard\n    rules:")
 n = 0
-for p in d["panels"]:
-    for t in p["targets"]:
+panels = [q for p in d["panels"] for q in [p] + p.get("panels", [])]  # rows nest panels
+for p in panels:
+    for t in p.get("targets", []):
         n += 1
         e = t["expr"].replace('"$marketplace"', '".*"').replace("'", "''")
         print(f"      - record: dashboard:expr{n}\n        expr: '{e}'")
