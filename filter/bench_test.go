@@ -54,6 +54,14 @@ func BenchmarkReply5K(b *testing.B) {
 			}
 		}
 	})
+	b.Run("parse", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		for i := 0; i < b.N; i++ {
+			if _, err := Parse(bytes.NewReader(raw)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("walk", func(b *testing.B) {
 		b.SetBytes(int64(len(raw)))
 		for i := 0; i < b.N; i++ {

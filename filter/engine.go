@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -75,23 +76,13 @@ type check struct {
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
-	// gate, while lines are checked, says which matchers' patterns can
-	// match anywhere in the part.
-	gate map[*matcher]bool
-}
-
-// find runs a matcher: its phrases, then its patterns where they can match.
-func (c *check) find(m *matcher, n string, toks []token) (string, bool) {
-	if lo, hi, ok := m.phrases.find(n, toks); ok {
-		return n[lo:hi], true
-	}
-	if m.re == nil || (c.gate != nil && !c.gate[m]) || !m.open(n) {
-		return "", false
-	}
-	if loc := m.re.FindStringIndex(n); loc != nil {
-		return n[loc[0]:loc[1]], true
-	}
-	return "", false
+	// open, while a part's lines are checked, says which of the policy's
+	// patterns can match anywhere in the part (nil: not known).
+	open []bool
+	// hits and toks are scratch space for the lexicon's findings in one
+	// line and the line's words.
+	hits []lexHit
+	toks []token
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -204,30 +195,42 @@ func (c *check) exempt(quote bool, by, text string) bool {
 func (c *check) lines(lines []Line, kind string) {
 	// Normalize once, and decide once per part which patterns can match at
 	// all (their literal words appear somewhere): most never run.
-	norms := make([]string, len(lines))
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.Text
+	}
+	norms := normalizeLines(texts)
 	var all strings.Builder
 	for i, l := range lines {
 		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
+			norms[i] = ""
 			continue
 		}
-		norms[i] = normalize(l.Text)
 		all.WriteString(norms[i])
 		all.WriteByte('\n')
 	}
-	whole := all.String()
-	c.gate = map[*matcher]bool{}
-	for _, ms := range c.e.p.matchers {
-		for _, m := range ms {
-			c.gate[m] = m.re != nil && m.open(whole)
-		}
-	}
-	defer func() { c.gate = nil }()
+	c.open = c.e.p.lex.openPatterns(all.String())
+	defer func() { c.open = nil }()
 	for i, l := range lines {
 		if norms[i] == "" {
 			continue
 		}
-		c.textN(l.Text, norms[i], fmt.Sprintf("%s line %d", kind, l.N), c.e.p.action)
+		c.textN(l.Text, norms[i], place{kind, l.N}, c.e.p.action)
 	}
+}
+
+// place is where a piece of text was found: "subject", or a part's kind
+// ("text", "html") and a line number.
+type place struct {
+	kind string
+	line int
+}
+
+func (p place) String() string {
+	if p.line == 0 {
+		return p.kind
+	}
+	return p.kind + " line " + strconv.Itoa(p.line)
 }
 
 // text runs the text detectors over one piece of text.
@@ -235,17 +238,17 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
-	c.textN(orig, normalize(orig), where, act)
+	c.textN(orig, normalize(orig), place{kind: where}, act)
 }
 
 // textN is text with the normalized form already computed.
-func (c *check) textN(orig, n, where string, act func(string) Action) {
+func (c *check) textN(orig, n string, at place, act func(string) Action) {
 	if orig == "" || c.full() {
 		return
 	}
 	if c.budget -= len(orig); c.budget < 0 {
 		if c.budget+len(orig) >= 0 {
-			c.add("format", "format.too-long", fmt.Sprintf("more than %d bytes of text", textBudget), where, Quarantine)
+			c.add("format", "format.too-long", fmt.Sprintf("more than %d bytes of text", textBudget), at.String(), Quarantine)
 		}
 		return
 	}
@@ -260,44 +263,94 @@ func (c *check) textN(orig, n, where string, act func(string) Action) {
 	if strings.IndexByte(n, '@') >= 0 {
 		for _, em := range c.e.emails.FindAllString(n, -1) {
 			if !c.buyers[em] {
-				c.add("contact", "contact.email", excerpt(orig, em), where, act("contact"))
+				c.add("contact", "contact.email", excerpt(orig, em), at.String(), act("contact"))
 			}
 		}
 		rest = c.e.emails.ReplaceAllString(n, " ")
 	}
-	for _, u := range maybeURLs(c.e.urls, rest) {
+	for _, u := range urlsIn(c.e.urls, rest) {
 		if host := hostOf(u); host != "" && !c.allowedHost(host) {
 			rule := "link.external"
 			if c.lookalike(host) {
 				rule = "link.lookalike"
 			}
-			c.add("link", rule, excerpt(orig, u), where, act("link"))
+			c.add("link", rule, excerpt(orig, u), at.String(), act("link"))
 		}
 	}
 	if digitCount(n) >= 7 {
-		c.phoneNumbers(orig, n, where, act)
+		c.phoneNumbers(orig, n, at.String(), act)
 	}
-	toks := tokens(n)
-	for _, cat := range []string{"contact", "review", "promotion"} {
-		for _, m := range c.e.p.matchers[cat] {
-			if found, ok := c.find(m, n, toks); ok {
-				found = strings.TrimSpace(strings.Trim(found, " .,;:!?()\"'"))
-				c.add(cat, cat+".phrase."+m.lang, excerpt(orig, found), where, act(cat))
-				break
-			}
+	lx := c.e.p.lex
+	if len(c.hits) < lx.ncat {
+		c.hits = make([]lexHit, lx.ncat)
+	}
+	c.toks = appendTokens(c.toks[:0], n)
+	lx.find(n, c.toks, c.open, c.hits)
+	for _, h := range c.hits[:lx.ncat] {
+		if h.ok {
+			cat := lx.cats[h.cat]
+			found := strings.TrimSpace(strings.Trim(n[h.lo:h.hi], " .,;:!?()\"'"))
+			c.add(cat, cat+".phrase."+h.lang, excerpt(orig, found), at.String(), act(cat))
 		}
 	}
 }
 
-// maybeURLs runs the URL matcher only where a URL or domain can be: a dot
-// between two word characters, or "://".
-func maybeURLs(re *regexp.Regexp, s string) []string {
-	for i := 1; i+1 < len(s); i++ {
-		if s[i] == '.' && isWordByte(s[i-1]) && isWordByte(s[i+1]) || s[i] == ':' && strings.HasPrefix(s[i:], "://") {
-			return re.FindAllString(s, -1)
+// urlsIn returns the URLs and bare domains in the normalized text s. The
+// URL matcher (xurls, which knows every top-level domain) runs only on the
+// words that can hold a domain: a dot between two word characters. A word
+// with a scheme ("https://…") is taken as the URL it spells, up to the
+// punctuation that ends a sentence.
+func urlsIn(re *regexp.Regexp, s string) []string {
+	if !hasDomainDot(s) {
+		return nil // no dot between word characters: no domain, no URL
+	}
+	var out []string
+	for len(s) > 0 {
+		i := spaceIndex(s)
+		w := s
+		if i >= 0 {
+			w, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if k := strings.Index(w, "://"); k > 0 {
+			j := k
+			for j > 0 && isLetterByte(w[j-1]) {
+				j--
+			}
+			if j < k {
+				if u := strings.TrimRight(w[j:], ".,;:!?)]}>'\"»”"); len(u) > k-j+3 {
+					out = append(out, u)
+				}
+				w = w[:j]
+			}
+		}
+		if hasDomainDot(w) {
+			out = append(out, re.FindAllString(w, -1)...)
 		}
 	}
-	return nil
+	return out
+}
+
+// spaceIndex returns the index of the first space, tab or line break in s, or -1.
+func spaceIndex(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r':
+			return i
+		}
+	}
+	return -1
+}
+
+// hasDomainDot reports whether s has a dot between two word characters.
+func hasDomainDot(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '.' && isWordByte(s[i-1]) && isWordByte(s[i+1]) {
+			return true
+		}
+	}
+	return false
 }
 
 func isWordByte(b byte) bool {
@@ -386,7 +439,7 @@ var (
 // recipient's marketplace (or internationally with +/00); order IDs,
 // dates, prices, tracking numbers and product codes do not.
 func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
-	for _, loc := range c.e.phones.FindAllStringIndex(n, -1) {
+	for _, loc := range phoneCandidates(c.e.phones, n) {
 		// Digits glued to letters belong to a code (XY123456789FR), not a phone.
 		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
 			continue
@@ -426,6 +479,40 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// phoneCandidates returns where the phone pattern matches in n. It runs
+// only on the stretches of digits and separators that hold seven digits or
+// more (with the character before each, so that a match starts where it
+// would in the whole line), never on the whole line.
+func phoneCandidates(re *regexp.Regexp, n string) [][]int {
+	var out [][]int
+	for i := 0; i < len(n); {
+		if !phoneByte(n[i]) {
+			i++
+			continue
+		}
+		j, digits := i, 0
+		for j < len(n) && phoneByte(n[j]) {
+			if n[j] >= '0' && n[j] <= '9' {
+				digits++
+			}
+			j++
+		}
+		if digits >= 7 {
+			from := max(0, i-1)
+			for _, loc := range re.FindAllStringIndex(n[from:j], -1) {
+				out = append(out, []int{from + loc[0], from + loc[1]})
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// phoneByte: the characters a phone number is written with.
+func phoneByte(b byte) bool {
+	return b >= '0' && b <= '9' || b == ' ' || b == '(' || b == ')' || b == '.' || b == '-' || b == '/' || b == '+'
 }
 
 func (c *check) exceptionPhone(num *phonenumbers.PhoneNumber) bool {
@@ -471,8 +558,8 @@ func (c *check) links(links []Link) {
 			continue
 		}
 		// The text shows a domain: it must be the href's.
-		if shown := c.e.urls.FindString(normalize(l.Text)); shown != "" {
-			if sh := hostOf(shown); sh != "" && registrable(sh) != registrable(host) {
+		if shown := urlsIn(c.e.urls, normalize(l.Text)); len(shown) > 0 {
+			if sh := hostOf(shown[0]); sh != "" && registrable(sh) != registrable(host) {
 				c.add("link", "link.mismatch", l.Text+" -> "+href, "html link text", c.e.p.action("link"))
 			}
 		}

@@ -14,39 +14,83 @@ var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\
 
 // Obfuscations sellers (and their tools) use to slip addresses past filters.
 var (
-	dotWordRe  = regexp.MustCompile(`(?i)\s*[\[\(\{<]\s*(dot|punkt|point|punto|ponto|dott|ドット|てん)\s*[\]\)\}>]\s*`)
-	atWordRe   = regexp.MustCompile(`(?i)\s*[\[\(\{<]\s*(at|ät|arroba|chiocciola|chiocciolina|アット|あっと)\s*[\]\)\}>]\s*`)
-	atBareRe   = regexp.MustCompile(`(?i)(\w)\s+(arroba|chiocciola|chiocciolina)\s+(\w[\w-]*\.\w)`)
-	dotBareRe  = regexp.MustCompile(`(?i)(\w)\s+(dot|punkt|punto|point)\s+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
-	spacedDots = regexp.MustCompile(`(\w)\s+\.\s+(\w)`)
+	// (White space here is [^\S\n]: a replacement never joins two lines,
+	// so that the lines of a part can be normalized together.)
+	dotWordRe  = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(dot|punkt|point|punto|ponto|dott|ドット|てん)[^\S\n]*[\]\)\}>][^\S\n]*`)
+	atWordRe   = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(at|ät|arroba|chiocciola|chiocciolina|アット|あっと)[^\S\n]*[\]\)\}>][^\S\n]*`)
+	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
+	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
+	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)
 )
 
 // normalize prepares text for matching: HTML entities decoded, invisible
 // characters removed, Unicode NFKC (full-width ｗｗｗ．ｓｈｏｐ．ｊｐ becomes
 // www.shop.jp, ０９０ becomes 090, ＠ becomes @), lower case, and the usual
 // spelled-out dots and at-signs turned back into "." and "@".
-func normalize(s string) string {
+func normalize(s string) string { return deobfuscate(fold(s)) }
+
+// fold is the part of normalize that works on any text, line by line or
+// all at once: entities, invisible characters, NFKC, lower case.
+func fold(s string) string {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
-	s = invisible.Replace(s)
+	// Every invisible character's UTF-8 form starts with one of these bytes.
+	if strings.IndexByte(s, 0xE2) >= 0 || strings.IndexByte(s, 0xEF) >= 0 || strings.IndexByte(s, 0xC2) >= 0 {
+		s = invisible.Replace(s)
+	}
 	s = norm.NFKC.String(s)
 	s = strings.ToLower(s)
-	s = strings.ReplaceAll(s, "。", ".")
-	if strings.ContainsAny(s, "[({<") {
+	return strings.ReplaceAll(s, "。", ".")
+}
+
+// deobfuscate turns spelled-out dots and at-signs in one folded line back
+// into "." and "@"; each rewrite runs only where its words are.
+func deobfuscate(s string) string {
+	if hasBracket(s) {
 		s = dotWordRe.ReplaceAllString(s, ".")
 		s = atWordRe.ReplaceAllString(s, "@")
 	}
-	if strings.Contains(s, " dot ") || strings.Contains(s, " punkt ") || strings.Contains(s, " punto ") || strings.Contains(s, " point ") {
+	if strings.Contains(s, " dot ") || strings.Contains(s, " p") && (strings.Contains(s, " punkt ") || strings.Contains(s, " punto ") || strings.Contains(s, " point ")) {
 		s = dotBareRe.ReplaceAllString(s, "$1.$3")
 	}
 	if strings.Contains(s, "arroba") || strings.Contains(s, "chiocciol") {
 		s = atBareRe.ReplaceAllString(s, "$1@$3")
 	}
-	if strings.Contains(s, " .") || strings.Contains(s, ". ") {
+	if spaceBeforeDot(s) {
 		s = spacedDots.ReplaceAllString(s, "$1.$2")
 	}
 	return s
+}
+
+func hasBracket(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(', '{', '<':
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeLines normalizes many lines at once (one pass over their text
+// instead of one per line); each result is what normalize gives for the
+// line.
+func normalizeLines(lines []string) []string {
+	joined := strings.Join(lines, "\n")
+	out := strings.Split(fold(joined), "\n")
+	if len(out) == len(lines) {
+		for i, l := range out {
+			out[i] = deobfuscate(l)
+		}
+	} else {
+		// A line held a character that became a line break (&#10;).
+		out = make([]string, len(lines))
+		for i, l := range lines {
+			out[i] = normalize(l)
+		}
+	}
+	return out
 }
 
 // excerpt returns the offending text as the sender wrote it: the found
@@ -84,4 +128,18 @@ func clipRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// spaceBeforeDot reports whether white space precedes a dot somewhere in s,
+// as in "www . shop . fr" (the only place spacedDots can match).
+func spaceBeforeDot(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] == '.' {
+			switch s[i-1] {
+			case ' ', '\t', '\r', '\f', '\v':
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -104,20 +103,10 @@ type Policy struct {
 	domains   map[string]bool
 	senders   map[string]bool
 	allowPh   []string
-	matchers  map[string][]*matcher // category -> built-in matchers
+	lex       *lexicon // the phrase and pattern lists
 	rules     []*rule
 	messages  map[string]map[string]string
 	exception *ExceptionSpec
-}
-
-// matcher finds one category's phrases and patterns in one language.
-type matcher struct {
-	lang    string
-	phrases *phraseSet
-	re      *regexp.Regexp // the patterns, or nil
-	// gate lists literals of which a pattern match contains at least one;
-	// the patterns run only when the text has one (nil: always run).
-	gate []string
 }
 
 type rule struct {
@@ -216,7 +205,7 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		return fmt.Errorf("%s:%d: %s", file, lineOf(data, path...), fmt.Sprintf(format, args...))
 	}
 	p := &Policy{actions: map[string]Action{}, allowedEx: map[string]bool{}, domains: map[string]bool{},
-		senders: map[string]bool{}, matchers: map[string][]*matcher{}, messages: f.Messages, exception: f.Exceptions}
+		senders: map[string]bool{}, messages: f.Messages, exception: f.Exceptions}
 	if f.Monitor != nil {
 		p.Monitor = *f.Monitor
 	}
@@ -253,17 +242,20 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 	for _, ph := range f.Allow.Phrases {
 		p.allowPh = append(p.allowPh, normalize(ph))
 	}
-	for _, cat := range sortedKeys(f.Phrases, f.Patterns) {
-		for _, lang := range sortedKeys(f.Phrases[cat], f.Patterns[cat]) {
-			m, err := newMatcher(lang, f.Phrases[cat][lang], f.Patterns[cat][lang])
-			if err != nil {
-				return nil, errf([]string{"patterns", cat, lang}, "%v", err)
-			}
-			if m != nil {
-				p.matchers[cat] = append(p.matchers[cat], m)
+	for _, cat := range sortedKeys(f.Patterns) {
+		for _, lang := range sortedKeys(f.Patterns[cat]) {
+			for _, pat := range f.Patterns[cat][lang] {
+				if _, err := regexp.Compile(pat); err != nil {
+					return nil, errf([]string{"patterns", cat, lang}, "bad pattern %q: %v", pat, err)
+				}
 			}
 		}
 	}
+	lex, err := newLexicon(f.Phrases, f.Patterns)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	p.lex = lex
 	if ex := f.Exceptions; ex != nil {
 		for kind := range ex.Kinds {
 			if kind != ExceptionKinds[0] && kind != ExceptionKinds[1] {
@@ -414,102 +406,6 @@ func phraseRE(ph string, cjk bool) string {
 		return body
 	}
 	return `(?:^|[^\p{L}\p{N}])` + body + `(?:$|[^\p{L}\p{N}])`
-}
-
-func newMatcher(lang string, phrases, patterns []string) (*matcher, error) {
-	m := &matcher{lang: lang, phrases: newPhraseSet(phrases, lang == "ja")}
-	var alts []string
-	gated := true
-	for _, pat := range patterns {
-		if _, err := regexp.Compile(pat); err != nil {
-			return nil, fmt.Errorf("bad pattern %q: %v", pat, err)
-		}
-		alts = append(alts, "(?:"+pat+")")
-		lits := literals(pat)
-		if len(lits) == 0 {
-			gated = false
-		}
-		m.gate = append(m.gate, lits...)
-	}
-	if !gated {
-		m.gate = nil
-	}
-	if len(alts) > 0 {
-		m.re = regexp.MustCompile("(?i)" + strings.Join(alts, "|"))
-	}
-	if m.re == nil && m.phrases.empty() {
-		return nil, nil
-	}
-	return m, nil
-}
-
-// open reports whether the patterns can match n at all.
-func (m *matcher) open(n string) bool {
-	if m.gate == nil {
-		return true
-	}
-	for _, l := range m.gate {
-		if strings.Contains(n, l) {
-			return true
-		}
-	}
-	return false
-}
-
-// literals returns the words a pattern spells out (outside character
-// classes, escapes and counts): three or more letters, or any non-Latin
-// letter or symbol such as 星 ★ %. Every match of the built-in patterns
-// contains one of them, which makes them a cheap gate.
-func literals(pat string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) >= 3 || len(cur) > 0 && cur[0] >= 0x80 {
-			out = append(out, strings.ToLower(string(cur)))
-		}
-		cur = cur[:0]
-	}
-	rs := []rune(pat)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case r == '\\' && i+1 < len(rs) && rs[i+1] == '.':
-			// An escaped dot is a literal dot: wa\.me is the word "wa.me".
-			cur = append(cur, '.')
-			i++
-		case r == '\\':
-			flush()
-			i++
-		case r == '[':
-			flush()
-			for i < len(rs) && rs[i] != ']' {
-				if rs[i] == '\\' {
-					i++
-				}
-				i++
-			}
-		case r == '{':
-			flush()
-			for i < len(rs) && rs[i] != '}' {
-				i++
-			}
-		case r == '?' && i > 0 && rs[i-1] == '(':
-			// (?: (?i) … group flags
-			for i+1 < len(rs) && rs[i+1] != ':' && rs[i+1] != ')' {
-				i++
-			}
-			i++
-		case r == '%' || r == '★' || r == '☆':
-			flush()
-			out = append(out, string(r))
-		case unicode.IsLetter(r):
-			cur = append(cur, unicode.ToLower(r))
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
 }
 
 func parseSize(s string) (int64, error) {

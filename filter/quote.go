@@ -8,13 +8,13 @@ import (
 // Attribution lines that mail clients put above a reply quote, in the six
 // languages sellergate's default policy covers.
 var attributionRe = regexp.MustCompile(`(?i)^(` +
-	`on .{4,200} wrote:` + // Gmail, Apple Mail, Thunderbird (en)
-	`|am .{4,200} schrieb .{0,200}:` + // de
-	`|le .{4,200} a écrit ?:` + // fr
-	`|el .{4,200} escribió:` + // es
-	`|il .{4,200} ha scritto:` + // it
-	`|.{0,200}のメッセージ[:：]` + // ja (Gmail)
-	`|.{0,200}(さん|様)?[がは]書きました[:：]` + // ja (Apple Mail, Thunderbird)
+	`on .{4,} wrote:` + // Gmail, Apple Mail, Thunderbird (en)
+	`|am .{4,} schrieb .*:` + // de
+	`|le .{4,} a écrit ?:` + // fr
+	`|el .{4,} escribió:` + // es
+	`|il .{4,} ha scritto:` + // it
+	`|.*のメッセージ[:：]` + // ja (Gmail)
+	`|.*(さん|様)?[がは]書きました[:：]` + // ja (Apple Mail, Thunderbird)
 	`|-{2,} ?(original message|ursprüngliche nachricht|original-nachricht|message d'origine|mensaje original|messaggio originale|元のメッセージ) ?-{2,}` +
 	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` + // Amazon's wrapper
 	`)\s*$`)
@@ -47,8 +47,15 @@ func mayAttribute(t string) bool {
 // attributionWords: every attribution line of attributionRe has one.
 var attributionWords = []string{"wrote", "schrieb", "écrit", "escribió", "scritto", "メッセージ", "書きました"}
 
+// maxAttribution bounds an attribution line; longer lines are text. (The
+// expression itself leaves its repetitions unbounded: a counted one such as
+// .{4,200} makes it hundreds of times larger and slower.)
+const maxAttribution = 600
+
 // isAttribution reports whether t is an attribution line.
-func isAttribution(t string) bool { return mayAttribute(t) && attributionRe.MatchString(t) }
+func isAttribution(t string) bool {
+	return len(t) <= maxAttribution && mayAttribute(t) && attributionRe.MatchString(t)
+}
 
 // quoteAuthor returns the first e-mail address in an attribution.
 func quoteAuthor(s string) string {

@@ -1,0 +1,305 @@
+package filter
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lexicon holds every phrase and pattern of a policy's phrase and pattern
+// lists, all categories and languages together, indexed so that one pass
+// over a line finds them all:
+//
+//   - phrases of spaced scripts are looked up by their first word and
+//     compared word by word ("5 star", "5-star" and "5  star" match alike,
+//     and a phrase never matches inside a longer word);
+//   - Japanese phrases and phrases that start with a symbol are substrings
+//     (Japanese has no spaces to mark word boundaries), looked up by their
+//     first character;
+//   - patterns run only where they can match: each carries the literal
+//     strings of which every match contains one (found by analysing the
+//     pattern's syntax tree), checked first on a whole text part, then on
+//     the line.
+type lexicon struct {
+	words map[string][]wordPhrase
+	subs  map[rune][]subPhrase
+	// asciiSub marks the ASCII characters some substring phrase starts with.
+	asciiSub [utf8.RuneSelf]bool
+	pats     []*pattern
+	// lits finds the patterns' literals; litPat maps each literal's index to
+	// its pattern's.
+	lits   *multiMatcher
+	litPat []int
+	ncat   int
+	cats   []string
+}
+
+// origin is where an entry comes from. rank orders one category's entries
+// as the policy file lists them: languages in order, a language's phrases
+// before its patterns; the first found in a line is the one reported.
+type origin struct {
+	cat  int
+	lang string
+	rank int
+}
+
+type wordPhrase struct {
+	origin
+	words []string
+}
+
+type subPhrase struct {
+	origin
+	s string
+}
+
+type pattern struct {
+	origin
+	re *regexp.Regexp
+	// lits: every match contains one of them; nil when no such set is known
+	// (the pattern then runs on every line).
+	lits []string
+}
+
+// lexHit is a finding in one line: the entry and the matched bytes of the
+// normalized line.
+type lexHit struct {
+	origin
+	lo, hi int
+	ok     bool
+}
+
+// newLexicon compiles phrases and patterns, given per category and language.
+func newLexicon(phrases, patterns map[string]map[string][]string) (*lexicon, error) {
+	lx := &lexicon{words: map[string][]wordPhrase{}, subs: map[rune][]subPhrase{}}
+	lx.cats = orderedCategories(sortedKeys(phrases, patterns))
+	lx.ncat = len(lx.cats)
+	for ci, cat := range lx.cats {
+		for li, lang := range sortedKeys(phrases[cat], patterns[cat]) {
+			o := origin{cat: ci, lang: lang, rank: 2 * li}
+			for _, ph := range phrases[cat][lang] {
+				lx.addPhrase(o, ph, lang == "ja")
+			}
+			o.rank++
+			for _, pat := range patterns[cat][lang] {
+				if err := lx.addPattern(o, pat); err != nil {
+					return nil, fmt.Errorf("%s %s: %w", cat, lang, err)
+				}
+			}
+		}
+	}
+	var all []string
+	for i, p := range lx.pats {
+		for _, l := range p.lits {
+			all = append(all, l)
+			lx.litPat = append(lx.litPat, i)
+		}
+	}
+	lx.lits = newMultiMatcher(all)
+	return lx, nil
+}
+
+// orderedCategories puts the built-in categories first, in their usual
+// order, then any other.
+func orderedCategories(keys []string) []string {
+	var out []string
+	for _, c := range []string{"contact", "review", "promotion"} {
+		if contains(keys, c) {
+			out = append(out, c)
+		}
+	}
+	for _, k := range keys {
+		if !contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (lx *lexicon) addPhrase(o origin, ph string, cjk bool) {
+	n := strings.TrimSpace(normalize(ph))
+	if n == "" {
+		return
+	}
+	toks := tokens(n)
+	if cjk || len(toks) == 0 || !strings.HasPrefix(n, toks[0].w) || hasCJK(n) {
+		r, _ := utf8.DecodeRuneInString(n)
+		lx.subs[r] = append(lx.subs[r], subPhrase{o, n})
+		if r < utf8.RuneSelf {
+			lx.asciiSub[r] = true
+		}
+		return
+	}
+	ws := make([]string, len(toks))
+	for i, t := range toks {
+		ws[i] = t.w
+	}
+	lx.words[ws[0]] = append(lx.words[ws[0]], wordPhrase{o, ws})
+}
+
+func (lx *lexicon) addPattern(o origin, pat string) error {
+	re, err := regexp.Compile("(?i)" + pat)
+	if err != nil {
+		return fmt.Errorf("bad pattern %q: %v", pat, err)
+	}
+	p := &pattern{origin: o, re: re}
+	if t, err := syntax.Parse(pat, syntax.Perl|syntax.FoldCase); err == nil {
+		p.lits = requiredLiterals(t.Simplify())
+	}
+	lx.pats = append(lx.pats, p)
+	return nil
+}
+
+// openPatterns says which patterns can match somewhere in text.
+func (lx *lexicon) openPatterns(text string) []bool {
+	open := make([]bool, len(lx.pats))
+	for i, p := range lx.pats {
+		open[i] = p.lits == nil
+	}
+	lx.lits.scan(text, func(idx int) { open[lx.litPat[idx]] = true })
+	return open
+}
+
+func (p *pattern) mayMatch(s string) bool {
+	if p.lits == nil {
+		return true
+	}
+	for _, l := range p.lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns, per category, the first-ranked entry found in the
+// normalized line n (toks are its words); open, when not nil, says which
+// patterns can match in the text n belongs to.
+func (lx *lexicon) find(n string, toks []token, open []bool, hits []lexHit) {
+	for i := range hits {
+		hits[i] = lexHit{}
+	}
+	better := func(o origin, lo, hi int) {
+		h := &hits[o.cat]
+		if !h.ok || o.rank < h.rank || o.rank == h.rank && lo < h.lo {
+			*h = lexHit{o, lo, hi, true}
+		}
+	}
+	for i, t := range toks {
+		for _, ph := range lx.words[t.w] {
+			if i+len(ph.words) > len(toks) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(ph.words); j++ {
+				if toks[i+j].w != ph.words[j] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				better(ph.origin, t.start, toks[i+len(ph.words)-1].end)
+			}
+		}
+	}
+	if len(lx.subs) > 0 {
+		for i, r := range n {
+			if r < utf8.RuneSelf && !lx.asciiSub[r] {
+				continue
+			}
+			for _, sp := range lx.subs[r] {
+				if strings.HasPrefix(n[i:], sp.s) {
+					better(sp.origin, i, i+len(sp.s))
+				}
+			}
+		}
+	}
+	for i, p := range lx.pats {
+		if open != nil && !open[i] || !p.mayMatch(n) {
+			continue
+		}
+		if h := hits[p.cat]; h.ok && h.rank < p.rank {
+			continue // a better-ranked entry is already found
+		}
+		if loc := p.re.FindStringIndex(n); loc != nil {
+			better(p.origin, loc[0], loc[1])
+		}
+	}
+}
+
+// requiredLiterals returns lower-case strings of which every match of re
+// contains at least one, or nil when the pattern can match without any
+// (then it has to run everywhere). Of the sets a concatenation offers, the
+// one most selective is kept: longest shortest member, symbols (@, %, ★)
+// counting as rare.
+func requiredLiterals(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiterals(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			l := requiredLiterals(s)
+			if l == nil {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	case syntax.OpCharClass:
+		// A small class of exact characters ([5５]): each is a literal.
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 2 || len(out) > 4 {
+				return nil
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				out = append(out, strings.ToLower(string(r)))
+			}
+		}
+		return dedupe(out)
+	case syntax.OpConcat:
+		var best []string
+		for _, s := range re.Sub {
+			if l := requiredLiterals(s); l != nil && (best == nil || selectivity(l) > selectivity(best)) {
+				best = l
+			}
+		}
+		return best
+	}
+	return nil
+}
+
+// selectivity scores a literal set by its weakest member.
+func selectivity(lits []string) int {
+	min := -1
+	for _, l := range lits {
+		s := len(l)
+		if r, _ := utf8.DecodeRuneInString(l); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			s += 3
+		}
+		if min < 0 || s < min {
+			min = s
+		}
+	}
+	return min
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
