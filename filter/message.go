@@ -105,7 +105,6 @@ type Attachment struct {
 	AnimatedGIF bool
 }
 
-
 // Parse reads a whole message. It fails only when the header cannot be read
 // at all; other defects are listed in Message.Problems.
 func Parse(r io.Reader) (*Message, error) {
