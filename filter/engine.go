@@ -76,13 +76,12 @@ type check struct {
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
-	// open, while a part's lines are checked, says which of the policy's
-	// patterns can match anywhere in the part (nil: not known).
-	open []bool
-	// hits and toks are scratch space for the lexicon's findings in one
-	// line and the line's words.
-	hits []lexHit
-	toks []token
+	// Scratch space: the lexicon's, the words of a line, the lexicon's
+	// strings found in a part and in a line.
+	lex      lexScratch
+	toks     []token
+	strs     []mmHit
+	lineHits []mmHit
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -200,22 +199,38 @@ func (c *check) lines(lines []Line, kind string) {
 		texts[i] = l.Text
 	}
 	norms := normalizeLines(texts)
+	// The whole part's new text, once through the lexicon's strings; each
+	// line then gets the hits that fall in it.
 	var all strings.Builder
+	starts := make([]int, len(lines))
 	for i, l := range lines {
 		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
 			norms[i] = ""
 			continue
 		}
+		norms[i] = c.prepare(norms[i])
+		starts[i] = all.Len()
 		all.WriteString(norms[i])
 		all.WriteByte('\n')
 	}
-	c.open = c.e.p.lex.openPatterns(all.String())
-	defer func() { c.open = nil }()
+	c.strs = c.e.p.lex.scan(all.String(), c.strs[:0])
+	hits := c.strs
 	for i, l := range lines {
 		if norms[i] == "" {
 			continue
 		}
-		c.textN(l.Text, norms[i], place{kind, l.N}, c.e.p.action)
+		end := starts[i] + len(norms[i])
+		k := 0
+		for k < len(hits) && hits[k].end <= end {
+			k++
+		}
+		mine := c.lineHits[:0]
+		for _, h := range hits[:k] {
+			mine = append(mine, mmHit{h.idx, h.end - starts[i]})
+		}
+		c.lineHits = mine
+		hits = hits[k:]
+		c.textN(l.Text, norms[i], place{kind, l.N}, c.e.p.action, mine)
 	}
 }
 
@@ -238,11 +253,26 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
-	c.textN(orig, normalize(orig), place{kind: where}, act)
+	n := c.prepare(normalize(orig))
+	c.strs = c.e.p.lex.scan(n, c.strs[:0])
+	c.textN(orig, n, place{kind: where}, act, c.strs)
 }
 
-// textN is text with the normalized form already computed.
-func (c *check) textN(orig, n string, at place, act func(string) Action) {
+// prepare removes from normalized text what is never a finding: the
+// policy's allowed phrases and references to inline parts.
+func (c *check) prepare(n string) string {
+	for _, ph := range c.e.p.allowPh {
+		n = strings.ReplaceAll(n, ph, " ")
+	}
+	if strings.Contains(n, "cid:") {
+		n = cidRef.ReplaceAllString(n, " ")
+	}
+	return n
+}
+
+// textN is text with the normalized form already computed (and prepared);
+// strs are the lexicon's strings found in it.
+func (c *check) textN(orig, n string, at place, act func(string) Action, strs []mmHit) {
 	if orig == "" || c.full() {
 		return
 	}
@@ -251,12 +281,6 @@ func (c *check) textN(orig, n string, at place, act func(string) Action) {
 			c.add("format", "format.too-long", fmt.Sprintf("more than %d bytes of text", textBudget), at.String(), Quarantine)
 		}
 		return
-	}
-	for _, ph := range c.e.p.allowPh {
-		n = strings.ReplaceAll(n, ph, " ")
-	}
-	if strings.Contains(n, "cid:") {
-		n = cidRef.ReplaceAllString(n, " ")
 	}
 	// E-mail addresses first, then cut them out so their domains are not links.
 	rest := n
@@ -281,12 +305,8 @@ func (c *check) textN(orig, n string, at place, act func(string) Action) {
 		c.phoneNumbers(orig, n, at.String(), act)
 	}
 	lx := c.e.p.lex
-	if len(c.hits) < lx.ncat {
-		c.hits = make([]lexHit, lx.ncat)
-	}
 	c.toks = appendTokens(c.toks[:0], n)
-	lx.find(n, c.toks, c.open, c.hits)
-	for _, h := range c.hits[:lx.ncat] {
+	for _, h := range lx.find(n, c.toks, strs, &c.lex) {
 		if h.ok {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(n[h.lo:h.hi], " .,;:!?()\"'"))

@@ -25,13 +25,16 @@ import (
 //     the line.
 type lexicon struct {
 	words map[string][]wordPhrase
-	subs  map[rune][]subPhrase
-	// asciiSub marks the ASCII characters some substring phrase starts with.
-	asciiSub [utf8.RuneSelf]bool
+	// firstLen has bit min(len,31) set for the length of each phrase's
+	// first word, by its first byte: most words need no map look-up.
+	firstLen [256]uint32
+	subs     []subPhrase
 	pats     []*pattern
-	// lits finds the patterns' literals; litPat maps each literal's index to
-	// its pattern's.
-	lits   *multiMatcher
+	// always lists the patterns without literals.
+	always []int
+	// strs finds the substring phrases (indexes 0…len(subs)-1) and the
+	// patterns' literals (from len(subs) on; litPat gives the pattern).
+	strs   *multiMatcher
 	litPat []int
 	ncat   int
 	cats   []string
@@ -74,7 +77,7 @@ type lexHit struct {
 
 // newLexicon compiles phrases and patterns, given per category and language.
 func newLexicon(phrases, patterns map[string]map[string][]string) (*lexicon, error) {
-	lx := &lexicon{words: map[string][]wordPhrase{}, subs: map[rune][]subPhrase{}}
+	lx := &lexicon{words: map[string][]wordPhrase{}}
 	lx.cats = orderedCategories(sortedKeys(phrases, patterns))
 	lx.ncat = len(lx.cats)
 	for ci, cat := range lx.cats {
@@ -92,13 +95,19 @@ func newLexicon(phrases, patterns map[string]map[string][]string) (*lexicon, err
 		}
 	}
 	var all []string
+	for _, sp := range lx.subs {
+		all = append(all, sp.s)
+	}
 	for i, p := range lx.pats {
+		if p.lits == nil {
+			lx.always = append(lx.always, i)
+		}
 		for _, l := range p.lits {
 			all = append(all, l)
 			lx.litPat = append(lx.litPat, i)
 		}
 	}
-	lx.lits = newMultiMatcher(all)
+	lx.strs = newMultiMatcher(all)
 	return lx, nil
 }
 
@@ -126,11 +135,7 @@ func (lx *lexicon) addPhrase(o origin, ph string, cjk bool) {
 	}
 	toks := tokens(n)
 	if cjk || len(toks) == 0 || !strings.HasPrefix(n, toks[0].w) || hasCJK(n) {
-		r, _ := utf8.DecodeRuneInString(n)
-		lx.subs[r] = append(lx.subs[r], subPhrase{o, n})
-		if r < utf8.RuneSelf {
-			lx.asciiSub[r] = true
-		}
+		lx.subs = append(lx.subs, subPhrase{o, n})
 		return
 	}
 	ws := make([]string, len(toks))
@@ -138,6 +143,7 @@ func (lx *lexicon) addPhrase(o origin, ph string, cjk bool) {
 		ws[i] = t.w
 	}
 	lx.words[ws[0]] = append(lx.words[ws[0]], wordPhrase{o, ws})
+	lx.firstLen[ws[0][0]] |= lenBit(len(ws[0]))
 }
 
 func (lx *lexicon) addPattern(o origin, pat string) error {
@@ -153,32 +159,29 @@ func (lx *lexicon) addPattern(o origin, pat string) error {
 	return nil
 }
 
-// openPatterns says which patterns can match somewhere in text.
-func (lx *lexicon) openPatterns(text string) []bool {
-	open := make([]bool, len(lx.pats))
-	for i, p := range lx.pats {
-		open[i] = p.lits == nil
-	}
-	lx.lits.scan(text, func(idx int) { open[lx.litPat[idx]] = true })
-	return open
+func lenBit(n int) uint32 { return 1 << min(n, 31) }
+
+// scan finds the substring phrases and pattern literals in text (a whole
+// part, or one line), in order of their ends.
+func (lx *lexicon) scan(text string, hits []mmHit) []mmHit { return lx.strs.find(text, hits) }
+
+// lexScratch is a check's reusable space for the lexicon.
+type lexScratch struct {
+	hits []lexHit
+	// ran[i] == stamp when pattern i already ran on the current line.
+	ran   []uint32
+	stamp uint32
 }
 
-func (p *pattern) mayMatch(s string) bool {
-	if p.lits == nil {
-		return true
+// find reports, per category in hits, the first-ranked entry found in the
+// normalized line n; toks are its words, strs what scan found in it (ends
+// relative to n).
+func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []lexHit {
+	if len(sc.hits) < lx.ncat {
+		sc.hits = make([]lexHit, lx.ncat)
+		sc.ran = make([]uint32, len(lx.pats))
 	}
-	for _, l := range p.lits {
-		if strings.Contains(s, l) {
-			return true
-		}
-	}
-	return false
-}
-
-// find returns, per category, the first-ranked entry found in the
-// normalized line n (toks are its words); open, when not nil, says which
-// patterns can match in the text n belongs to.
-func (lx *lexicon) find(n string, toks []token, open []bool, hits []lexHit) {
+	hits := sc.hits[:lx.ncat]
 	for i := range hits {
 		hits[i] = lexHit{}
 	}
@@ -189,6 +192,9 @@ func (lx *lexicon) find(n string, toks []token, open []bool, hits []lexHit) {
 		}
 	}
 	for i, t := range toks {
+		if lx.firstLen[t.w[0]]&lenBit(len(t.w)) == 0 {
+			continue
+		}
 		for _, ph := range lx.words[t.w] {
 			if i+len(ph.words) > len(toks) {
 				continue
@@ -205,29 +211,35 @@ func (lx *lexicon) find(n string, toks []token, open []bool, hits []lexHit) {
 			}
 		}
 	}
-	if len(lx.subs) > 0 {
-		for i, r := range n {
-			if r < utf8.RuneSelf && !lx.asciiSub[r] {
-				continue
-			}
-			for _, sp := range lx.subs[r] {
-				if strings.HasPrefix(n[i:], sp.s) {
-					better(sp.origin, i, i+len(sp.s))
-				}
-			}
+	sc.stamp++
+	run := func(pi int) {
+		if sc.ran[pi] == sc.stamp {
+			return
 		}
-	}
-	for i, p := range lx.pats {
-		if open != nil && !open[i] || !p.mayMatch(n) {
-			continue
-		}
+		sc.ran[pi] = sc.stamp
+		p := lx.pats[pi]
 		if h := hits[p.cat]; h.ok && h.rank < p.rank {
-			continue // a better-ranked entry is already found
+			return // a better-ranked entry is already found
 		}
 		if loc := p.re.FindStringIndex(n); loc != nil {
 			better(p.origin, loc[0], loc[1])
 		}
 	}
+	for _, h := range strs {
+		if h.idx < len(lx.subs) {
+			sp := lx.subs[h.idx]
+			better(sp.origin, h.end-len(sp.s), h.end)
+		}
+	}
+	for _, h := range strs {
+		if h.idx >= len(lx.subs) {
+			run(lx.litPat[h.idx-len(lx.subs)])
+		}
+	}
+	for _, pi := range lx.always {
+		run(pi)
+	}
+	return hits
 }
 
 // requiredLiterals returns lower-case strings of which every match of re

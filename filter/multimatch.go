@@ -1,19 +1,28 @@
 package filter
 
-// multiMatcher reports which of a fixed set of strings occur in a text, in
-// one pass over its bytes (an Aho-Corasick automaton, compiled to a table of
-// transitions over the byte classes the strings use). The policy's patterns
-// use it to learn, for a whole text part at once, which of them can match.
+// multiMatcher finds every occurrence of a fixed set of strings in a text,
+// in one pass over its bytes: an Aho-Corasick automaton compiled to a table
+// of transitions over the byte classes the strings use. The policy's
+// lexicon and the obfuscation test use it.
 type multiMatcher struct {
-	class   [256]uint16 // byte -> class; 0 for bytes no string uses
-	nclass  int
-	next    []int32 // state*nclass + class -> state
-	outputs [][]int // state -> indexes of the strings that end here
+	class  [256]uint16 // byte -> class; 0 for bytes no string uses
+	nclass int
+	// next holds, for each state's row and a class, the next state's row;
+	// a state where strings end is stored negated (-row-1).
+	next []int32
+	// outputs maps a row where strings end to their indexes.
+	outputs map[int32][]int
 }
 
-// newMultiMatcher compiles strs (empty strings are ignored).
+// mmHit is an occurrence: which string, and the offset just after it.
+type mmHit struct {
+	idx int
+	end int
+}
+
+// newMultiMatcher compiles strs (empty strings are never found).
 func newMultiMatcher(strs []string) *multiMatcher {
-	mm := &multiMatcher{nclass: 1}
+	mm := &multiMatcher{nclass: 1, outputs: map[int32][]int{}}
 	for _, s := range strs {
 		for i := 0; i < len(s); i++ {
 			if mm.class[s[i]] == 0 {
@@ -22,13 +31,15 @@ func newMultiMatcher(strs []string) *multiMatcher {
 			}
 		}
 	}
-	// The trie: -1 marks a missing edge until the automaton is completed.
+	// The trie, by state number; -1 marks a missing edge.
+	var next []int32
+	var out [][]int
 	newState := func() int32 {
 		for c := 0; c < mm.nclass; c++ {
-			mm.next = append(mm.next, -1)
+			next = append(next, -1)
 		}
-		mm.outputs = append(mm.outputs, nil)
-		return int32(len(mm.outputs) - 1)
+		out = append(out, nil)
+		return int32(len(out) - 1)
 	}
 	newState()
 	for idx, s := range strs {
@@ -38,51 +49,83 @@ func newMultiMatcher(strs []string) *multiMatcher {
 		st := int32(0)
 		for i := 0; i < len(s); i++ {
 			e := int(st)*mm.nclass + int(mm.class[s[i]])
-			if mm.next[e] < 0 {
+			if next[e] < 0 {
 				ns := newState()
-				mm.next[e] = ns
+				next[e] = ns
 			}
-			st = mm.next[e]
+			st = next[e]
 		}
-		mm.outputs[st] = append(mm.outputs[st], idx)
+		out[st] = append(out[st], idx)
 	}
 	// Breadth first: failure links, folded into the table so that every
-	// state has an edge for every class.
-	fail := make([]int32, len(mm.outputs))
+	// state has an edge for every class, and outputs inherited along them.
+	fail := make([]int32, len(out))
 	var queue []int32
 	for c := 0; c < mm.nclass; c++ {
-		if s := mm.next[c]; s < 0 {
-			mm.next[c] = 0
+		if s := next[c]; s < 0 {
+			next[c] = 0
 		} else {
-			fail[s] = 0
 			queue = append(queue, s)
 		}
 	}
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
-		mm.outputs[st] = append(mm.outputs[st], mm.outputs[fail[st]]...)
+		out[st] = append(out[st], out[fail[st]]...)
 		for c := 0; c < mm.nclass; c++ {
 			e := int(st)*mm.nclass + c
-			f := mm.next[int(fail[st])*mm.nclass+c]
-			if s := mm.next[e]; s < 0 {
-				mm.next[e] = f
+			f := next[int(fail[st])*mm.nclass+c]
+			if s := next[e]; s < 0 {
+				next[e] = f
 			} else {
 				fail[s] = f
 				queue = append(queue, s)
 			}
 		}
 	}
+	// Rows instead of state numbers, output states marked.
+	mm.next = make([]int32, len(next))
+	for e, s := range next {
+		row := s * int32(mm.nclass)
+		if len(out[s]) > 0 {
+			mm.next[e] = -row - 1
+		} else {
+			mm.next[e] = row
+		}
+	}
+	for s, o := range out {
+		if len(o) > 0 {
+			mm.outputs[int32(s)*int32(mm.nclass)] = o
+		}
+	}
 	return mm
 }
 
-// scan calls found for each occurrence's string index (repeats included).
-func (mm *multiMatcher) scan(text string, found func(idx int)) {
-	st := int32(0)
+// find appends to hits every occurrence in text, in order of their ends.
+func (mm *multiMatcher) find(text string, hits []mmHit) []mmHit {
+	row := int32(0)
 	for i := 0; i < len(text); i++ {
-		st = mm.next[int(st)*mm.nclass+int(mm.class[text[i]])]
-		for _, idx := range mm.outputs[st] {
-			found(idx)
+		row = mm.next[row+int32(mm.class[text[i]])]
+		if row < 0 {
+			row = -row - 1
+			for _, idx := range mm.outputs[row] {
+				hits = append(hits, mmHit{idx, i + 1})
+			}
+		}
+	}
+	return hits
+}
+
+// mark sets seen[idx] for every string that occurs in text.
+func (mm *multiMatcher) mark(text string, seen []bool) {
+	row := int32(0)
+	for i := 0; i < len(text); i++ {
+		row = mm.next[row+int32(mm.class[text[i]])]
+		if row < 0 {
+			row = -row - 1
+			for _, idx := range mm.outputs[row] {
+				seen[idx] = true
+			}
 		}
 	}
 }

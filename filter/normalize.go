@@ -4,6 +4,8 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -40,34 +42,127 @@ func fold(s string) string {
 		s = invisible.Replace(s)
 	}
 	s = norm.NFKC.String(s)
-	s = strings.ToLower(s)
+	s = lower(s)
 	return strings.ReplaceAll(s, "。", ".")
 }
 
+// lower is strings.ToLower with the ASCII bytes of mixed text handled in
+// place rather than rune by rune.
+func lower(s string) string {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			break
+		}
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		i += size
+	}
+	return string(b)
+}
+
+// Kinds of obfuscation deobfuscate undoes.
+const (
+	obBracketWord = 1 << iota // shop [dot] de, info (at) shop.es
+	obDotWord                 // shop dot de, shop punkt de
+	obAtWord                  // info arroba shop.es
+	obSpacedDot               // www . shop . fr
+)
+
+// obfuscationWords are what obfuscations looks for: the words of
+// dotBareRe and atBareRe, the brackets of dotWordRe and atWordRe, and a
+// dot after white space (spacedDots).
+var obfuscationWords = []string{" dot ", " punkt ", " punto ", " point ", "arroba", "chiocciol", "[", "(", "{", "<", " .", "\t."}
+
+// obfuscationKind maps each of obfuscationWords to its kind.
+var obfuscationKind = []int{obDotWord, obDotWord, obDotWord, obDotWord, obAtWord, obAtWord,
+	obBracketWord, obBracketWord, obBracketWord, obBracketWord, obSpacedDot, obSpacedDot}
+
+// obfuscationFinder finds obfuscationWords in one pass; compiled once,
+// never changed.
+var obfuscationFinder = newMultiMatcher(obfuscationWords)
+
+// obfuscations says which kinds of obfuscation can be in s, in one pass
+// over it and no expression, so that the rewrites run only where they can
+// apply.
+func obfuscations(s string) int {
+	var seen [16]bool
+	obfuscationFinder.mark(s, seen[:])
+	k := 0
+	for i, kind := range obfuscationKind {
+		if seen[i] {
+			k |= kind
+		}
+	}
+	if k&obBracketWord != 0 && !bracketWord(s) {
+		k &^= obBracketWord
+	}
+	return k
+}
+
 // deobfuscate turns spelled-out dots and at-signs in one folded line back
-// into "." and "@"; each rewrite runs only where its words are.
-func deobfuscate(s string) string {
-	if hasBracket(s) {
+// into "." and "@".
+func deobfuscate(s string) string { return deobfuscateKinds(s, -1) }
+
+// deobfuscateKinds undoes in s the kinds of obfuscation in k (-1: all)
+// that s has.
+func deobfuscateKinds(s string, k int) string {
+	if k == 0 {
+		return s
+	}
+	k &= obfuscations(s) // what this line has
+	if k&obBracketWord != 0 {
 		s = dotWordRe.ReplaceAllString(s, ".")
 		s = atWordRe.ReplaceAllString(s, "@")
 	}
-	if strings.Contains(s, " dot ") || strings.Contains(s, " p") && (strings.Contains(s, " punkt ") || strings.Contains(s, " punto ") || strings.Contains(s, " point ")) {
+	if k&obDotWord != 0 {
 		s = dotBareRe.ReplaceAllString(s, "$1.$3")
 	}
-	if strings.Contains(s, "arroba") || strings.Contains(s, "chiocciol") {
+	if k&obAtWord != 0 {
 		s = atBareRe.ReplaceAllString(s, "$1@$3")
 	}
-	if spaceBeforeDot(s) {
+	if k&obSpacedDot != 0 && spaceBeforeDot(s) {
 		s = spacedDots.ReplaceAllString(s, "$1.$2")
 	}
 	return s
 }
 
-func hasBracket(s string) bool {
+// bracketWords are the words dotWordRe and atWordRe find in brackets.
+var bracketWords = []string{"dot", "punkt", "point", "punto", "ponto", "dott", "ドット", "てん", "at", "ät", "arroba", "chiocciola", "chiocciolina", "アット", "あっと"}
+
+// bracketWord reports whether s has a bracketed dot or at word: "[dot]",
+// "( punkt )", "{at}".
+func bracketWord(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '[', '(', '{', '<':
-			return true
+		default:
+			continue
+		}
+		rest := strings.TrimLeft(s[i+1:], " \t\r\f")
+		for _, w := range bracketWords {
+			if strings.HasPrefix(rest, w) {
+				after := strings.TrimLeft(rest[len(w):], " \t\r\f")
+				if after != "" && strings.IndexByte("])}>", after[0]) >= 0 {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -78,10 +173,13 @@ func hasBracket(s string) bool {
 // line.
 func normalizeLines(lines []string) []string {
 	joined := strings.Join(lines, "\n")
-	out := strings.Split(fold(joined), "\n")
+	folded := fold(joined)
+	out := strings.Split(folded, "\n")
 	if len(out) == len(lines) {
-		for i, l := range out {
-			out[i] = deobfuscate(l)
+		if k := obfuscations(folded); k != 0 {
+			for i, l := range out {
+				out[i] = deobfuscateKinds(l, k)
+			}
 		}
 	} else {
 		// A line held a character that became a line break (&#10;).

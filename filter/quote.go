@@ -19,11 +19,34 @@ var attributionRe = regexp.MustCompile(`(?i)^(` +
 	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` + // Amazon's wrapper
 	`)\s*$`)
 
-// outlookFrom and outlookSent start Outlook's header block above a quote.
+// Outlook's header block above a quote starts with a From line and has a
+// Sent line, in the client's language.
 var (
-	outlookFrom = regexp.MustCompile(`(?i)^\*?(from|von|de|da|差出人)\s?[:：]`)
-	outlookSent = regexp.MustCompile(`(?i)^\*?(sent|gesendet|envoyé|enviado|inviato|date|datum|送信日時)\s?[:：]`)
-	addrRe      = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+	outlookFromNames = []string{"from", "von", "de", "da", "差出人"}
+	outlookSentNames = []string{"sent", "gesendet", "envoyé", "enviado", "inviato", "date", "datum", "送信日時"}
+)
+
+// headerLine reports whether t starts like a header line named by one of
+// names (lower case), in Outlook's way: "From:", "*Von:*", "差出人：".
+func headerLine(t string, names []string) bool {
+	t = strings.TrimPrefix(t, "*")
+	for _, n := range names {
+		if len(t) < len(n) || !strings.EqualFold(t[:len(n)], n) {
+			continue
+		}
+		rest := t[len(n):]
+		for _, sp := range []string{" ", "\t", "\u00a0"} {
+			rest = strings.TrimPrefix(rest, sp)
+		}
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：") {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	addrRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 )
 
 // mayAttribute is a cheap test before the attribution expression: every
@@ -86,7 +109,12 @@ func markQuotes(lines []Line) {
 		isAttr := isAttribution(t)
 		joined := t
 		if i+1 < len(lines) && !isAttr {
-			joined = t + " " + strings.TrimSpace(lines[i+1].Text)
+			// Joined, the two lines can only be an attribution if the
+			// second ends like one or either has a dashed separator.
+			next := strings.TrimSpace(lines[i+1].Text)
+			if strings.HasSuffix(next, ":") || strings.HasSuffix(next, "：") || strings.Contains(next, "--") || strings.Contains(t, "--") {
+				joined = t + " " + next
+			}
 		}
 		switch {
 		case isAttr || (joined != t && len(t) > 3 && !strings.HasPrefix(t, ">") && isAttribution(joined)):
@@ -96,7 +124,7 @@ func markQuotes(lines []Line) {
 				lines[j].Quote, lines[j].QuoteBy = true, a
 			}
 			i = end - 1
-		case strings.ContainsAny(t, ":：") && outlookFrom.MatchString(t) && outlookBlock(lines, i):
+		case headerLine(t, outlookFromNames) && outlookBlock(lines, i):
 			a := quoteAuthor(t)
 			for j := i; j < len(lines); j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
@@ -136,7 +164,7 @@ func quoteEnd(lines []Line, from int) int {
 // (a Sent: line follows within four lines).
 func outlookBlock(lines []Line, i int) bool {
 	for j := i + 1; j < len(lines) && j <= i+4; j++ {
-		if outlookSent.MatchString(strings.TrimSpace(lines[j].Text)) {
+		if headerLine(strings.TrimSpace(lines[j].Text), outlookSentNames) {
 			return true
 		}
 	}
