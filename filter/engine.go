@@ -202,6 +202,11 @@ func (c *check) lines(lines []Line, kind string) {
 	// The whole part's new text, once through the lexicon's strings; each
 	// line then gets the hits that fall in it.
 	var all strings.Builder
+	size := 0
+	for _, n := range norms {
+		size += len(n) + 1
+	}
+	all.Grow(size)
 	starts := make([]int, len(lines))
 	for i, l := range lines {
 		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {

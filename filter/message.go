@@ -4,7 +4,6 @@
 package filter
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -108,8 +107,7 @@ type Attachment struct {
 // Parse reads a whole message. It fails only when the header cannot be read
 // at all; other defects are listed in Message.Problems.
 func Parse(r io.Reader) (*Message, error) {
-	br := bufio.NewReader(r)
-	e, err := message.Read(br)
+	e, err := message.Read(r) // buffers r itself
 	if e == nil {
 		return nil, fmt.Errorf("reading message header: %w", err)
 	}

@@ -3,21 +3,109 @@ package filter
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
-// Attribution lines that mail clients put above a reply quote, in the six
+// An attribution is the line a mail client puts above a reply quote. The
+// western ones are "<prefix> … <suffix>" with at least four characters
+// between (what the expression "on .{4,} wrote:" would say), in the six
 // languages sellergate's default policy covers.
-var attributionRe = regexp.MustCompile(`(?i)^(` +
-	`on .{4,} wrote:` + // Gmail, Apple Mail, Thunderbird (en)
-	`|am .{4,} schrieb .*:` + // de
-	`|le .{4,} a écrit ?:` + // fr
-	`|el .{4,} escribió:` + // es
-	`|il .{4,} ha scritto:` + // it
-	`|.*のメッセージ[:：]` + // ja (Gmail)
-	`|.*(さん|様)?[がは]書きました[:：]` + // ja (Apple Mail, Thunderbird)
-	`|-{2,} ?(original message|ursprüngliche nachricht|original-nachricht|message d'origine|mensaje original|messaggio originale|元のメッセージ) ?-{2,}` +
-	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` + // Amazon's wrapper
-	`)\s*$`)
+var attributions = []struct{ prefix, middle, suffix string }{
+	{"on ", "", " wrote:"},      // Gmail, Apple Mail, Thunderbird (en)
+	{"am ", " schrieb ", ":"},   // de: Am …, um … Uhr schrieb … <…>:
+	{"le ", "", " a écrit:"},    // fr
+	{"le ", "", " a écrit :"},   // fr, with the typographic space
+	{"el ", "", " escribió:"},   // es
+	{"il ", "", " ha scritto:"}, // it
+	{"", "", "のメッセージ:"},         // ja (Gmail)
+	{"", "", "のメッセージ："},         // ja (Gmail)
+	{"", "", "が書きました:"},         // ja (Apple Mail, Thunderbird)
+	{"", "", "は書きました:"},
+	{"", "", "が書きました："},
+	{"", "", "は書きました："},
+}
+
+// Forwarded and quoted messages' separators: "-----Original Message-----"
+// (and Outlook's in each language), Amazon's "----- Message: -----".
+var (
+	separatorNames = []string{"original message", "ursprüngliche nachricht", "original-nachricht", "message d'origine",
+		"mensaje original", "messaggio originale", "元のメッセージ"}
+	wrapperWords = []string{"message", "nachricht", "mensaje", "messaggio", "メッセージ"}
+)
+
+// maxAttribution bounds an attribution line; longer lines are text.
+const maxAttribution = 600
+
+// isAttribution reports whether t is an attribution line or a separator
+// above a quoted message.
+func isAttribution(t string) bool {
+	if len(t) > maxAttribution || len(t) < 3 {
+		return false
+	}
+	l := strings.TrimRight(t, " \t\r\n\f")
+	if !strings.HasSuffix(l, ":") && !strings.HasSuffix(l, "：") && !strings.HasSuffix(l, "--") {
+		return false
+	}
+	l = strings.ToLower(l)
+	for _, a := range attributions {
+		if !strings.HasPrefix(l, a.prefix) || !strings.HasSuffix(l, a.suffix) || len(l) < len(a.prefix)+len(a.suffix) {
+			continue
+		}
+		if a.prefix == "" {
+			return true
+		}
+		mid := l[len(a.prefix) : len(l)-len(a.suffix)]
+		if a.middle != "" {
+			k := strings.LastIndex(mid, a.middle)
+			if k < 0 {
+				continue
+			}
+			mid = mid[:k]
+		}
+		if utf8.RuneCountInString(mid) >= 4 {
+			return true
+		}
+	}
+	return isSeparator(l)
+}
+
+// isSeparator reports whether l (lower case) is a dashed separator:
+// "-- original message --" or "--- message: ---" (up to 20 characters
+// either side of the word).
+func isSeparator(l string) bool {
+	inner := strings.TrimLeft(l, "-")
+	lead := len(l) - len(inner)
+	mid := strings.TrimRight(inner, "-")
+	trail := len(inner) - len(mid)
+	if lead < 2 || trail < 2 {
+		return false
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(mid, " "), " ")
+	for _, n := range separatorNames {
+		if name == n {
+			return true
+		}
+	}
+	if lead < 3 || trail < 3 {
+		return false
+	}
+	for _, w := range wrapperWords {
+		for from := 0; from <= len(mid); {
+			k := strings.Index(mid[from:], w)
+			if k < 0 {
+				break
+			}
+			k += from
+			after := mid[k+len(w):]
+			if rest := strings.TrimPrefix(strings.TrimPrefix(after, ":"), "："); utf8.RuneCountInString(mid[:k]) <= 20 &&
+				(utf8.RuneCountInString(after) <= 20 || utf8.RuneCountInString(rest) <= 20) {
+				return true
+			}
+			from = k + 1
+		}
+	}
+	return false
+}
 
 // Outlook's header block above a quote starts with a From line and has a
 // Sent line, in the client's language.
@@ -48,37 +136,6 @@ func headerLine(t string, names []string) bool {
 var (
 	addrRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 )
-
-// mayAttribute is a cheap test before the attribution expression: every
-// attribution ends with a colon or is a dashed separator.
-func mayAttribute(t string) bool {
-	if strings.Contains(t, "--") {
-		return true
-	}
-	if !strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "：") {
-		return false
-	}
-	l := strings.ToLower(t)
-	for _, w := range attributionWords {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// attributionWords: every attribution line of attributionRe has one.
-var attributionWords = []string{"wrote", "schrieb", "écrit", "escribió", "scritto", "メッセージ", "書きました"}
-
-// maxAttribution bounds an attribution line; longer lines are text. (The
-// expression itself leaves its repetitions unbounded: a counted one such as
-// .{4,200} makes it hundreds of times larger and slower.)
-const maxAttribution = 600
-
-// isAttribution reports whether t is an attribution line.
-func isAttribution(t string) bool {
-	return len(t) <= maxAttribution && mayAttribute(t) && attributionRe.MatchString(t)
-}
 
 // quoteAuthor returns the first e-mail address in an attribution.
 func quoteAuthor(s string) string {

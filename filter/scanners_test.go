@@ -69,3 +69,49 @@ func TestObfuscationsSeesEveryRewrite(t *testing.T) {
 		}
 	}
 }
+
+// attributionSpec is the expression isAttribution implements.
+var attributionSpec = regexp.MustCompile(`(?i)^(` +
+	`on .{4,} wrote:` +
+	`|am .{4,} schrieb .*:` +
+	`|le .{4,} a écrit ?:` +
+	`|el .{4,} escribió:` +
+	`|il .{4,} ha scritto:` +
+	`|.*のメッセージ[:：]` +
+	`|.*(さん|様)?[がは]書きました[:：]` +
+	`|-{2,} ?(original message|ursprüngliche nachricht|original-nachricht|message d'origine|mensaje original|messaggio originale|元のメッセージ) ?-{2,}` +
+	`|-{3,}.{0,20}(message|nachricht|mensaje|messaggio|メッセージ)[:：]?.{0,20}-{3,}` +
+	`)\s*$`)
+
+func TestIsAttributionMatchesSpec(t *testing.T) {
+	cases := []string{
+		"On Mon, 2 Nov 2026 at 08:12, Buyer <a1b2@marketplace.amazon.com> wrote:",
+		"Am Mo., 2. Nov. 2026 um 08:12 Uhr schrieb Kunde <a@marketplace.amazon.de>:",
+		"Le lun. 2 nov. 2026 à 08:12, Client <x@marketplace.amazon.fr> a écrit :",
+		"El lun, 2 nov 2026 a las 8:12, Cliente (<x@marketplace.amazon.es>) escribió:",
+		"Il giorno lun 2 nov 2026 alle ore 08:12 Cliente <x@marketplace.amazon.it> ha scritto:",
+		"2026年11月2日(月) 8:12 お客様 <x@marketplace.amazon.co.jp>:のメッセージ:",
+		"2026/11/02 8:12、お客様 <x@marketplace.amazon.co.jp>のメッセージ：",
+		"お客様さんが書きました：", "-----Original Message-----", "-------- Ursprüngliche Nachricht --------",
+		"----- Message: -----", "--- Nachricht ---", "on x wrote:", "on abcd wrote:", "Am a schrieb b:",
+		"Thanks, we wrote: hello", "-- original message", "---- a very long preamble here message ----",
+		"---------------------------------------------", "On the bright side, I wrote:",
+	}
+	rng := rand.New(rand.NewSource(3))
+	frags := []string{"on ", "On ", "am ", "Am ", "le ", "el ", "il ", "x", "abcd ", " wrote:", " schrieb ", ":", "：",
+		" a écrit", " ", " escribió:", " ha scritto:", "のメッセージ", "が書きました", "様", "-", "--", "---",
+		"original message", "Message", "nachricht", "元のメッセージ", "ü", "\t"}
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for j := rng.Intn(8); j >= 0; j-- {
+			b.WriteString(frags[rng.Intn(len(frags))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		want := len(s) >= 3 && attributionSpec.MatchString(s)
+		if got := isAttribution(s); got != want {
+			t.Fatalf("isAttribution(%q) = %v, the expression says %v", s, got, want)
+		}
+	}
+}
