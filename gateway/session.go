@@ -250,7 +250,7 @@ func (s *session) data(r io.Reader) error {
 	// tagged [summary] is the closing summary.
 	ex, _ := g.sla.(exceptionEvents)
 	exState := ""
-	if xs, ok := g.store.(store.ExceptionStore); ok && ex != nil && len(s.rcpts) > 0 {
+	if xs, ok := g.store.(store.ExceptionStore); ok && ex != nil && len(s.rcpts) > 0 && exceptionsEnabled(s.lv.checker) {
 		order := ""
 		if len(m.OrderIDs) > 0 {
 			order = m.OrderIDs[0]
@@ -628,4 +628,14 @@ func removeSubjectTag(raw []byte, tag string) []byte {
 	out := make([]byte, 0, len(raw))
 	out = append(out, raw[:i]...)
 	return append(out, raw[j:]...)
+}
+
+// exceptionsEnabled reports whether the checker's policy enables the
+// off-Amazon exception protocol; when it does not, no message needs the
+// thread's exception looked up (two queries per message saved).
+func exceptionsEnabled(c Checker) bool {
+	if pc, ok := c.(interface{ Policy() *filter.Policy }); ok {
+		return pc.Policy().ExceptionEnabled()
+	}
+	return true
 }

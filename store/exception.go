@@ -50,7 +50,11 @@ func (s *sqlStore) ThreadFor(ctx context.Context, buyer, order string) (string, 
 		return ThreadKey(buyer, order), nil
 	}
 	var t string
-	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`), buyer).Scan(&t)
+	q, err := s.readStmt(ctx, `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`)
+	if err != nil {
+		return "", fmt.Errorf("store: %w", err)
+	}
+	err = q.QueryRowContext(ctx, buyer).Scan(&t)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ThreadKey(buyer, ""), nil
 	}
@@ -82,8 +86,11 @@ func (s *sqlStore) OpenException(ctx context.Context, e Exception) error {
 func (s *sqlStore) LiveException(ctx context.Context, thread string) (*Exception, error) {
 	var e Exception
 	var opened int64
-	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT thread, kind, note, opened_by, opened_ms, state FROM exceptions WHERE thread = ? AND state <> ? ORDER BY id DESC LIMIT 1`),
-		thread, ExceptionClosed).Scan(&e.Thread, &e.Kind, &e.Note, &e.OpenedBy, &opened, &e.State)
+	q, err := s.readStmt(ctx, `SELECT thread, kind, note, opened_by, opened_ms, state FROM exceptions WHERE thread = ? AND state <> ? ORDER BY id DESC LIMIT 1`)
+	if err != nil {
+		return nil, fmt.Errorf("exceptions: %w", err)
+	}
+	err = q.QueryRowContext(ctx, thread, ExceptionClosed).Scan(&e.Thread, &e.Kind, &e.Note, &e.OpenedBy, &opened, &e.State)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

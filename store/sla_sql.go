@@ -88,6 +88,20 @@ func nonNilInt(s []int64) []int64 {
 
 // StopClock implements SLAStore.
 func (s *sqlStore) StopClock(ctx context.Context, st Stop) (*Clock, error) {
+	// Most replies follow up a thread whose clock is already stopped: a
+	// read tells, without taking the write lock. (A buyer message racing
+	// this reply opens its clock after it, which is the order they met.)
+	open, err := s.readStmt(ctx, `SELECT 1 FROM sla_clocks WHERE thread = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	var one int
+	switch err := open.QueryRowContext(ctx, st.Thread).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("sla: %w", err)
+	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

@@ -58,6 +58,7 @@ type sqlStore struct {
 	opts Options
 
 	gz     compressor
+	stmts  stmtCache
 	in     chan *prepared
 	quit   chan struct{}
 	wg     sync.WaitGroup
@@ -109,6 +110,9 @@ func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
 // start migrates the schema and starts the writer.
 func (s *sqlStore) start(ctx context.Context) error {
 	if err := migrate(ctx, s.wdb, s.d); err != nil {
+		return err
+	}
+	if err := s.prepareWriter(ctx); err != nil {
 		return err
 	}
 	s.in = make(chan *prepared, 1024)
@@ -220,15 +224,18 @@ func (s *sqlStore) commit(batch []*prepared) error {
 	}
 	var headID int64
 	var headHash string
-	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`).Scan(&headID, &headHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: reading chain head: %w", err)
-	}
-	ins, err := tx.PrepareContext(ctx, s.d.rebind(insertRecordSQL))
+	head, err := s.txStmt(ctx, tx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	defer ins.Close()
+	err = head.QueryRowContext(ctx).Scan(&headID, &headHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: reading chain head: %w", err)
+	}
+	ins, err := s.txStmt(ctx, tx, insertRecordSQL)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
 	threads := map[string]string{} // buyer -> latest thread in this batch
 	ids := make([]int64, len(batch))
 	hashes := make([]string, len(batch))
@@ -259,7 +266,11 @@ func (s *sqlStore) commit(batch []*prepared) error {
 	now := s.opts.Clock()
 	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval
 	if checkpoint {
-		if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`), headID, headHash, now.UnixMilli()); err != nil {
+		ck, err := s.txStmt(ctx, tx, `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if _, err := ck.ExecContext(ctx, headID, headHash, now.UnixMilli()); err != nil {
 			return fmt.Errorf("store: checkpoint: %w", err)
 		}
 	}
@@ -290,7 +301,11 @@ func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch m
 		return t, nil
 	}
 	var t string
-	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`), r.Buyer).Scan(&t)
+	q, err := s.txStmt(ctx, tx, `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`)
+	if err != nil {
+		return "", fmt.Errorf("store: %w", err)
+	}
+	err = q.QueryRowContext(ctx, r.Buyer).Scan(&t)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ThreadKey(r.Buyer, ""), nil
 	}
@@ -309,7 +324,7 @@ func (s *sqlStore) Close() error {
 		s.mu.Unlock()
 		close(s.quit)
 		s.wg.Wait()
-		err = s.wdb.Close()
+		err = errors.Join(s.stmts.close(), s.wdb.Close())
 		if s.rdb != s.wdb {
 			err = errors.Join(err, s.rdb.Close())
 		}
