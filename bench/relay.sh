@@ -87,8 +87,8 @@ rate() { # target -> messages/s of smtp-source
   t1=$(date +%s.%N)
   echo "$MSGS / ($t1 - $t0)" | bc -l
 }
-lat() { # target -> "p50 p99" in ms
-  "$W/smtpload" -addr "$1" -n "$LAT_MSGS" -c "$SESS" -file "$MSG" -from "$FROM" -to "$TO" |
+lat() { # target [sessions] -> "p50 p99" in ms
+  "$W/smtpload" -addr "$1" -n "$LAT_MSGS" -c "${2:-$SESS}" -file "$MSG" -from "$FROM" -to "$TO" |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["p50_ms"], d["p99_ms"])'
 }
 
@@ -105,6 +105,12 @@ r_sg=$(rate "$SG")
 read -r l_sink50 l_sink99 < <(lat "$SINK")
 read -r l_pf50 l_pf99 < <(lat "$PFX"); drain
 read -r l_sg50 l_sg99 < <(lat "$SG")
+# Unloaded: one session, one message at a time. Under the 10 sessions above
+# every target is saturated and its latency is sessions/throughput (Little's
+# law); one session shows what the gateway itself adds to a message.
+read -r u_sink50 u_sink99 < <(lat "$SINK" 1)
+read -r u_pf50 u_pf99 < <(lat "$PFX" 1); drain
+read -r u_sg50 u_sg99 < <(lat "$SG" 1)
 
 "$W/smtpload" -addr "$SG" -idle 500 -hold 4s >/dev/null &
 idle=$!
@@ -126,6 +132,9 @@ printf '\n%-34s %12s %14s %14s\n' target "messages/s" "p50 added ms" "p99 added 
 printf '%-34s %12.0f %14s %14s\n' "smtp-sink (direct)" "$r_sink" "-" "-"
 printf '%-34s %12.0f %14.2f %14.2f\n' "Postfix $(postconf -h mail_version) -> smtp-sink" "$r_pf" "$(echo "$l_pf50 - $l_sink50" | bc -l)" "$(echo "$l_pf99 - $l_sink99" | bc -l)"
 printf '%-34s %12.0f %14.2f %14.2f\n' "sellergate -> smtp-sink" "$r_sg" "$(echo "$l_sg50 - $l_sink50" | bc -l)" "$(echo "$l_sg99 - $l_sink99" | bc -l)"
+printf '\none session at a time (unloaded):\n'
+printf '%-34s %12s %14.2f %14.2f\n' "Postfix -> smtp-sink" "" "$(echo "$u_pf50 - $u_sink50" | bc -l)" "$(echo "$u_pf99 - $u_sink99" | bc -l)"
+printf '%-34s %12s %14.2f %14.2f\n' "sellergate -> smtp-sink" "" "$(echo "$u_sg50 - $u_sink50" | bc -l)" "$(echo "$u_sg99 - $u_sink99" | bc -l)"
 printf '\nsellergate/Postfix throughput ratio: %.2f (bar: >= 3)\n' "$(echo "$r_sg / $r_pf" | bc -l)"
 printf 'sellergate resident memory with 500 idle sessions: %.1f MB (bar: < 150 MB)\n' "$(echo "$rss_kb / 1024" | bc -l)"
 printf 'audit records written by sellergate: %s\n' "$records"
