@@ -115,17 +115,3 @@ func (mm *multiMatcher) find(text string, hits []mmHit) []mmHit {
 	}
 	return hits
 }
-
-// mark sets seen[idx] for every string that occurs in text.
-func (mm *multiMatcher) mark(text string, seen []bool) {
-	row := int32(0)
-	for i := 0; i < len(text); i++ {
-		row = mm.next[row+int32(mm.class[text[i]])]
-		if row < 0 {
-			row = -row - 1
-			for _, idx := range mm.outputs[row] {
-				seen[idx] = true
-			}
-		}
-	}
-}

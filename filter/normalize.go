@@ -102,13 +102,10 @@ var obfuscationFinder = newMultiMatcher(obfuscationWords)
 // over it and no expression, so that the rewrites run only where they can
 // apply.
 func obfuscations(s string) int {
-	var seen [16]bool
-	obfuscationFinder.mark(s, seen[:])
+	var buf [32]mmHit
 	k := 0
-	for i, kind := range obfuscationKind {
-		if seen[i] {
-			k |= kind
-		}
+	for _, h := range obfuscationFinder.find(s, buf[:0]) {
+		k |= obfuscationKind[h.idx]
 	}
 	if k&obBracketWord != 0 && !bracketWord(s) {
 		k &^= obBracketWord
