@@ -17,12 +17,13 @@ import (
 //     compared word by word ("5 star", "5-star" and "5  star" match alike,
 //     and a phrase never matches inside a longer word);
 //   - Japanese phrases and phrases that start with a symbol are substrings
-//     (Japanese has no spaces to mark word boundaries), looked up by their
-//     first character;
+//     (Japanese has no spaces to mark word boundaries);
 //   - patterns run only where they can match: each carries the literal
 //     strings of which every match contains one (found by analysing the
-//     pattern's syntax tree), checked first on a whole text part, then on
-//     the line.
+//     pattern's syntax tree).
+//
+// One Aho-Corasick pass over a part's text finds the substring phrases and
+// the patterns' literals of all its lines at once.
 type lexicon struct {
 	words map[string][]wordPhrase
 	// firstLen has bit min(len,31) set for the length of each phrase's
@@ -36,7 +37,6 @@ type lexicon struct {
 	// patterns' literals (from len(subs) on; litPat gives the pattern).
 	strs   *multiMatcher
 	litPat []int
-	ncat   int
 	cats   []string
 }
 
@@ -79,7 +79,6 @@ type lexHit struct {
 func newLexicon(phrases, patterns map[string]map[string][]string) (*lexicon, error) {
 	lx := &lexicon{words: map[string][]wordPhrase{}}
 	lx.cats = orderedCategories(sortedKeys(phrases, patterns))
-	lx.ncat = len(lx.cats)
 	for ci, cat := range lx.cats {
 		for li, lang := range sortedKeys(phrases[cat], patterns[cat]) {
 			o := origin{cat: ci, lang: lang, rank: 2 * li}
@@ -177,11 +176,11 @@ type lexScratch struct {
 // normalized line n; toks are its words, strs what scan found in it (ends
 // relative to n).
 func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []lexHit {
-	if len(sc.hits) < lx.ncat {
-		sc.hits = make([]lexHit, lx.ncat)
+	if len(sc.hits) < len(lx.cats) {
+		sc.hits = make([]lexHit, len(lx.cats))
 		sc.ran = make([]uint32, len(lx.pats))
 	}
-	hits := sc.hits[:lx.ncat]
+	hits := sc.hits[:len(lx.cats)]
 	for i := range hits {
 		hits[i] = lexHit{}
 	}

@@ -115,3 +115,44 @@ func TestIsAttributionMatchesSpec(t *testing.T) {
 		}
 	}
 }
+
+// Every match of a built-in pattern contains one of the literals the
+// lexicon gates it with; otherwise the gate would hide a finding.
+func TestPatternLiteralsAreInEveryMatch(t *testing.T) {
+	samples := []string{
+		"please leave us a 5 star rating", "give five stars", "a positive review please", "good feedback",
+		"a free gift for your review", "your review earns a refund", "5 sterne bitte", "fünf sternen",
+		"bewertung gegen gutschein", "gratis für eine bewertung", "5 étoiles", "un avis contre un cadeau",
+		"cadeau pour votre avis", "5 estrellas", "reseña y reembolso", "regalo por su reseña", "5 stelle",
+		"recensione con buono", "omaggio per la recensione", "星5をお願い", "★５", "レビューで無料", "返金はレビュー後",
+		"10% rabatt", "code save10", "gutschein10", "20% off", "15 % discount", "código promo10",
+		"10% de réduction", "codice sconto20", "5% di sconto", "10% de descuento", "10%off", "3割引",
+		"per whatsapp", "über telegram", "sur whatsapp", "por signal", "tramite telegram", "lineid", "ライン id",
+		"@shopname on instagram", "wa.me/491234", "t.me/shop",
+	}
+	pats := DefaultPolicy().lex.pats
+	for _, s := range samples {
+		n := normalize(s)
+		matched := false
+		for _, p := range pats {
+			loc := p.re.FindStringIndex(n)
+			if loc == nil {
+				continue
+			}
+			matched = true
+			if p.lits == nil {
+				continue
+			}
+			ok := false
+			for _, l := range p.lits {
+				ok = ok || strings.Contains(n, l)
+			}
+			if !ok {
+				t.Errorf("%s pattern %s matches %q, which has none of its literals %q", p.lang, p.re, n, p.lits)
+			}
+		}
+		if !matched {
+			t.Errorf("no built-in pattern matches %q (the sample no longer tests anything)", s)
+		}
+	}
+}
