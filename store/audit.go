@@ -264,13 +264,13 @@ func (s *sqlStore) Purge(ctx context.Context, before time.Time) (int64, error) {
 func (s *sqlStore) Checkpoint(ctx context.Context) error {
 	var id int64
 	var hash string
-	err := s.rdb.QueryRowContext(ctx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`).Scan(&id, &hash)
+	err := s.rdb.QueryRowContext(ctx, chainHeadSQL).Scan(&id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	_, err = s.wdb.ExecContext(ctx, s.d.rebind(`INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`), id, hash, s.opts.Clock().UnixMilli())
+	_, err = s.wdb.ExecContext(ctx, s.d.rebind(checkpointSQL), id, hash, s.opts.Clock().UnixMilli())
 	return err
 }

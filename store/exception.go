@@ -50,7 +50,7 @@ func (s *sqlStore) ThreadFor(ctx context.Context, buyer, order string) (string, 
 		return ThreadKey(buyer, order), nil
 	}
 	var t string
-	q, err := s.readStmt(ctx, `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`)
+	q, err := s.readStmt(ctx, latestThreadSQL)
 	if err != nil {
 		return "", fmt.Errorf("store: %w", err)
 	}

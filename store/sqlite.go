@@ -224,7 +224,7 @@ func (s *sqlStore) commit(batch []*prepared) error {
 	}
 	var headID int64
 	var headHash string
-	head, err := s.txStmt(ctx, tx, `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`)
+	head, err := s.txStmt(ctx, tx, chainHeadSQL)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -266,7 +266,7 @@ func (s *sqlStore) commit(batch []*prepared) error {
 	now := s.opts.Clock()
 	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval
 	if checkpoint {
-		ck, err := s.txStmt(ctx, tx, `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`)
+		ck, err := s.txStmt(ctx, tx, checkpointSQL)
 		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
@@ -301,7 +301,7 @@ func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch m
 		return t, nil
 	}
 	var t string
-	q, err := s.txStmt(ctx, tx, `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`)
+	q, err := s.txStmt(ctx, tx, latestThreadSQL)
 	if err != nil {
 		return "", fmt.Errorf("store: %w", err)
 	}

@@ -54,14 +54,21 @@ func (c *stmtCache) close() error {
 	return err
 }
 
+// Statements of the commit path that are also run elsewhere.
+const (
+	chainHeadSQL    = `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`
+	checkpointSQL   = `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`
+	latestThreadSQL = `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`
+)
+
 // writerQueries are the statements of every commit, prepared when the
 // store starts: a statement cannot be prepared on the write pool while a
 // transaction holds its connection (SQLite has one).
 var writerQueries = []string{
-	`SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`,
+	chainHeadSQL,
 	insertRecordSQL,
-	`INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`,
-	`SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`,
+	checkpointSQL,
+	latestThreadSQL,
 }
 
 // prepareWriter prepares writerQueries on the write pool.
