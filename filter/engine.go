@@ -199,43 +199,13 @@ func (c *check) lines(lines []Line, kind string) {
 		texts[i] = l.Text
 	}
 	norms := normalizeLines(texts)
-	// The whole part's new text, once through the lexicon's strings; each
-	// line then gets the hits that fall in it.
-	var all strings.Builder
-	size := 0
-	for _, n := range norms {
-		size += len(n) + 1
-	}
-	all.Grow(size)
-	starts := make([]int, len(lines))
 	for i, l := range lines {
 		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
-			norms[i] = ""
 			continue
 		}
-		norms[i] = c.prepare(norms[i])
-		starts[i] = all.Len()
-		all.WriteString(norms[i])
-		all.WriteByte('\n')
-	}
-	c.strs = c.e.p.lex.scan(all.String(), c.strs[:0])
-	hits := c.strs
-	for i, l := range lines {
-		if norms[i] == "" {
-			continue
-		}
-		end := starts[i] + len(norms[i])
-		k := 0
-		for k < len(hits) && hits[k].end <= end {
-			k++
-		}
-		mine := c.lineHits[:0]
-		for _, h := range hits[:k] {
-			mine = append(mine, mmHit{h.idx, h.end - starts[i]})
-		}
-		c.lineHits = mine
-		hits = hits[k:]
-		c.textN(l.Text, norms[i], place{kind, l.N}, c.e.p.action, mine)
+		n := c.prepare(norms[i])
+		c.lineHits = c.e.p.lex.scan(n, c.lineHits[:0])
+		c.textN(l.Text, n, place{kind, l.N}, c.e.p.action, c.lineHits)
 	}
 }
 

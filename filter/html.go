@@ -21,7 +21,7 @@ var (
 type htmlParser struct {
 	part    TextPart
 	lines   []Line
-	cur     strings.Builder
+	cur     []byte // the line being built
 	curQ    bool
 	curBy   string
 	fonts   map[string]bool
@@ -48,17 +48,18 @@ func parseHTML(data []byte) TextPart {
 }
 
 func (p *htmlParser) flush() {
-	if t := strings.TrimSpace(p.cur.String()); t != "" || p.cur.Len() > 0 {
+	if len(p.cur) > 0 {
+		t := string(bytes.TrimSpace(p.cur))
 		p.lines = append(p.lines, Line{N: len(p.lines) + 1, Text: t, Quote: p.curQ, QuoteBy: p.curBy})
 	}
-	p.cur.Reset()
+	p.cur = p.cur[:0]
 }
 
 func (p *htmlParser) text(s string, quote bool, by string) {
-	if p.cur.Len() == 0 {
+	if len(p.cur) == 0 {
 		p.curQ, p.curBy = quote, by
 	}
-	p.cur.WriteString(s)
+	p.cur = append(p.cur, s...)
 	if p.inLink != nil {
 		p.linkBuf.WriteString(s)
 	}

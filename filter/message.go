@@ -135,6 +135,33 @@ func Parse(r io.Reader) (*Message, error) {
 type walker struct {
 	m     *Message
 	parts int
+	// buf holds one text part at a time: each part's text is copied out
+	// of it, so one buffer serves the whole message.
+	buf []byte
+}
+
+// readText reads up to limit bytes of r into w.buf and returns them; they
+// are valid until the next call.
+func (w *walker) readText(r io.Reader, limit int64) ([]byte, error) {
+	if w.buf == nil {
+		w.buf = make([]byte, 0, 4<<10)
+	}
+	b := w.buf[:0]
+	lr := io.LimitedReader{R: r, N: limit}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			w.buf = b
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
 }
 
 func (w *walker) walk(e *message.Entity, depth int) {
@@ -170,7 +197,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	}
 	name = decodeWord(name)
 	if strings.HasPrefix(ct, "text/") && disp != "attachment" && name == "" || ct == "" && disp == "" {
-		data, err := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+		data, err := w.readText(e.Body, maxTextPart)
 		if err != nil {
 			w.m.Problems = append(w.m.Problems, "unreadable text part: "+err.Error())
 		}

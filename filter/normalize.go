@@ -37,13 +37,45 @@ func fold(s string) string {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
-	// Every invisible character's UTF-8 form starts with one of these bytes.
-	if strings.IndexByte(s, 0xE2) >= 0 || strings.IndexByte(s, 0xEF) >= 0 || strings.IndexByte(s, 0xC2) >= 0 {
+	if mayHaveInvisible(s) {
 		s = invisible.Replace(s)
 	}
 	s = norm.NFKC.String(s)
 	s = lower(s)
 	return strings.ReplaceAll(s, "。", ".")
+}
+
+// foldTo appends fold(s) to b; most lines (no entity, no invisible
+// character, already NFKC) are lower-cased straight into b.
+func foldTo(b *strings.Builder, s string) {
+	if strings.IndexByte(s, '&') >= 0 || mayHaveInvisible(s) || !norm.NFKC.IsNormalString(s) {
+		b.WriteString(fold(s))
+		return
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		// Invalid UTF-8 becomes U+FFFD, as in strings.ToLower.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r = unicode.ToLower(r); r == '。' {
+			r = '.'
+		}
+		b.WriteRune(r)
+		i += size
+	}
+}
+
+// mayHaveInvisible: every invisible character's UTF-8 form starts with
+// one of these bytes.
+func mayHaveInvisible(s string) bool {
+	return strings.IndexByte(s, 0xE2) >= 0 || strings.IndexByte(s, 0xEF) >= 0 || strings.IndexByte(s, 0xC2) >= 0
 }
 
 // lower is strings.ToLower with the ASCII bytes of mixed text handled in
@@ -169,8 +201,19 @@ func bracketWord(s string) bool {
 // instead of one per line); each result is what normalize gives for the
 // line.
 func normalizeLines(lines []string) []string {
-	joined := strings.Join(lines, "\n")
-	folded := fold(joined)
+	size := len(lines)
+	for _, l := range lines {
+		size += len(l)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		foldTo(&b, l)
+	}
+	folded := b.String()
 	out := strings.Split(folded, "\n")
 	if len(out) == len(lines) {
 		if k := obfuscations(folded); k != 0 {

@@ -137,18 +137,59 @@ var (
 	addrRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 )
 
-// quoteAuthor returns the first e-mail address in an attribution.
+// quoteAuthor returns the first e-mail address in an attribution: what
+// addrRe finds first, looked for only around each "@" (an address holds
+// one, and the characters on either side of it are all an address can
+// use), so that a long quote without addresses costs one byte search.
 func quoteAuthor(s string) string {
-	return strings.ToLower(addrRe.FindString(s))
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '@')
+		if k < 0 {
+			return ""
+		}
+		k += off
+		a := k
+		for a > off && addrLocalByte(s[a-1]) {
+			a--
+		}
+		b := k + 1
+		for b < len(s) && addrDomainByte(s[b]) {
+			b++
+		}
+		if a < k && b > k+1 {
+			if m := addrRe.FindString(s[a:b]); m != "" {
+				return strings.ToLower(m)
+			}
+		}
+		off = k + 1
+	}
+}
+
+// addrLocalByte and addrDomainByte are addrRe's two character classes.
+func addrLocalByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+func addrDomainByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
 }
 
 // splitQuotes splits plain text into lines and marks the reply quote: ">"
 // lines, and everything under an attribution or an Outlook header block.
 func splitQuotes(text string) []Line {
-	raw := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	lines := make([]Line, len(raw))
-	for i, l := range raw {
-		lines[i] = Line{N: i + 1, Text: l}
+	lines := make([]Line, 0, strings.Count(text, "\n")+1)
+	for {
+		l, rest, more := strings.Cut(text, "\n")
+		if more {
+			// CRLF ends a line; a lone CR is text.
+			l = strings.TrimSuffix(l, "\r")
+		}
+		lines = append(lines, Line{N: len(lines) + 1, Text: l})
+		if !more {
+			break
+		}
+		text = rest
 	}
 	markQuotes(lines)
 	return lines

@@ -156,3 +156,71 @@ func TestPatternLiteralsAreInEveryMatch(t *testing.T) {
 		}
 	}
 }
+
+// quoteAuthor must return what addrRe finds first in the whole text.
+func TestQuoteAuthorMatchesExpression(t *testing.T) {
+	cases := []string{"", "@", "a@b", "a@b.c", "a@b.cd", "On Mon, Buyer <x1y2@marketplace.amazon.de> wrote:",
+		"x@@y.de", "a@b@c.de", "-.@-.de", "name@shop.de.", "a@b.c1.de", "a@b.de-x.fr", "ÄÖ a@b.de",
+		"a@b.dé", "mail: foo+bar@example.co.uk, other@x.org"}
+	rng := rand.New(rand.NewSource(3))
+	alphabet := "ab.Z9-_%+@ .@é<>"
+	for i := 0; i < 50000; i++ {
+		b := make([]byte, rng.Intn(40))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		if got, want := quoteAuthor(s), strings.ToLower(addrRe.FindString(s)); got != want {
+			t.Fatalf("quoteAuthor(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// splitQuotes must split lines as CRLF-to-LF then LF does.
+func TestSplitQuotesLines(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	alphabet := "a \r\n\r\n"
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.Intn(30))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		s := string(b)
+		want := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+		got := splitQuotes(s)
+		if len(got) != len(want) {
+			t.Fatalf("splitQuotes(%q): %d lines, want %d", s, len(got), len(want))
+		}
+		for j, l := range got {
+			if l.Text != want[j] || l.N != j+1 {
+				t.Fatalf("splitQuotes(%q) line %d = %d %q, want %q", s, j, l.N, l.Text, want[j])
+			}
+		}
+	}
+}
+
+// normalizeLines must normalize each line as normalize does alone, whatever
+// fast path a line takes.
+func TestNormalizeLinesIsNormalize(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	pieces := []string{"A", "z", "Ä", "ß", "İ", "ＡＢ", "\xff", "\xc3", "日本。", " ", "&amp;", "&#10;", "\u200b", "\u00ad",
+		"e\u0301", "ｗｗｗ．ｓｈｏｐ．ｊｐ", "０９０", "＠", " [dot] ", " punkt ", "(at)", " . ", "ǅ", "ﬁ", "Ⅻ"}
+	for i := 0; i < 5000; i++ {
+		lines := make([]string, 1+rng.Intn(4))
+		for j := range lines {
+			var b strings.Builder
+			for k := rng.Intn(8); k > 0; k-- {
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			}
+			lines[j] = b.String()
+		}
+		got := normalizeLines(lines)
+		for j, l := range lines {
+			if want := normalize(l); got[j] != want {
+				t.Fatalf("normalizeLines(%q)[%d] = %q, normalize gives %q", lines, j, got[j], want)
+			}
+		}
+	}
+}
