@@ -605,6 +605,27 @@ func upperCount(s string) int {
 	return n
 }
 
+// shouting reports whether a line is all caps: at least 20 ASCII letters,
+// nine in ten of its letters upper case.
+func shouting(s string) bool {
+	letters, upper, other := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z':
+			letters++
+			upper++
+		case 'a' <= c && c <= 'z':
+			letters++
+		case c >= 0xC0:
+			other++ // starts a non-ASCII character, which may be upper case
+		}
+	}
+	if letters < 20 || (upper+other)*10 < letters*9 {
+		return false
+	}
+	return upperCount(s)*10 >= letters*9
+}
+
 // format reports advisory style problems.
 func (c *check) format(t TextPart) {
 	act := c.e.p.action("format")
@@ -625,13 +646,7 @@ func (c *check) format(t TextPart) {
 			continue
 		}
 		empty = 0
-		letters := 0
-		for _, r := range l.Text {
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-				letters++
-			}
-		}
-		if letters >= 20 && upperCount(l.Text)*10 >= letters*9 {
+		if shouting(l.Text) {
 			c.add("format", "format.shouting", clipRunes(l.Text, 80), fmt.Sprintf("%s line %d", kind, l.N), act)
 		}
 	}

@@ -48,17 +48,31 @@ func fold(s string) string {
 // foldTo appends fold(s) to b; most lines (no entity, no invisible
 // character, already NFKC) are lower-cased straight into b.
 func foldTo(b *strings.Builder, s string) {
-	if strings.IndexByte(s, '&') >= 0 || mayHaveInvisible(s) || !norm.NFKC.IsNormalString(s) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '&' {
+			b.WriteString(fold(s))
+			return
+		} else if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	if !ascii && (mayHaveInvisible(s) || !norm.NFKC.IsNormalString(s)) {
 		b.WriteString(fold(s))
 		return
 	}
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
+		// What stays as it is goes in runs.
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf && (s[j] < 'A' || s[j] > 'Z') {
+			j++
+		}
+		b.WriteString(s[i:j])
+		if i = j; i == len(s) {
+			break
+		}
+		if c := s[i]; c < utf8.RuneSelf {
+			b.WriteByte(c + 'a' - 'A')
 			i++
 			continue
 		}

@@ -224,3 +224,28 @@ func TestNormalizeLinesIsNormalize(t *testing.T) {
 		}
 	}
 }
+
+// shouting must decide as the rune-by-rune rule it replaces.
+func TestShoutingMatchesRule(t *testing.T) {
+	rule := func(s string) bool {
+		letters := 0
+		for _, r := range s {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				letters++
+			}
+		}
+		return letters >= 20 && upperCount(s)*10 >= letters*9
+	}
+	rng := rand.New(rand.NewSource(6))
+	pieces := []string{"A", "B", "z", "Ä", "ö", "ÉÈ", "Σ", "日本", " ", "!", "\xff", "AAAAAAAAAA", "x"}
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for j := rng.Intn(30); j > 0; j-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := shouting(s), rule(s); got != want {
+			t.Fatalf("shouting(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
