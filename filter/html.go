@@ -10,41 +10,425 @@ import (
 )
 
 var (
-	cssURLRe    = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
-	fontSizeRe  = regexp.MustCompile(`(?i)font-size\s*:\s*([^;"']+)`)
-	hiddenRe    = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$)|(^|[^-])(width|height)\s*:\s*[01]px`)
-	maxHTMLNode = 200000
+	cssURLRe   = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+	fontSizeRe = regexp.MustCompile(`(?i)font-size\s*:\s*([^;"']+)`)
+	hiddenRe   = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$)|(^|[^-])(width|height)\s*:\s*[01]px`)
+)
+
+// maxHTMLTokens bounds the tokens of one HTML part that are looked at.
+const maxHTMLTokens = 200000
+
+// Markers for a quote author not known yet: the quote's attribution comes
+// after the element that starts the quote, and lines, links and images
+// met before it is read get their author when it is.
+const (
+	pendingQuote   = "\x00quote"   // a quote container's attribution
+	pendingOutlook = "\x00outlook" // Outlook's header block
 )
 
 // htmlParser renders an HTML part into visible lines and collects links,
-// images and CSS URLs, marking what is inside a reply quote.
+// images and CSS URLs, marking what is inside a reply quote. It works on
+// the token stream, one pass, no tree: the structures it needs (an
+// element's text, its previous sibling, its first child) are tracked on a
+// stack of open elements.
 type htmlParser struct {
-	part    TextPart
-	lines   []Line
-	cur     []byte // the line being built
-	curQ    bool
-	curBy   string
-	fonts   map[string]bool
-	nodes   int
-	restQ   bool   // Outlook: everything after its header block is quote
-	restBy  string // the address in that block
-	inLink  *Link
-	linkBuf strings.Builder
+	z     *html.Tokenizer
+	part  TextPart
+	lines []Line
+	cur   []byte // the line being built
+	curQ  bool
+	curBy string
+	fonts map[string]bool
+	stack []frame
+	// all is every text token, each followed by a space: an element's text
+	// (for attributions) is a span of it.
+	all    []byte
+	body   bool   // past the document's head: text and styles count
+	restQ  bool   // Outlook: everything after its header block is quote
+	restBy string // the address in that block
+	link   int    // index in part.Links of the open anchor, or -1
+	lbuf   []byte // the open anchor's text
+
+	// Where the pending authors were first used.
+	qLines, qLinks, qImages int
+	oLines, oLinks, oImages int
+}
+
+// frame is one open element.
+type frame struct {
+	a      atom.Atom
+	name   string // when a is 0
+	quote  bool
+	by     string
+	textAt int // where the element's text starts in all
+	// resolve is set on an element whose end gives a pending author:
+	// pendingQuote or pendingOutlook.
+	resolve string
+	// firstChild is set on a quote container whose attribution is its
+	// first child element's text.
+	firstChild bool
+	link       bool // an anchor whose text is being collected
+	attrClass  bool // class moz-cite-prefix or gmail_attr
+	gmailAttr  bool // class gmail_attr
+	// The last closed child element: its text span and class.
+	prevFrom, prevTo int
+	prevCite, hasPrev bool
+	// The first closed child with class gmail_attr.
+	attrFrom, attrTo int
+	hasAttr          bool
+	children         int // child elements started
 }
 
 func parseHTML(data []byte) TextPart {
-	p := &htmlParser{fonts: map[string]bool{}}
-	doc, err := html.Parse(bytes.NewReader(data))
-	if err != nil {
-		return TextPart{HTML: true, Lines: splitQuotes(string(data))}
+	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1}
+	// The document itself: the parent of the top-level elements (a
+	// browser's implied body), never closed.
+	p.stack = append(p.stack, frame{})
+	for n := 0; n < maxHTMLTokens; n++ {
+		tt := p.z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		switch tt {
+		case html.TextToken:
+			p.textToken(p.z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			p.startTag()
+		case html.EndTagToken:
+			p.endTag()
+		}
 	}
-	p.walk(doc, false, "")
+	for len(p.stack) > 1 {
+		p.pop()
+	}
 	p.flush()
 	markQuotes(p.lines)
 	p.part.HTML = true
 	p.part.Lines = p.lines
 	p.part.Fonts = len(p.fonts)
 	return p.part
+}
+
+// where returns the quote state for content at this point.
+func (p *htmlParser) where() (bool, string) {
+	if p.restQ {
+		return true, p.restBy
+	}
+	f := p.parent()
+	return f.quote, f.by
+}
+
+func (p *htmlParser) textToken(t []byte) {
+	from := len(p.all)
+	p.all = append(append(p.all, t...), ' ')
+	switch p.parent().a {
+	case atom.Style:
+		if p.body {
+			p.css(string(t))
+		}
+		return
+	case atom.Script, atom.Noscript, atom.Title, atom.Head:
+		return
+	}
+	if !p.body {
+		if len(bytes.TrimSpace(t)) == 0 {
+			// White space around the head is not text.
+			p.all = p.all[:from]
+			return
+		}
+		p.startBody()
+	}
+	q, by := p.where()
+	p.text(t, q, by)
+}
+
+// startBody ends the document's head, as a browser does at the first
+// content that cannot be in it.
+func (p *htmlParser) startBody() {
+	p.body = true
+	for i := range p.stack {
+		if p.stack[i].a == atom.Head {
+			for len(p.stack) > i {
+				p.pop()
+			}
+			return
+		}
+	}
+}
+
+// headElements may be in a document's head.
+var headElements = map[atom.Atom]bool{atom.Html: true, atom.Head: true, atom.Meta: true, atom.Link: true,
+	atom.Style: true, atom.Script: true, atom.Title: true, atom.Base: true, atom.Noscript: true,
+	atom.Template: true, atom.Basefont: true, atom.Bgsound: true}
+
+// voidElements never have content or an end tag.
+var voidElements = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true,
+	atom.Embed: true, atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true,
+	atom.Param: true, atom.Source: true, atom.Track: true, atom.Wbr: true, atom.Keygen: true}
+
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Blockquote: true, atom.Table: true,
+	atom.Hr: true, atom.Pre: true, atom.Ul: true, atom.Ol: true, atom.Td: true,
+}
+
+// tagAttrs are the attributes the parser reads, first occurrence each.
+type tagAttrs struct {
+	class, id, style, href, src, width, height, alt, hidden, action, background, size string
+	hasHidden                                                                         bool
+}
+
+func (p *htmlParser) readAttrs(more bool) tagAttrs {
+	var t tagAttrs
+	var seen uint16
+	for more {
+		var k, v []byte
+		k, v, more = p.z.TagAttr()
+		var bit uint16
+		var dst *string
+		switch string(k) {
+		case "class":
+			bit, dst = 1, &t.class
+		case "id":
+			bit, dst = 2, &t.id
+		case "style":
+			bit, dst = 4, &t.style
+		case "href":
+			bit, dst = 8, &t.href
+		case "src":
+			bit, dst = 16, &t.src
+		case "width":
+			bit, dst = 32, &t.width
+		case "height":
+			bit, dst = 64, &t.height
+		case "alt":
+			bit, dst = 128, &t.alt
+		case "hidden":
+			bit, dst = 256, &t.hidden
+			t.hasHidden = true
+		case "action":
+			bit, dst = 512, &t.action
+		case "background":
+			bit, dst = 1024, &t.background
+		case "size":
+			bit, dst = 2048, &t.size
+		default:
+			continue
+		}
+		if seen&bit == 0 {
+			seen |= bit
+			*dst = string(v)
+		}
+	}
+	return t
+}
+
+func (p *htmlParser) startTag() {
+	name, more := p.z.TagName()
+	a := atom.Lookup(name)
+	var sname string
+	if a == 0 {
+		sname = string(name)
+	}
+	at := p.readAttrs(more)
+	if !headElements[a] {
+		p.startBody()
+	} else if a == atom.Head && p.body {
+		return // a late head is ignored
+	}
+
+	// Being a child of the open element: the quote container waiting for
+	// its first child's text remembers which child that is.
+	p.parent().children++
+	quote, by := p.where()
+	f := frame{a: a, name: sname, textAt: len(p.all)}
+	f.gmailAttr = strings.Contains(at.class, "gmail_attr")
+	f.attrClass = f.gmailAttr || strings.Contains(at.class, "moz-cite-prefix")
+
+	if at.style != "" {
+		p.css(at.style)
+	}
+	if at.background != "" {
+		p.part.CSSURLs = append(p.part.CSSURLs, at.background)
+	}
+	if a == atom.Font && at.size != "" {
+		p.fonts["font "+at.size] = true
+	}
+	if at.id == "divRplyFwdMsg" || at.id == "appendonsend" || (a == atom.Hr && at.id == "stopSpelling") {
+		// Outlook's header block: it and everything after it is quote,
+		// by the address the block names.
+		p.restQ, p.restBy = true, pendingOutlook
+		p.oLines, p.oLinks, p.oImages = len(p.lines), len(p.part.Links), len(p.part.Images)
+		quote, by = true, pendingOutlook
+		f.resolve = pendingOutlook
+	} else if !quote && isQuoteStart(a, at.class) {
+		quote = true
+		by = pendingQuote
+		f.resolve = pendingQuote
+		parent := p.parent()
+		switch {
+		case f.attrClass:
+			// The container is the attribution: its own text.
+		case parent.hasAttr:
+			// Gmail: the attribution is an earlier sibling.
+			by, f.resolve = quoteAuthor(string(p.all[parent.attrFrom:parent.attrTo])), ""
+		default:
+			f.firstChild = true
+		}
+		// Thunderbird and Apple Mail put the attribution just before the
+		// cite blockquote, as its previous sibling.
+		if a == atom.Blockquote && parent.hasPrev {
+			t := string(p.all[parent.prevFrom:parent.prevTo])
+			if au := quoteAuthor(t); au != "" && (parent.prevCite || isAttribution(strings.TrimSpace(t))) {
+				by, f.resolve, f.firstChild = au, "", false
+			}
+		}
+		if f.resolve != "" {
+			p.qLines, p.qLinks, p.qImages = len(p.lines), len(p.part.Links), len(p.part.Images)
+		}
+	}
+	f.quote, f.by = quote, by
+
+	if blockAtoms[a] {
+		p.flush()
+	}
+	switch a {
+	case atom.A:
+		if href := strings.TrimSpace(at.href); href != "" {
+			p.endLink()
+			p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
+			p.link = len(p.part.Links) - 1
+			p.lbuf = p.lbuf[:0]
+			f.link = true
+		}
+	case atom.Img:
+		p.part.Images = append(p.part.Images, Image{
+			Src: strings.TrimSpace(at.src), Width: at.width, Height: at.height, Quote: quote, QuoteBy: by,
+			Hidden: hiddenRe.MatchString(at.style) || at.hidden != "" || at.width == "0" || at.height == "0",
+		})
+		if at.alt != "" {
+			p.text([]byte(at.alt), quote, by)
+		}
+	case atom.Form, atom.Input:
+		if at.action != "" {
+			p.part.Links = append(p.part.Links, Link{Href: at.action, Text: "form", Quote: quote, QuoteBy: by})
+		}
+	}
+	p.stack = append(p.stack, f)
+	// As in a browser, "<div/>" opens a div: only void elements close at once.
+	if voidElements[a] {
+		p.pop()
+	}
+}
+
+// parent is the innermost open element (or the document).
+func (p *htmlParser) parent() *frame { return &p.stack[len(p.stack)-1] }
+
+func (p *htmlParser) endTag() {
+	name, _ := p.z.TagName()
+	a := atom.Lookup(name)
+	if a == atom.Br {
+		p.flush() // </br> is read as <br>
+		return
+	}
+	for i := len(p.stack) - 1; i > 0; i-- {
+		f := &p.stack[i]
+		if f.a == a && (a != 0 || f.name == string(name)) {
+			for len(p.stack) > i {
+				p.pop()
+			}
+			return
+		}
+	}
+}
+
+// pop closes the innermost open element (never the document).
+func (p *htmlParser) pop() {
+	n := len(p.stack) - 1
+	f := p.stack[n]
+	p.stack = p.stack[:n]
+	if f.link {
+		p.endLink()
+	}
+	if blockAtoms[f.a] {
+		p.flush()
+	}
+	text := func() string { return string(p.all[f.textAt:len(p.all)]) }
+	switch {
+	case f.resolve == pendingOutlook:
+		p.settle(pendingOutlook, quoteAuthor(text()))
+	case f.resolve == pendingQuote && !f.firstChild:
+		p.settle(pendingQuote, quoteAuthor(text()))
+	case f.resolve == pendingQuote && f.children == 0:
+		// No child element: the container's own text.
+		p.settle(pendingQuote, quoteAuthor(text()))
+	}
+	parent := &p.stack[n-1]
+	if parent.firstChild && parent.children == 1 {
+		// The quote container's first child element: the attribution.
+		parent.firstChild = false
+		parent.resolve = ""
+		p.settle(pendingQuote, quoteAuthor(text()))
+	}
+	parent.prevFrom, parent.prevTo, parent.prevCite, parent.hasPrev = f.textAt, len(p.all), f.attrClass, true
+	if f.gmailAttr && !parent.hasAttr {
+		parent.attrFrom, parent.attrTo, parent.hasAttr = f.textAt, len(p.all), true
+	}
+}
+
+// settle gives the pending author marker its address wherever it was used.
+func (p *htmlParser) settle(marker, by string) {
+	lines, links, images := p.qLines, p.qLinks, p.qImages
+	if marker == pendingOutlook {
+		lines, links, images = p.oLines, p.oLinks, p.oImages
+		if p.restBy == marker {
+			p.restBy = by
+		}
+	}
+	for i := lines; i < len(p.lines); i++ {
+		if p.lines[i].QuoteBy == marker {
+			p.lines[i].QuoteBy = by
+		}
+	}
+	for i := links; i < len(p.part.Links); i++ {
+		if p.part.Links[i].QuoteBy == marker {
+			p.part.Links[i].QuoteBy = by
+		}
+	}
+	for i := images; i < len(p.part.Images); i++ {
+		if p.part.Images[i].QuoteBy == marker {
+			p.part.Images[i].QuoteBy = by
+		}
+	}
+	if p.curBy == marker {
+		p.curBy = by
+	}
+	for i := range p.stack {
+		if p.stack[i].by == marker {
+			p.stack[i].by = by
+		}
+	}
+}
+
+func (p *htmlParser) endLink() {
+	if p.link >= 0 {
+		p.part.Links[p.link].Text = string(bytes.TrimSpace(p.lbuf))
+		p.link = -1
+	}
+}
+
+// css collects the URLs and font sizes of a style attribute or element.
+func (p *htmlParser) css(s string) {
+	if strings.Contains(s, "(") {
+		for _, m := range cssURLRe.FindAllStringSubmatch(s, -1) {
+			p.part.CSSURLs = append(p.part.CSSURLs, m[1])
+		}
+	}
+	if strings.Contains(s, ":") {
+		for _, m := range fontSizeRe.FindAllStringSubmatch(s, -1) {
+			p.fonts[strings.TrimSpace(m[1])] = true
+		}
+	}
 }
 
 func (p *htmlParser) flush() {
@@ -55,193 +439,20 @@ func (p *htmlParser) flush() {
 	p.cur = p.cur[:0]
 }
 
-func (p *htmlParser) text(s string, quote bool, by string) {
+func (p *htmlParser) text(s []byte, quote bool, by string) {
 	if len(p.cur) == 0 {
 		p.curQ, p.curBy = quote, by
 	}
 	p.cur = append(p.cur, s...)
-	if p.inLink != nil {
-		p.linkBuf.WriteString(s)
+	if p.link >= 0 {
+		p.lbuf = append(p.lbuf, s...)
 	}
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// isQuoteStart reports whether n starts a reply quote in one of the big
-// clients' HTML: Gmail's gmail_quote, a cite blockquote (Thunderbird,
-// Apple Mail), Outlook's divRplyFwdMsg header block.
-func isQuoteStart(n *html.Node) bool {
-	class := attr(n, "class")
-	switch {
-	case strings.Contains(class, "gmail_quote"), strings.Contains(class, "moz-cite-prefix"),
-		strings.Contains(class, "OutlookMessageHeader"), strings.Contains(class, "yahoo_quoted"):
-		return true
-	case n.DataAtom == atom.Blockquote:
-		return true
-	}
-	return false
-}
-
-func isOutlookHeader(n *html.Node) bool {
-	id := attr(n, "id")
-	return id == "divRplyFwdMsg" || id == "appendonsend" || (n.DataAtom == atom.Hr && id == "stopSpelling")
-}
-
-// nodeText returns the text under n (for attributions).
-func nodeText(n *html.Node) string {
-	var b strings.Builder
-	var f func(*html.Node)
-	f = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-			b.WriteByte(' ')
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			f(c)
-		}
-	}
-	f(n)
-	return b.String()
-}
-
-var blockAtoms = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.H1: true, atom.H2: true,
-	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Blockquote: true, atom.Table: true,
-	atom.Hr: true, atom.Pre: true, atom.Ul: true, atom.Ol: true, atom.Td: true,
-}
-
-func (p *htmlParser) walk(n *html.Node, quote bool, by string) {
-	p.nodes++
-	if p.nodes > maxHTMLNode {
-		return
-	}
-	if p.restQ {
-		quote, by = true, p.restBy
-	}
-	switch n.Type {
-	case html.TextNode:
-		p.text(n.Data, quote, by)
-		return
-	case html.ElementNode:
-		switch n.DataAtom {
-		case atom.Script, atom.Noscript, atom.Title, atom.Head:
-			return
-		case atom.Style:
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				for _, m := range cssURLRe.FindAllStringSubmatch(c.Data, -1) {
-					p.part.CSSURLs = append(p.part.CSSURLs, m[1])
-				}
-				for _, m := range fontSizeRe.FindAllStringSubmatch(c.Data, -1) {
-					p.fonts[strings.TrimSpace(m[1])] = true
-				}
-			}
-			return
-		}
-		style := attr(n, "style")
-		if style != "" {
-			for _, m := range cssURLRe.FindAllStringSubmatch(style, -1) {
-				p.part.CSSURLs = append(p.part.CSSURLs, m[1])
-			}
-			for _, m := range fontSizeRe.FindAllStringSubmatch(style, -1) {
-				p.fonts[strings.TrimSpace(m[1])] = true
-			}
-		}
-		if bg := attr(n, "background"); bg != "" {
-			p.part.CSSURLs = append(p.part.CSSURLs, bg)
-		}
-		if n.DataAtom == atom.Font && attr(n, "size") != "" {
-			p.fonts["font "+attr(n, "size")] = true
-		}
-		if isOutlookHeader(n) {
-			p.restQ, p.restBy = true, quoteAuthor(nodeText(n))
-			quote, by = true, p.restBy
-		} else if !quote && isQuoteStart(n) {
-			quote, by = true, quoteAuthor(nodeText(firstBlock(n)))
-			if strings.Contains(attr(n, "class"), "moz-cite-prefix") || strings.Contains(attr(n, "class"), "gmail_attr") {
-				by = quoteAuthor(nodeText(n))
-			}
-			// Thunderbird and Apple Mail put the attribution just before
-			// the cite blockquote, as its previous sibling.
-			if n.DataAtom == atom.Blockquote {
-				if prev := prevElement(n); prev != nil {
-					if a := quoteAuthor(nodeText(prev)); a != "" && (strings.Contains(attr(prev, "class"), "moz-cite-prefix") || isAttribution(strings.TrimSpace(nodeText(prev)))) {
-						by = a
-					}
-				}
-			}
-		}
-		if blockAtoms[n.DataAtom] {
-			p.flush()
-		}
-		switch n.DataAtom {
-		case atom.A:
-			href := strings.TrimSpace(attr(n, "href"))
-			if href != "" {
-				p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
-				p.inLink = &p.part.Links[len(p.part.Links)-1]
-				p.linkBuf.Reset()
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					p.walk(c, quote, by)
-				}
-				p.part.Links[len(p.part.Links)-1].Text = strings.TrimSpace(p.linkBuf.String())
-				p.inLink = nil
-				return
-			}
-		case atom.Img:
-			w, h := attr(n, "width"), attr(n, "height")
-			p.part.Images = append(p.part.Images, Image{
-				Src: strings.TrimSpace(attr(n, "src")), Width: w, Height: h, Quote: quote, QuoteBy: by,
-				Hidden: hiddenRe.MatchString(style) || attr(n, "hidden") != "" || w == "0" || h == "0",
-			})
-			if alt := attr(n, "alt"); alt != "" {
-				p.text(alt, quote, by)
-			}
-		case atom.Form, atom.Input:
-			if a := attr(n, "action"); a != "" {
-				p.part.Links = append(p.part.Links, Link{Href: a, Text: "form", Quote: quote, QuoteBy: by})
-			}
-		}
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		p.walk(c, quote, by)
-	}
-	if n.Type == html.ElementNode && blockAtoms[n.DataAtom] {
-		p.flush()
-	}
-}
-
-// firstBlock returns what precedes a quote's body: Gmail puts the
-// attribution in the quote container's first child.
-func firstBlock(n *html.Node) *html.Node {
-	if n.Parent != nil {
-		for c := n.Parent.FirstChild; c != nil && c != n; c = c.NextSibling {
-			if c.Type == html.ElementNode && strings.Contains(attr(c, "class"), "gmail_attr") {
-				return c
-			}
-		}
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode {
-			return c
-		}
-	}
-	return n
-}
-
-// prevElement returns the element before n among its siblings, skipping
-// text and comments.
-func prevElement(n *html.Node) *html.Node {
-	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
-		if p.Type == html.ElementNode {
-			return p
-		}
-	}
-	return nil
+// isQuoteStart reports whether an element starts a reply quote in one of
+// the big clients' HTML: Gmail's gmail_quote, a cite blockquote
+// (Thunderbird, Apple Mail), Outlook's divRplyFwdMsg header block.
+func isQuoteStart(a atom.Atom, class string) bool {
+	return a == atom.Blockquote || strings.Contains(class, "gmail_quote") || strings.Contains(class, "moz-cite-prefix") ||
+		strings.Contains(class, "OutlookMessageHeader") || strings.Contains(class, "yahoo_quoted")
 }
