@@ -44,7 +44,6 @@ type Engine struct {
 	p      *Policy
 	urls   *regexp.Regexp
 	emails *regexp.Regexp
-	phones *regexp.Regexp
 }
 
 // NewEngine returns an engine for p.
@@ -53,8 +52,6 @@ func NewEngine(p *Policy) *Engine {
 		p:      p,
 		urls:   xurls.Relaxed(),
 		emails: regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`),
-		// Digits with the separators people write phone numbers with.
-		phones: regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d ().\-/]{5,20}\d`),
 	}
 }
 
@@ -434,7 +431,7 @@ var (
 // recipient's marketplace (or internationally with +/00); order IDs,
 // dates, prices, tracking numbers and product codes do not.
 func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
-	for _, loc := range phoneCandidates(c.e.phones, n) {
+	for _, loc := range phoneCandidates(n) {
 		// Digits glued to letters belong to a code (XY123456789FR), not a phone.
 		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
 			continue
@@ -476,11 +473,14 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 	}
 }
 
-// phoneCandidates returns where the phone pattern matches in n. It runs
-// only on the stretches of digits and separators that hold seven digits or
-// more (with the character before each, so that a match starts where it
-// would in the whole line), never on the whole line.
-func phoneCandidates(re *regexp.Regexp, n string) [][]int {
+// phonePattern is what a phone number candidate looks like; phoneCandidates
+// finds its matches without running it (tested against it).
+const phonePattern = `(?:\+|\b00)?\(?\d[\d ().\-/]{5,20}\d`
+
+// phoneCandidates returns where phonePattern matches in n, leftmost first
+// as a regexp finds them, on the stretches of digits and separators that
+// hold seven digits or more (a number with fewer is never a phone).
+func phoneCandidates(n string) [][]int {
 	var out [][]int
 	for i := 0; i < len(n); {
 		if !phoneByte(n[i]) {
@@ -494,15 +494,59 @@ func phoneCandidates(re *regexp.Regexp, n string) [][]int {
 			}
 			j++
 		}
-		if digits >= 7 {
-			from := max(0, i-1)
-			for _, loc := range re.FindAllStringIndex(n[from:j], -1) {
-				out = append(out, []int{from + loc[0], from + loc[1]})
+		for pos := i; digits >= 7 && pos < j; {
+			if end := phoneMatchAt(n, pos, j); end >= 0 {
+				out = append(out, []int{pos, end})
+				pos = end
+			} else {
+				pos++
 			}
 		}
 		i = j
 	}
 	return out
+}
+
+// phoneMatchAt returns where the preferred match of phonePattern that
+// starts at pos ends, or -1; the stretch of phone bytes ends at hi.
+func phoneMatchAt(n string, pos, hi int) int {
+	switch {
+	case n[pos] == '+':
+		return phoneRest(n, pos+1, hi)
+	case n[pos] == '0' && pos+1 < hi && n[pos+1] == '0' && (pos == 0 || !asciiWordByte(n[pos-1])):
+		// "00" dialled internationally, else the zeros are the number's own.
+		if end := phoneRest(n, pos+2, hi); end >= 0 {
+			return end
+		}
+	}
+	return phoneRest(n, pos, hi)
+}
+
+// phoneRest matches `\(?\d[\d ().\-/]{5,20}\d` at p, greedily.
+func phoneRest(n string, p, hi int) int {
+	if p < hi && n[p] == '(' {
+		p++
+	}
+	if p >= hi || !isDigitByte(n[p]) {
+		return -1
+	}
+	q, r := p+1, 0
+	for q+r < hi && r <= 20 && n[q+r] != '+' {
+		r++ // every phone byte but '+' is in the class
+	}
+	for k := min(20, r-1); k >= 5; k-- {
+		if isDigitByte(n[q+k]) {
+			return q + k + 1
+		}
+	}
+	return -1
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+// asciiWordByte is \w as regexp's \b sees it.
+func asciiWordByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 }
 
 // phoneByte: the characters a phone number is written with.

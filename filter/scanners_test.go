@@ -249,3 +249,47 @@ func TestShoutingMatchesRule(t *testing.T) {
 		}
 	}
 }
+
+// phoneCandidates must find what phonePattern finds, less the matches with
+// fewer than seven digits in their stretch (never phones).
+func TestPhoneCandidatesMatchPattern(t *testing.T) {
+	re := regexp.MustCompile(phonePattern)
+	spec := func(n string) [][]int {
+		var out [][]int
+		for _, loc := range re.FindAllStringIndex(n, -1) {
+			// The stretch of phone bytes around the match.
+			i, j := loc[0], loc[1]
+			for i > 0 && phoneByte(n[i-1]) {
+				i--
+			}
+			for j < len(n) && phoneByte(n[j]) {
+				j++
+			}
+			if digitCount(n[i:j]) >= 7 {
+				out = append(out, loc)
+			}
+		}
+		return out
+	}
+	cases := []string{"", "+49 30 1234567", "0049 (030) 123-45-67", "tel 00 1234567", "a00123456789", "_0012345678",
+		"302-1234567-7654321", "(((1234567", "1 2 3 4 5 6 7 8", "+(0)30 1234 5678", "123456789012345678901234567890",
+		"0012345678+4912345678", "2026/11/30 12.30", "x+0012345678"}
+	rng := rand.New(rand.NewSource(7))
+	alphabet := "0123456789000  ()+.-/a_é"
+	for i := 0; i < 50000; i++ {
+		b := make([]byte, rng.Intn(45))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		got, want := phoneCandidates(s), spec(s)
+		if len(got) == 0 && len(want) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("phoneCandidates(%q) = %v, pattern finds %v", s, got, want)
+		}
+	}
+}
