@@ -71,7 +71,7 @@ type frame struct {
 	attrClass  bool // class moz-cite-prefix or gmail_attr
 	gmailAttr  bool // class gmail_attr
 	// The last closed child element: its text span and class.
-	prevFrom, prevTo int
+	prevFrom, prevTo  int
 	prevCite, hasPrev bool
 	// The first closed child with class gmail_attr.
 	attrFrom, attrTo int
