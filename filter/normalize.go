@@ -131,14 +131,29 @@ const (
 	obSpacedDot               // www . shop . fr
 )
 
-// obfuscationWords are what obfuscations looks for: the words of
-// dotBareRe and atBareRe, the brackets of dotWordRe and atWordRe, and a
-// dot after white space (spacedDots).
-var obfuscationWords = []string{" dot ", " punkt ", " punto ", " point ", "arroba", "chiocciol", "[", "(", "{", "<", " .", "\t."}
+// obfuscationWords are what obfuscations looks for, obfuscationKind the
+// kind each reveals; set once, never changed.
+var obfuscationWords, obfuscationKind = obfuscationGates()
 
-// obfuscationKind maps each of obfuscationWords to its kind.
-var obfuscationKind = []int{obDotWord, obDotWord, obDotWord, obDotWord, obAtWord, obAtWord,
-	obBracketWord, obBracketWord, obBracketWord, obBracketWord, obSpacedDot, obSpacedDot}
+// obfuscationGates lists what obfuscations looks for and the kind each
+// string reveals: the words of dotBareRe after white space, the words of
+// atBareRe, the brackets of dotWordRe and atWordRe, and a dot after white
+// space (spacedDots); white space is [^\S\n], as in the expressions.
+func obfuscationGates() (words []string, kinds []int) {
+	for _, sp := range []string{" ", "\t", "\r", "\f"} {
+		for _, w := range []string{"dot", "punkt", "punto", "point"} {
+			words, kinds = append(words, sp+w), append(kinds, obDotWord)
+		}
+		words, kinds = append(words, sp+"."), append(kinds, obSpacedDot)
+	}
+	for _, w := range []string{"arroba", "chiocciol"} {
+		words, kinds = append(words, w), append(kinds, obAtWord)
+	}
+	for _, b := range []string{"[", "(", "{", "<"} {
+		words, kinds = append(words, b), append(kinds, obBracketWord)
+	}
+	return words, kinds
+}
 
 // obfuscationFinder finds obfuscationWords in one pass; compiled once,
 // never changed.
@@ -148,13 +163,14 @@ var obfuscationFinder = newMultiMatcher(obfuscationWords)
 // over it and no expression, so that the rewrites run only where they can
 // apply.
 func obfuscations(s string) int {
-	var buf [32]mmHit
+	var buf [64]mmHit
 	k := 0
 	for _, h := range obfuscationFinder.find(s, buf[:0]) {
-		k |= obfuscationKind[h.idx]
-	}
-	if k&obBracketWord != 0 && !bracketWord(s) {
-		k &^= obBracketWord
+		kind := obfuscationKind[h.idx]
+		if kind == obBracketWord && (k&kind != 0 || !bracketWordAt(s, h.end)) {
+			continue // a bracket, but not around a dot or at word
+		}
+		k |= kind
 	}
 	return k
 }
@@ -189,22 +205,15 @@ func deobfuscateKinds(s string, k int) string {
 // bracketWords are the words dotWordRe and atWordRe find in brackets.
 var bracketWords = []string{"dot", "punkt", "point", "punto", "ponto", "dott", "ドット", "てん", "at", "ät", "arroba", "chiocciola", "chiocciolina", "アット", "あっと"}
 
-// bracketWord reports whether s has a bracketed dot or at word: "[dot]",
-// "( punkt )", "{at}".
-func bracketWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[', '(', '{', '<':
-		default:
-			continue
-		}
-		rest := strings.TrimLeft(s[i+1:], " \t\r\f")
-		for _, w := range bracketWords {
-			if strings.HasPrefix(rest, w) {
-				after := strings.TrimLeft(rest[len(w):], " \t\r\f")
-				if after != "" && strings.IndexByte("])}>", after[0]) >= 0 {
-					return true
-				}
+// bracketWordAt reports whether a dot or at word and a closing bracket
+// follow an opening bracket that ends at i: "[dot]", "( punkt )", "{at}".
+func bracketWordAt(s string, i int) bool {
+	rest := strings.TrimLeft(s[i:], " \t\r\f")
+	for _, w := range bracketWords {
+		if strings.HasPrefix(rest, w) {
+			after := strings.TrimLeft(rest[len(w):], " \t\r\f")
+			if after != "" && strings.IndexByte("])}>", after[0]) >= 0 {
+				return true
 			}
 		}
 	}

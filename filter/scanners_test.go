@@ -293,3 +293,28 @@ func TestPhoneCandidatesMatchPattern(t *testing.T) {
 		}
 	}
 }
+
+// Whatever obfuscations passes over, every rewrite applied to every line
+// must leave as it is.
+func TestDeobfuscateIsEveryRewrite(t *testing.T) {
+	every := func(s string) string {
+		s = dotWordRe.ReplaceAllString(s, ".")
+		s = atWordRe.ReplaceAllString(s, "@")
+		s = dotBareRe.ReplaceAllString(s, "$1.$3")
+		s = atBareRe.ReplaceAllString(s, "$1@$3")
+		return spacedDots.ReplaceAllString(s, "$1.$2")
+	}
+	rng := rand.New(rand.NewSource(8))
+	pieces := []string{"shop", " ", "[", "]", "(", ")", "{", "}", "<", ">", "dot", "punkt", "at", "ät", "arroba", "chiocciola",
+		"de", "com", ".", "\t", "\r", "\f", "x", "ドット", "アット", "info", "es", "point", "punto"}
+	for i := 0; i < 30000; i++ {
+		var b strings.Builder
+		for j := rng.Intn(12); j > 0; j-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := deobfuscate(s), every(s); got != want {
+			t.Fatalf("deobfuscate(%q) = %q, every rewrite gives %q", s, got, want)
+		}
+	}
+}
