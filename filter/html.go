@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -35,7 +36,12 @@ type htmlParser struct {
 	z     *html.Tokenizer
 	part  TextPart
 	lines []Line
-	cur   []byte // the line being built
+	// out holds the text of every line, the one being built last (from
+	// lineAt); spans are where each finished line's text is in it. The
+	// lines get their text, one string for all, at the end.
+	out    []byte
+	lineAt int
+	spans  [][2]int
 	curQ  bool
 	curBy string
 	fonts map[string]bool
@@ -80,7 +86,8 @@ type frame struct {
 }
 
 func parseHTML(data []byte) TextPart {
-	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1}
+	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1,
+		all: make([]byte, 0, len(data)+64), out: make([]byte, 0, len(data)+64)}
 	// The document itself: the parent of the top-level elements (a
 	// browser's implied body), never closed.
 	p.stack = append(p.stack, frame{})
@@ -102,6 +109,10 @@ func parseHTML(data []byte) TextPart {
 		p.pop()
 	}
 	p.flush()
+	text := string(p.out)
+	for i, sp := range p.spans {
+		p.lines[i].Text = text[sp[0]:sp[1]]
+	}
 	markQuotes(p.lines)
 	p.part.HTML = true
 	p.part.Lines = p.lines
@@ -419,31 +430,50 @@ func (p *htmlParser) endLink() {
 
 // css collects the URLs and font sizes of a style attribute or element.
 func (p *htmlParser) css(s string) {
-	if strings.Contains(s, "(") {
+	if containsFold(s, "url(") {
 		for _, m := range cssURLRe.FindAllStringSubmatch(s, -1) {
 			p.part.CSSURLs = append(p.part.CSSURLs, m[1])
 		}
 	}
-	if strings.Contains(s, ":") {
+	if containsFold(s, "font-size") {
 		for _, m := range fontSizeRe.FindAllStringSubmatch(s, -1) {
 			p.fonts[strings.TrimSpace(m[1])] = true
 		}
 	}
 }
 
-func (p *htmlParser) flush() {
-	if len(p.cur) > 0 {
-		t := string(bytes.TrimSpace(p.cur))
-		p.lines = append(p.lines, Line{N: len(p.lines) + 1, Text: t, Quote: p.curQ, QuoteBy: p.curBy})
+// containsFold reports whether s contains the lower-case ASCII word w in
+// any case (as (?i) matches it).
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i]|0x20 == w[0] && strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
 	}
-	p.cur = p.cur[:0]
+	return false
+}
+
+func (p *htmlParser) flush() {
+	if len(p.out) == p.lineAt {
+		return
+	}
+	// The line's text without the white space around it.
+	line := p.out[p.lineAt:]
+	t := bytes.TrimLeftFunc(line, unicode.IsSpace)
+	from := p.lineAt + len(line) - len(t)
+	to := from + len(bytes.TrimRightFunc(t, unicode.IsSpace))
+	copy(p.out[p.lineAt:], p.out[from:to])
+	p.out = p.out[:p.lineAt+to-from]
+	p.spans = append(p.spans, [2]int{p.lineAt, len(p.out)})
+	p.lineAt = len(p.out)
+	p.lines = append(p.lines, Line{N: len(p.lines) + 1, Quote: p.curQ, QuoteBy: p.curBy})
 }
 
 func (p *htmlParser) text(s []byte, quote bool, by string) {
-	if len(p.cur) == 0 {
+	if len(p.out) == p.lineAt {
 		p.curQ, p.curBy = quote, by
 	}
-	p.cur = append(p.cur, s...)
+	p.out = append(p.out, s...)
 	if p.link >= 0 {
 		p.lbuf = append(p.lbuf, s...)
 	}

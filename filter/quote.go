@@ -117,6 +117,12 @@ var (
 // headerLine reports whether t starts like a header line named by one of
 // names (lower case), in Outlook's way: "From:", "*Von:*", "差出人：".
 func headerLine(t string, names []string) bool {
+	// The colon comes within the first bytes: a name (at most 12 bytes),
+	// "*" and up to three spaces before it.
+	head := t[:min(len(t), 32)]
+	if strings.IndexByte(head, ':') < 0 && !strings.Contains(head, "：") {
+		return false
+	}
 	t = strings.TrimPrefix(t, "*")
 	for _, n := range names {
 		if len(t) < len(n) || !strings.EqualFold(t[:len(n)], n) {
@@ -206,7 +212,7 @@ func markQuotes(lines []Line) {
 		// An attribution may wrap onto the next line ("… Buyer <\nx@y> wrote:").
 		isAttr := isAttribution(t)
 		joined := t
-		if i+1 < len(lines) && !isAttr {
+		if i+1 < len(lines) && !isAttr && len(t) > 3 {
 			// Joined, the two lines can only be an attribution if the
 			// second ends like one or either has a dashed separator.
 			next := strings.TrimSpace(lines[i+1].Text)
