@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
@@ -41,9 +42,10 @@ const (
 
 // Engine checks messages against a policy. It is safe for concurrent use.
 type Engine struct {
-	p      *Policy
-	urls   *regexp.Regexp
-	emails *regexp.Regexp
+	p       *Policy
+	urls    *regexp.Regexp
+	emails  *regexp.Regexp
+	scratch sync.Pool // of *scratch
 }
 
 // NewEngine returns an engine for p.
@@ -73,8 +75,14 @@ type check struct {
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
-	// Scratch space: the lexicon's, the words of a line, the lexicon's
-	// strings found in a part and in a line.
+	*scratch
+}
+
+// scratch is a check's reusable space: the lexicon's, the words of a line,
+// the lexicon's strings found in a piece of text and in a line. Checks
+// take it from the engine's pool and give it back, so that a message's
+// check does not grow it from nothing.
+type scratch struct {
 	lex      lexScratch
 	toks     []token
 	strs     []mmHit
@@ -130,6 +138,11 @@ func marketplaceOf(rcpt []string) (region, lang string) {
 // Check returns the verdict for m sent with env.
 func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	c := &check{e: e, env: env, buyers: map[string]bool{}, seen: map[string]bool{}, budget: textBudget}
+	c.scratch, _ = e.scratch.Get().(*scratch)
+	if c.scratch == nil {
+		c.scratch = new(scratch)
+	}
+	defer e.scratch.Put(c.scratch)
 	c.region, c.lang = marketplaceOf(env.Rcpt)
 	for _, r := range env.Rcpt {
 		c.buyers[strings.ToLower(r)] = true

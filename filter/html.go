@@ -88,6 +88,9 @@ type frame struct {
 func parseHTML(data []byte) TextPart {
 	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1,
 		all: make([]byte, 0, len(data)+64), out: make([]byte, 0, len(data)+64)}
+	// A line takes a tag or more to end: room for the lines at once.
+	n := bytes.Count(data, []byte("<"))/2 + 4
+	p.lines, p.spans = make([]Line, 0, n), make([][2]int, 0, n)
 	// The document itself: the parent of the top-level elements (a
 	// browser's implied body), never closed.
 	p.stack = append(p.stack, frame{})
@@ -112,6 +115,9 @@ func parseHTML(data []byte) TextPart {
 	text := string(p.out)
 	for i, sp := range p.spans {
 		p.lines[i].Text = text[sp[0]:sp[1]]
+	}
+	if len(p.lines) == 0 {
+		p.lines = nil
 	}
 	markQuotes(p.lines)
 	p.part.HTML = true

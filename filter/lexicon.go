@@ -210,7 +210,12 @@ func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []
 			}
 		}
 	}
-	sc.stamp++
+	if sc.stamp++; sc.stamp == 0 {
+		// The stamp wrapped (the scratch is reused across checks): no
+		// pattern may look as if it ran on this line already.
+		clear(sc.ran)
+		sc.stamp = 1
+	}
 	run := func(pi int) {
 		if sc.ran[pi] == sc.stamp {
 			return
