@@ -42,10 +42,10 @@ type htmlParser struct {
 	out    []byte
 	lineAt int
 	spans  [][2]int
-	curQ  bool
-	curBy string
-	fonts map[string]bool
-	stack []frame
+	curQ   bool
+	curBy  string
+	fonts  map[string]bool
+	stack  []frame
 	// all is every text token, each followed by a space: an element's text
 	// (for attributions) is a span of it.
 	all    []byte
