@@ -72,6 +72,8 @@ type check struct {
 	// budget is how many bytes of text are still checked; a message with
 	// more text is held for review rather than checked in part.
 	budget int
+	// buyerText is the thread's buyer message, normalized (once).
+	buyerText string
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
@@ -198,19 +200,27 @@ func (c *check) exempt(quote bool, by, text string) bool {
 		return true
 	}
 	t := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), "> "))
-	return t == "" || strings.Contains(normalize(c.env.BuyerText), normalize(t))
+	if t == "" {
+		return true
+	}
+	if c.buyerText == "" {
+		c.buyerText = normalize(c.env.BuyerText)
+	}
+	return strings.Contains(c.buyerText, normalize(t))
 }
 
 func (c *check) lines(lines []Line, kind string) {
-	// Normalize once, and decide once per part which patterns can match at
-	// all (their literal words appear somewhere): most never run.
+	// The lines to check, normalized all at once; blank lines and the
+	// buyer's own words in a quote are not.
 	texts := make([]string, len(lines))
 	for i, l := range lines {
-		texts[i] = l.Text
+		if strings.TrimSpace(l.Text) != "" && !c.exempt(l.Quote, l.QuoteBy, l.Text) {
+			texts[i] = l.Text
+		}
 	}
 	norms := normalizeLines(texts)
 	for i, l := range lines {
-		if strings.TrimSpace(l.Text) == "" || c.exempt(l.Quote, l.QuoteBy, l.Text) {
+		if texts[i] == "" {
 			continue
 		}
 		n := c.prepare(norms[i])
