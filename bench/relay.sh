@@ -80,11 +80,20 @@ pids+=($SGPID)
 for _ in $(seq 50); do (exec 3<>/dev/tcp/${SG%:*}/${SG##*:}) 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 50); do (exec 3<>/dev/tcp/${PFX%:*}/${PFX##*:}) 2>/dev/null && break; sleep 0.1; done
 
-rate() { # target -> messages/s of smtp-source
-  local t0 t1
+busy() { # jiffies the machine spent working (user nice system irq softirq), and stolen
+  awk '/^cpu / {print $2+$3+$4+$7+$8, $9}' /proc/stat
+}
+rate() { # target [after] -> messages/s of smtp-source; the machine's CPU per message
+  # (everything: smtp-source, the target, smtp-sink; until "after" is done) in $W/cpu.$1
+  local t0 t1 b0 s0 b1 s1
+  read -r b0 s0 < <(busy)
   t0=$(date +%s.%N)
   smtp-source -s "$SESS" -m "$MSGS" -F "$MSG" -f "$FROM" -t "$TO" "$1"
   t1=$(date +%s.%N)
+  ${2:-true}
+  read -r b1 s1 < <(busy)
+  hz=$(getconf CLK_TCK)
+  echo "$(echo "($b1 - $b0) * 1000 / $hz / $MSGS" | bc -l) $(echo "($s1 - $s0) * 100 / $hz / ($t1 - $t0) / $(nproc)" | bc -l)" > "$W/cpu.$1"
   echo "$MSGS / ($t1 - $t0)" | bc -l
 }
 lat() { # target [sessions] -> "p50 p99" in ms
@@ -100,8 +109,11 @@ drain() { # wait until Postfix delivered its queue, so it steals no CPU from the
 }
 
 r_sink=$(rate "$SINK")
-r_pf=$(rate "$PFX"); drain
+r_pf=$(rate "$PFX" drain)
 r_sg=$(rate "$SG")
+read -r c_sink st_sink < "$W/cpu.$SINK"
+read -r c_pf st_pf < "$W/cpu.$PFX"
+read -r c_sg st_sg < "$W/cpu.$SG"
 read -r l_sink50 l_sink99 < <(lat "$SINK")
 read -r l_pf50 l_pf99 < <(lat "$PFX"); drain
 read -r l_sg50 l_sg99 < <(lat "$SG")
@@ -135,6 +147,10 @@ printf '%-34s %12.0f %14.2f %14.2f\n' "sellergate -> smtp-sink" "$r_sg" "$(echo 
 printf '\none session at a time (unloaded):\n'
 printf '%-34s %12s %14.2f %14.2f\n' "Postfix -> smtp-sink" "" "$(echo "$u_pf50 - $u_sink50" | bc -l)" "$(echo "$u_pf99 - $u_sink99" | bc -l)"
 printf '%-34s %12s %14.2f %14.2f\n' "sellergate -> smtp-sink" "" "$(echo "$u_sg50 - $u_sink50" | bc -l)" "$(echo "$u_sg99 - $u_sink99" | bc -l)"
+printf '\nCPU per message, the whole machine (source, target, sink; Postfix until its queue is empty):\n'
+printf '%-34s %8.3f ms  (stolen by the hypervisor: %.0f%%)\n' "smtp-sink (direct)" "$c_sink" "$st_sink"
+printf '%-34s %8.3f ms  (%.3f ms over the sink; stolen: %.0f%%)\n' "Postfix -> smtp-sink" "$c_pf" "$(echo "$c_pf - $c_sink" | bc -l)" "$st_pf"
+printf '%-34s %8.3f ms  (%.3f ms over the sink; stolen: %.0f%%)\n' "sellergate -> smtp-sink" "$c_sg" "$(echo "$c_sg - $c_sink" | bc -l)" "$st_sg"
 printf '\nsellergate/Postfix throughput ratio: %.2f (bar: >= 3)\n' "$(echo "$r_sg / $r_pf" | bc -l)"
 printf 'sellergate resident memory with 500 idle sessions: %.1f MB (bar: < 150 MB)\n' "$(echo "$rss_kb / 1024" | bc -l)"
 printf 'audit records written by sellergate: %s\n' "$records"
