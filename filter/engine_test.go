@@ -76,6 +76,9 @@ func TestDetectors(t *testing.T) {
 		{"de", "mehr auf meinshop [dot] de", "link"},
 		{"fr", "rendez-vous sur www . maboutique . fr", "link"},
 		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link"},
+		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link"},
+		{"ja", "LINEでお問い合わせください。ID: @hikari_shop", "contact"},
+		{"ja", "詳しくはご連絡ください。ID番号は注文番号です。みんなで使えます。", ""},
 		{"en", "order again at amaz0n-deals.com", "link"},
 		{"en", "see аmazon.com/deal", "link"},
 		{"en", "our shop: my\u200bshop.com", "link"},
@@ -391,6 +394,7 @@ func TestNoFalsePositivesOnCommonWords(t *testing.T) {
 		"Our online hotline is staffed until the deadline on Friday.",
 		"The guideline says the lid must be closed.",
 		"オンラインショップでのご注文ありがとうございます。",
+		"オンラインでご確認ください。ID: 249-1234567-1234567 です。",
 	} {
 		if v := checkRaw(t, plain("ja", body)); v.Refused() {
 			t.Errorf("%q refused: %+v", body, v.Violations)

@@ -42,7 +42,7 @@ func fold(s string) string {
 	}
 	s = norm.NFKC.String(s)
 	s = lower(s)
-	return strings.ReplaceAll(s, "。", ".")
+	return ideographicDots(s)
 }
 
 // foldTo appends fold(s) to b; most lines (no entity, no invisible
@@ -78,12 +78,49 @@ func foldTo(b *strings.Builder, s string) {
 		}
 		// Invalid UTF-8 becomes U+FFFD, as in strings.ToLower.
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r = unicode.ToLower(r); r == '。' {
+		if r = unicode.ToLower(r); r == '。' && domainDot(s, i, i+size) {
 			r = '.'
 		}
 		b.WriteRune(r)
 		i += size
 	}
+}
+
+// ideographicDots turns the ideographic full stop into a dot where it
+// joins two parts of a domain ("ｓｈｏｐ。ｊｐ", which NFKC made "shop。jp");
+// after Japanese words it ends a sentence ("ください。ID" is no domain).
+func ideographicDots(s string) string {
+	const stop = "。"
+	if !strings.Contains(s, stop) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.Index(s, stop)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		if domainDot(s, i, i+len(stop)) {
+			b.WriteByte('.')
+		} else {
+			b.WriteString(stop)
+		}
+		// (A stop right after this one has a stop before it: no domain.)
+		s = s[i+len(stop):]
+	}
+}
+
+// domainDot reports whether the character s[i:j] stands between two ASCII
+// letters or digits, as the dot of a domain does.
+func domainDot(s string, i, j int) bool {
+	return i > 0 && asciiAlnum(s[i-1]) && j < len(s) && asciiAlnum(s[j])
+}
+
+func asciiAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // mayHaveInvisible: every invisible character's UTF-8 form starts with
