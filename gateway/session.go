@@ -353,9 +353,13 @@ func (s *session) data(r io.Reader) error {
 
 	// The message record commits while the message streams to the next
 	// hop; the final dot waits for it, so the next hop never accepts a
-	// message whose record is not durable, and the two latencies overlap.
+	// message the trail does not hold, and the two latencies overlap. It
+	// is not forced to disk on its own: the outcome's Append below, which
+	// the 250 waits for, makes both durable with one sync. (Until then a
+	// crash of the process loses nothing; a power loss could lose the
+	// record of a message the agent was not told was sent, and resends.)
 	recorded := make(chan error, 1)
-	go func() { recorded <- s.append(rec) }()
+	go func() { recorded <- s.appendWith(s.g.store.AppendOrdered, rec) }()
 	var recErr error
 	var once sync.Once
 	waitRecorded := func() error {
@@ -389,8 +393,9 @@ func (s *session) data(r io.Reader) error {
 		// tries again either way.
 		log.Error("recording delivery failure", "err", err)
 	} else if err != nil {
-		// The next hop has the message and the message record is durable:
-		// acknowledge, so the agent does not send it twice.
+		// The next hop has the message and its record is committed (on
+		// disk by the store's next sync, whatever a crash of the process):
+		// acknowledge, so that the buyer does not get it twice.
 		log.Error("recording delivery outcome", "err", err)
 	}
 	g.metrics.messages.WithLabelValues("out", verdict.Action.String(), out.Status).Inc()
@@ -440,9 +445,12 @@ func (s *session) record(qid string, m *filter.Message, v filter.Verdict, sp *sp
 }
 
 // append makes rec durable or returns the 451 the client gets.
-func (s *session) append(rec *store.Record) error {
+func (s *session) append(rec *store.Record) error { return s.appendWith(s.g.store.Append, rec) }
+
+// appendWith records rec with the store's Append or AppendOrdered.
+func (s *session) appendWith(add func(context.Context, *store.Record) error, rec *store.Record) error {
 	start := time.Now()
-	err := s.g.store.Append(context.Background(), rec)
+	err := add(context.Background(), rec)
 	s.g.metrics.storeSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		s.g.metrics.storeErrors.Inc()

@@ -104,6 +104,8 @@ type prepared struct {
 	rec  *Record
 	body []byte
 	done chan error
+	// lazy: the caller waits for the commit, not for the disk.
+	lazy bool
 }
 
 // prepare normalizes r and compresses its body outside the writer, so the

@@ -21,9 +21,39 @@ type dialect interface {
 	blob() string
 	// autoID is the column definition of an autoincrement key.
 	autoID() string
+	// beforeBegin and inTx set whether the next commit is forced to disk
+	// (durable) or only ordered before every later one: the first on the
+	// writer's connection before its transaction, the second in it.
+	beforeBegin(ctx context.Context, db *sql.DB, durable bool) error
+	inTx(ctx context.Context, tx *sql.Tx, durable bool) error
 }
 
-type sqliteDialect struct{}
+// sqliteDialect: one writer connection (the store's writer goroutine
+// holds it); a lazy commit runs with synchronous=NORMAL, which in WAL mode
+// writes the log without syncing it, and the next FULL commit syncs the log
+// with every frame before it.
+type sqliteDialect struct {
+	// lazy is the writer connection's current setting; only the writer
+	// goroutine touches it.
+	lazy *bool
+}
+
+func (d sqliteDialect) beforeBegin(ctx context.Context, db *sql.DB, durable bool) error {
+	if d.lazy == nil || *d.lazy == !durable {
+		return nil
+	}
+	mode := "FULL"
+	if !durable {
+		mode = "NORMAL"
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA synchronous = "+mode); err != nil {
+		return fmt.Errorf("setting synchronous %s: %w", mode, err)
+	}
+	*d.lazy = !durable
+	return nil
+}
+
+func (sqliteDialect) inTx(context.Context, *sql.Tx, bool) error { return nil }
 
 func (sqliteDialect) name() string                             { return "sqlite" }
 func (sqliteDialect) rebind(q string) string                   { return q }
@@ -32,6 +62,20 @@ func (sqliteDialect) blob() string                             { return "BLOB" }
 func (sqliteDialect) autoID() string                           { return "INTEGER PRIMARY KEY" }
 
 type postgresDialect struct{}
+
+func (postgresDialect) beforeBegin(context.Context, *sql.DB, bool) error { return nil }
+
+// inTx: a lazy commit does not wait for its WAL flush; the next
+// synchronous commit flushes the WAL with everything before it.
+func (postgresDialect) inTx(ctx context.Context, tx *sql.Tx, durable bool) error {
+	if durable {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+		return fmt.Errorf("asynchronous commit: %w", err)
+	}
+	return nil
+}
 
 func (postgresDialect) name() string { return "postgres" }
 func (postgresDialect) rebind(q string) string {

@@ -98,7 +98,7 @@ func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
 		return nil, fmt.Errorf("opening %s: %w", o.Path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	s := &sqlStore{d: sqliteDialect{}, wdb: wdb, rdb: rdb, opts: o}
+	s := &sqlStore{d: sqliteDialect{lazy: new(bool)}, wdb: wdb, rdb: rdb, opts: o}
 	if err := s.start(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()
@@ -145,12 +145,20 @@ func (s *sqlStore) retention() {
 	}
 }
 
-// Append adds r to the chain and returns once it is committed.
-func (s *sqlStore) Append(ctx context.Context, r *Record) error {
+// Append adds r to the chain and returns once it is durable.
+func (s *sqlStore) Append(ctx context.Context, r *Record) error { return s.append(ctx, r, false) }
+
+// AppendOrdered adds r to the chain and returns once it is committed.
+func (s *sqlStore) AppendOrdered(ctx context.Context, r *Record) error {
+	return s.append(ctx, r, true)
+}
+
+func (s *sqlStore) append(ctx context.Context, r *Record, lazy bool) error {
 	p, err := s.gz.prepare(r)
 	if err != nil {
 		return err
 	}
+	p.lazy = lazy
 	s.mu.RLock()
 	if s.isClosed {
 		s.mu.RUnlock()
@@ -211,14 +219,26 @@ func (s *sqlStore) writer() {
 
 // commit writes a batch in one transaction. On error nothing of the batch
 // is visible and every caller gets the error (the gateway answers 451).
+// The commit is forced to disk unless every record of the batch came from
+// AppendOrdered.
 func (s *sqlStore) commit(batch []*prepared) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	durable := false
+	for _, p := range batch {
+		durable = durable || !p.lazy
+	}
+	if err := s.d.beforeBegin(ctx, s.wdb, durable); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.d.inTx(ctx, tx, durable); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
 	if err := s.d.lockChain(ctx, tx); err != nil {
 		return fmt.Errorf("store: locking chain: %w", err)
 	}

@@ -98,6 +98,13 @@ type Record struct {
 type Store interface {
 	// Append adds r at the end of the chain and returns when it is durable.
 	Append(ctx context.Context, r *Record) error
+	// AppendOrdered adds r at the end of the chain like Append, and returns
+	// once r is committed but before it is forced to disk: r becomes durable
+	// with the next Append to return (a commit forced to disk takes every
+	// earlier one with it) or at the store's next checkpoint. A crash of
+	// the process loses nothing AppendOrdered returned; a power loss before
+	// that next Append may.
+	AppendOrdered(ctx context.Context, r *Record) error
 	// Close releases the store.
 	Close() error
 }
