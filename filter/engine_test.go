@@ -486,3 +486,21 @@ func TestPDFAttachmentText(t *testing.T) {
 		t.Errorf("a corrupt PDF is not reported: %v", m.Problems)
 	}
 }
+
+// The boolean attribute hidden (no value) hides an image: a remote one is
+// a tracker, an inline one a hidden image.
+func TestHiddenAttributeHidesAnImage(t *testing.T) {
+	for html, rule := range map[string]string{
+		`<p>Hi</p><img hidden src="https://t.example/o.gif">`: "pixel.tracker",
+		`<p>Hi</p><img hidden src="cid:part1">`:               "format.hidden-image",
+	} {
+		v := checkRaw(t, htmlMessage("en", html))
+		found := false
+		for _, x := range v.Violations {
+			found = found || x.Rule == rule
+		}
+		if !found {
+			t.Errorf("%s: no %s in %+v", html, rule, v.Violations)
+		}
+	}
+}

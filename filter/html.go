@@ -189,52 +189,41 @@ var blockAtoms = map[atom.Atom]bool{
 	atom.Hr: true, atom.Pre: true, atom.Ul: true, atom.Ol: true, atom.Td: true,
 }
 
-// tagAttrs are the attributes the parser reads, first occurrence each.
+// The attributes the parser reads.
+const (
+	attrClass = iota
+	attrID
+	attrStyle
+	attrHref
+	attrSrc
+	attrWidth
+	attrHeight
+	attrAlt
+	attrHidden
+	attrAction
+	attrBackground
+	attrSize
+	numAttrs
+)
+
+var attrIndex = map[string]int{"class": attrClass, "id": attrID, "style": attrStyle, "href": attrHref, "src": attrSrc,
+	"width": attrWidth, "height": attrHeight, "alt": attrAlt, "hidden": attrHidden, "action": attrAction,
+	"background": attrBackground, "size": attrSize}
+
+// tagAttrs holds a tag's values of the attributes the parser reads (the
+// first of each), and which it has.
 type tagAttrs struct {
-	class, id, style, href, src, width, height, alt, hidden, action, background, size string
-	hasHidden                                                                         bool
+	v   [numAttrs]string
+	has [numAttrs]bool
 }
 
 func (p *htmlParser) readAttrs(more bool) tagAttrs {
 	var t tagAttrs
-	var seen uint16
 	for more {
 		var k, v []byte
 		k, v, more = p.z.TagAttr()
-		var bit uint16
-		var dst *string
-		switch string(k) {
-		case "class":
-			bit, dst = 1, &t.class
-		case "id":
-			bit, dst = 2, &t.id
-		case "style":
-			bit, dst = 4, &t.style
-		case "href":
-			bit, dst = 8, &t.href
-		case "src":
-			bit, dst = 16, &t.src
-		case "width":
-			bit, dst = 32, &t.width
-		case "height":
-			bit, dst = 64, &t.height
-		case "alt":
-			bit, dst = 128, &t.alt
-		case "hidden":
-			bit, dst = 256, &t.hidden
-			t.hasHidden = true
-		case "action":
-			bit, dst = 512, &t.action
-		case "background":
-			bit, dst = 1024, &t.background
-		case "size":
-			bit, dst = 2048, &t.size
-		default:
-			continue
-		}
-		if seen&bit == 0 {
-			seen |= bit
-			*dst = string(v)
+		if i, ok := attrIndex[string(k)]; ok && !t.has[i] {
+			t.v[i], t.has[i] = string(v), true
 		}
 	}
 	return t
@@ -259,26 +248,26 @@ func (p *htmlParser) startTag() {
 	p.parent().children++
 	quote, by := p.where()
 	f := frame{a: a, name: sname, textAt: len(p.all)}
-	f.gmailAttr = strings.Contains(at.class, "gmail_attr")
-	f.attrClass = f.gmailAttr || strings.Contains(at.class, "moz-cite-prefix")
+	f.gmailAttr = strings.Contains(at.v[attrClass], "gmail_attr")
+	f.attrClass = f.gmailAttr || strings.Contains(at.v[attrClass], "moz-cite-prefix")
 
-	if at.style != "" {
-		p.css(at.style)
+	if at.v[attrStyle] != "" {
+		p.css(at.v[attrStyle])
 	}
-	if at.background != "" {
-		p.part.CSSURLs = append(p.part.CSSURLs, at.background)
+	if at.v[attrBackground] != "" {
+		p.part.CSSURLs = append(p.part.CSSURLs, at.v[attrBackground])
 	}
-	if a == atom.Font && at.size != "" {
-		p.fonts["font "+at.size] = true
+	if a == atom.Font && at.v[attrSize] != "" {
+		p.fonts["font "+at.v[attrSize]] = true
 	}
-	if at.id == "divRplyFwdMsg" || at.id == "appendonsend" || (a == atom.Hr && at.id == "stopSpelling") {
+	if at.v[attrID] == "divRplyFwdMsg" || at.v[attrID] == "appendonsend" || (a == atom.Hr && at.v[attrID] == "stopSpelling") {
 		// Outlook's header block: it and everything after it is quote,
 		// by the address the block names.
 		p.restQ, p.restBy = true, pendingOutlook
 		p.oLines, p.oLinks, p.oImages = len(p.lines), len(p.part.Links), len(p.part.Images)
 		quote, by = true, pendingOutlook
 		f.resolve = pendingOutlook
-	} else if !quote && isQuoteStart(a, at.class) {
+	} else if !quote && isQuoteStart(a, at.v[attrClass]) {
 		quote = true
 		by = pendingQuote
 		f.resolve = pendingQuote
@@ -311,7 +300,7 @@ func (p *htmlParser) startTag() {
 	}
 	switch a {
 	case atom.A:
-		if href := strings.TrimSpace(at.href); href != "" {
+		if href := strings.TrimSpace(at.v[attrHref]); href != "" {
 			p.endLink()
 			p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
 			p.link = len(p.part.Links) - 1
@@ -320,15 +309,15 @@ func (p *htmlParser) startTag() {
 		}
 	case atom.Img:
 		p.part.Images = append(p.part.Images, Image{
-			Src: strings.TrimSpace(at.src), Width: at.width, Height: at.height, Quote: quote, QuoteBy: by,
-			Hidden: hiddenRe.MatchString(at.style) || at.hidden != "" || at.width == "0" || at.height == "0",
+			Src: strings.TrimSpace(at.v[attrSrc]), Width: at.v[attrWidth], Height: at.v[attrHeight], Quote: quote, QuoteBy: by,
+			Hidden: hiddenRe.MatchString(at.v[attrStyle]) || at.has[attrHidden] || at.v[attrWidth] == "0" || at.v[attrHeight] == "0",
 		})
-		if at.alt != "" {
-			p.text([]byte(at.alt), quote, by)
+		if at.v[attrAlt] != "" {
+			p.text([]byte(at.v[attrAlt]), quote, by)
 		}
 	case atom.Form, atom.Input:
-		if at.action != "" {
-			p.part.Links = append(p.part.Links, Link{Href: at.action, Text: "form", Quote: quote, QuoteBy: by})
+		if at.v[attrAction] != "" {
+			p.part.Links = append(p.part.Links, Link{Href: at.v[attrAction], Text: "form", Quote: quote, QuoteBy: by})
 		}
 	}
 	p.stack = append(p.stack, f)

@@ -68,6 +68,15 @@ func (p *refHTMLParser) text(s string, quote bool, by string) {
 	}
 }
 
+func refHasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 func refAttr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -201,7 +210,7 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 			w, h := refAttr(n, "width"), refAttr(n, "height")
 			p.part.Images = append(p.part.Images, Image{
 				Src: strings.TrimSpace(refAttr(n, "src")), Width: w, Height: h, Quote: quote, QuoteBy: by,
-				Hidden: refHiddenRe.MatchString(style) || refAttr(n, "hidden") != "" || w == "0" || h == "0",
+				Hidden: refHiddenRe.MatchString(style) || refHasAttr(n, "hidden") || w == "0" || h == "0",
 			})
 			if alt := refAttr(n, "alt"); alt != "" {
 				p.text(alt, quote, by)
