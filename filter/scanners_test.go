@@ -16,15 +16,7 @@ func TestOrderIDsInMatchesExpression(t *testing.T) {
 		"302-1234567-76543210", "302-1234567-765432", "a 111-2222222-3333333 b 444-5555555-6666666",
 		"111-2222222-3333333-4444444-5555555", "--302-1234567-7654321--", "302-123456-7654321",
 	}
-	rng := rand.New(rand.NewSource(1))
-	alphabet := "0123456789--- a"
-	for i := 0; i < 20000; i++ {
-		b := make([]byte, rng.Intn(60))
-		for j := range b {
-			b[j] = alphabet[rng.Intn(len(alphabet))]
-		}
-		cases = append(cases, string(b))
-	}
+	cases = append(cases, byteStrings(1, 20000, 60, "0123456789--- a")...)
 	for _, s := range cases {
 		want := re.FindAllString(s, -1)
 		if got := orderIDsIn(s); !reflect.DeepEqual(got, want) {
@@ -35,14 +27,8 @@ func TestOrderIDsInMatchesExpression(t *testing.T) {
 
 // lower must be strings.ToLower, invalid UTF-8 included.
 func TestLowerIsToLower(t *testing.T) {
-	rng := rand.New(rand.NewSource(2))
 	pieces := []string{"A", "z", "Ä", "ß", "İ", "Σ", "ＡＢ", "\xff", "\xc3", "日本", " ", "Ω", "ǅ"}
-	for i := 0; i < 20000; i++ {
-		var b strings.Builder
-		for j := rng.Intn(12); j > 0; j-- {
-			b.WriteString(pieces[rng.Intn(len(pieces))])
-		}
-		s := b.String()
+	for _, s := range pieceStrings(2, 20000, 12, pieces) {
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
 		}
@@ -97,17 +83,10 @@ func TestIsAttributionMatchesSpec(t *testing.T) {
 		"Thanks, we wrote: hello", "-- original message", "---- a very long preamble here message ----",
 		"---------------------------------------------", "On the bright side, I wrote:",
 	}
-	rng := rand.New(rand.NewSource(3))
 	frags := []string{"on ", "On ", "am ", "Am ", "le ", "el ", "il ", "x", "abcd ", " wrote:", " schrieb ", ":", "：",
 		" a écrit", " ", " escribió:", " ha scritto:", "のメッセージ", "が書きました", "様", "-", "--", "---",
 		"original message", "Message", "nachricht", "元のメッセージ", "ü", "\t"}
-	for i := 0; i < 50000; i++ {
-		var b strings.Builder
-		for j := rng.Intn(8); j >= 0; j-- {
-			b.WriteString(frags[rng.Intn(len(frags))])
-		}
-		cases = append(cases, b.String())
-	}
+	cases = append(cases, pieceStrings(3, 50000, 9, frags)...)
 	for _, s := range cases {
 		want := len(s) >= 3 && attributionSpec.MatchString(s)
 		if got := isAttribution(s); got != want {
@@ -162,15 +141,7 @@ func TestQuoteAuthorMatchesExpression(t *testing.T) {
 	cases := []string{"", "@", "a@b", "a@b.c", "a@b.cd", "On Mon, Buyer <x1y2@marketplace.amazon.de> wrote:",
 		"x@@y.de", "a@b@c.de", "-.@-.de", "name@shop.de.", "a@b.c1.de", "a@b.de-x.fr", "ÄÖ a@b.de",
 		"a@b.dé", "mail: foo+bar@example.co.uk, other@x.org"}
-	rng := rand.New(rand.NewSource(3))
-	alphabet := "ab.Z9-_%+@ .@é<>"
-	for i := 0; i < 50000; i++ {
-		b := make([]byte, rng.Intn(40))
-		for j := range b {
-			b[j] = alphabet[rng.Intn(len(alphabet))]
-		}
-		cases = append(cases, string(b))
-	}
+	cases = append(cases, byteStrings(3, 50000, 40, "ab.Z9-_%+@ .@é<>")...)
 	for _, s := range cases {
 		if got, want := quoteAuthor(s), strings.ToLower(addrRe.FindString(s)); got != want {
 			t.Fatalf("quoteAuthor(%q) = %q, want %q", s, got, want)
@@ -180,14 +151,7 @@ func TestQuoteAuthorMatchesExpression(t *testing.T) {
 
 // splitQuotes must split lines as CRLF-to-LF then LF does.
 func TestSplitQuotesLines(t *testing.T) {
-	rng := rand.New(rand.NewSource(4))
-	alphabet := "a \r\n\r\n"
-	for i := 0; i < 20000; i++ {
-		b := make([]byte, rng.Intn(30))
-		for j := range b {
-			b[j] = alphabet[rng.Intn(len(alphabet))]
-		}
-		s := string(b)
+	for _, s := range byteStrings(4, 20000, 30, "a \r\n\r\n") {
 		want := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 		got := splitQuotes(s)
 		if len(got) != len(want) {
@@ -204,18 +168,13 @@ func TestSplitQuotesLines(t *testing.T) {
 // normalizeLines must normalize each line as normalize does alone, whatever
 // fast path a line takes.
 func TestNormalizeLinesIsNormalize(t *testing.T) {
-	rng := rand.New(rand.NewSource(5))
 	pieces := []string{"A", "z", "Ä", "ß", "İ", "ＡＢ", "\xff", "\xc3", "日本。", " ", "&amp;", "&#10;", "\u200b", "\u00ad",
 		"e\u0301", "ｗｗｗ．ｓｈｏｐ．ｊｐ", "０９０", "＠", " [dot] ", " punkt ", "(at)", " . ", "ǅ", "ﬁ", "Ⅻ"}
-	for i := 0; i < 5000; i++ {
-		lines := make([]string, 1+rng.Intn(4))
-		for j := range lines {
-			var b strings.Builder
-			for k := rng.Intn(8); k > 0; k-- {
-				b.WriteString(pieces[rng.Intn(len(pieces))])
-			}
-			lines[j] = b.String()
-		}
+	// Messages of one to four lines.
+	all := pieceStrings(5, 12500, 8, pieces)
+	for len(all) > 0 {
+		lines := all[:min(len(all), 1+len(all)%4)]
+		all = all[len(lines):]
 		got := normalizeLines(lines)
 		for j, l := range lines {
 			if want := normalize(l); got[j] != want {
@@ -236,14 +195,8 @@ func TestShoutingMatchesRule(t *testing.T) {
 		}
 		return letters >= 20 && upperCount(s)*10 >= letters*9
 	}
-	rng := rand.New(rand.NewSource(6))
 	pieces := []string{"A", "B", "z", "Ä", "ö", "ÉÈ", "Σ", "日本", " ", "!", "\xff", "AAAAAAAAAA", "x"}
-	for i := 0; i < 50000; i++ {
-		var b strings.Builder
-		for j := rng.Intn(30); j > 0; j-- {
-			b.WriteString(pieces[rng.Intn(len(pieces))])
-		}
-		s := b.String()
+	for _, s := range pieceStrings(6, 50000, 30, pieces) {
 		if got, want := shouting(s), rule(s); got != want {
 			t.Fatalf("shouting(%q) = %v, want %v", s, got, want)
 		}
@@ -274,15 +227,7 @@ func TestPhoneCandidatesMatchPattern(t *testing.T) {
 	cases := []string{"", "+49 30 1234567", "0049 (030) 123-45-67", "tel 00 1234567", "a00123456789", "_0012345678",
 		"302-1234567-7654321", "(((1234567", "1 2 3 4 5 6 7 8", "+(0)30 1234 5678", "123456789012345678901234567890",
 		"0012345678+4912345678", "2026/11/30 12.30", "x+0012345678"}
-	rng := rand.New(rand.NewSource(7))
-	alphabet := "0123456789000  ()+.-/a_é"
-	for i := 0; i < 50000; i++ {
-		b := make([]byte, rng.Intn(45))
-		for j := range b {
-			b[j] = alphabet[rng.Intn(len(alphabet))]
-		}
-		cases = append(cases, string(b))
-	}
+	cases = append(cases, byteStrings(7, 50000, 45, "0123456789000  ()+.-/a_é")...)
 	for _, s := range cases {
 		got, want := phoneCandidates(s), spec(s)
 		if len(got) == 0 && len(want) == 0 {
@@ -304,17 +249,40 @@ func TestDeobfuscateIsEveryRewrite(t *testing.T) {
 		s = atBareRe.ReplaceAllString(s, "$1@$3")
 		return spacedDots.ReplaceAllString(s, "$1.$2")
 	}
-	rng := rand.New(rand.NewSource(8))
 	pieces := []string{"shop", " ", "[", "]", "(", ")", "{", "}", "<", ">", "dot", "punkt", "at", "ät", "arroba", "chiocciola",
 		"de", "com", ".", "\t", "\r", "\f", "x", "ドット", "アット", "info", "es", "point", "punto"}
-	for i := 0; i < 30000; i++ {
-		var b strings.Builder
-		for j := rng.Intn(12); j > 0; j-- {
-			b.WriteString(pieces[rng.Intn(len(pieces))])
-		}
-		s := b.String()
+	for _, s := range pieceStrings(8, 30000, 12, pieces) {
 		if got, want := deobfuscate(s), every(s); got != want {
 			t.Fatalf("deobfuscate(%q) = %q, every rewrite gives %q", s, got, want)
 		}
 	}
+}
+
+// byteStrings returns n strings of fewer than maxLen bytes drawn from
+// alphabet; seeded, so every run tests the same ones.
+func byteStrings(seed int64, n, maxLen int, alphabet string) []string {
+	rng := rand.New(rand.NewSource(seed))
+	out := make([]string, n)
+	for i := range out {
+		b := make([]byte, rng.Intn(maxLen))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+// pieceStrings returns n strings of fewer than maxPieces pieces; seeded.
+func pieceStrings(seed int64, n, maxPieces int, pieces []string) []string {
+	rng := rand.New(rand.NewSource(seed))
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for j := rng.Intn(maxPieces); j > 0; j-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		out[i] = b.String()
+	}
+	return out
 }
