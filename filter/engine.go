@@ -287,24 +287,37 @@ func (c *check) textN(orig, n string, at place, act func(string) Action, strs []
 		}
 		rest = c.e.emails.ReplaceAllString(n, " ")
 	}
+	// What the phone and phrase detectors read: n without the allowed
+	// links, whose numbers and words (a carrier's tracking number, an
+	// Amazon help page's path) are neither phones nor phrases.
+	scan := n
 	for _, u := range urlsIn(c.e.urls, rest) {
-		if host := hostOf(u); host != "" && !c.allowedHost(host) {
+		host := hostOf(u)
+		if host == "" {
+			continue
+		}
+		if !c.allowedHost(host) {
 			rule := "link.external"
 			if c.lookalike(host) {
 				rule = "link.lookalike"
 			}
 			c.add("link", rule, excerpt(orig, u), at.String(), act("link"))
+		} else if i := strings.Index(scan, u); i >= 0 {
+			scan = scan[:i] + strings.Repeat(" ", len(u)) + scan[i+len(u):]
 		}
 	}
-	if digitCount(n) >= 7 {
-		c.phoneNumbers(orig, n, at.String(), act)
-	}
 	lx := c.e.p.lex
-	c.toks = appendTokens(c.toks[:0], n)
-	for _, h := range lx.find(n, c.toks, strs, &c.lex) {
+	if scan != n {
+		strs = lx.scan(scan, nil)
+	}
+	if digitCount(scan) >= 7 {
+		c.phoneNumbers(orig, scan, at.String(), act)
+	}
+	c.toks = appendTokens(c.toks[:0], scan)
+	for _, h := range lx.find(scan, c.toks, strs, &c.lex) {
 		if h.ok {
 			cat := lx.cats[h.cat]
-			found := strings.TrimSpace(strings.Trim(n[h.lo:h.hi], " .,;:!?()\"'"))
+			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+h.lang, excerpt(orig, found), at.String(), act(cat))
 		}
 	}

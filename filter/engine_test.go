@@ -71,6 +71,10 @@ func TestDetectors(t *testing.T) {
 		{"it", "Abbiamo rimborsato 15 € per il graffio. Tracciamento: https://www.poste.it/cerca/index.html", ""},
 		{"ja", "ご注文番号 249-1234567-1234567、金額 ¥1,980、ヤマト運輸の追跡番号 4912-3456-7890 です。", ""},
 		{"ja", "追跡はこちら https://toi.kuronekoyamato.co.jp/cgi-bin/tneko", ""},
+		// Numbers and words inside an allowed link are neither phones nor phrases.
+		{"de", "Sendung: https://www.dhl.de/de/privatkunden/verfolgen.html?lang=de&id=0301234567", ""},
+		{"es", "Seguimiento: https://www.seur.com/livetracking/?segOnlineIdentificador=12345678901234", ""},
+		{"en", "Help: https://www.amazon.com/gp/help/customer/contact-us/whatsapp-instagram-facebook", ""},
 		// link
 		{"de", "Besuchen Sie unseren Shop: www.meinshop.de", "link,promotion"},
 		{"de", "mehr auf meinshop [dot] de", "link"},
@@ -501,6 +505,19 @@ func TestHiddenAttributeHidesAnImage(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no %s in %+v", html, rule, v.Violations)
+		}
+	}
+}
+
+// A phrase of the Japanese lists written in ASCII is a word of its own:
+// "LINE ID" names the messenger after Japanese text, not inside another word.
+func TestASCIIPhraseInJapaneseListIsAWord(t *testing.T) {
+	for body, want := range map[string]string{
+		"LINE IDはhikari_shopです。": "contact",
+		"追跡: https://www.seur.com/livetracking/?segOnlineIdentificador=12345678901234": "",
+	} {
+		if got := categories(checkRaw(t, plain("ja", body))); got != want {
+			t.Errorf("%q: refused %q, want %q", body, got, want)
 		}
 	}
 }

@@ -57,6 +57,10 @@ type wordPhrase struct {
 type subPhrase struct {
 	origin
 	s string
+	// wordStart, wordEnd: the phrase starts (ends) with an ASCII letter or
+	// digit, which must not continue a word in the text: "line id" is a
+	// messenger in "LINE IDは", not in "segonlineidentificador".
+	wordStart, wordEnd bool
 }
 
 type pattern struct {
@@ -134,7 +138,7 @@ func (lx *lexicon) addPhrase(o origin, ph string, cjk bool) {
 	}
 	toks := tokens(n)
 	if cjk || len(toks) == 0 || !strings.HasPrefix(n, toks[0].w) || hasCJK(n) {
-		lx.subs = append(lx.subs, subPhrase{o, n})
+		lx.subs = append(lx.subs, subPhrase{origin: o, s: n, wordStart: asciiAlnum(n[0]), wordEnd: asciiAlnum(n[len(n)-1])})
 		return
 	}
 	ws := make([]string, len(toks))
@@ -232,7 +236,11 @@ func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []
 	for _, h := range strs {
 		if h.idx < len(lx.subs) {
 			sp := lx.subs[h.idx]
-			better(sp.origin, h.end-len(sp.s), h.end)
+			lo := h.end - len(sp.s)
+			if sp.wordStart && lo > 0 && asciiAlnum(n[lo-1]) || sp.wordEnd && h.end < len(n) && asciiAlnum(n[h.end]) {
+				continue
+			}
+			better(sp.origin, lo, h.end)
 		}
 	}
 	for _, h := range strs {
