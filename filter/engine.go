@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/publicsuffix"
@@ -80,15 +81,15 @@ type check struct {
 	*scratch
 }
 
-// scratch is a check's reusable space: the lexicon's, the words of a line,
-// the lexicon's strings found in a piece of text and in a line. Checks
+// scratch is a check's reusable space: the lexicon's, the words of a
+// piece of text and the lexicon's strings found in it. Checks
 // take it from the engine's pool and give it back, so that a message's
 // check does not grow it from nothing.
 type scratch struct {
-	lex      lexScratch
-	toks     []token
-	strs     []mmHit
-	lineHits []mmHit
+	lex  lexScratch
+	toks []token
+	strs []mmHit
+	para paragraph
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -219,14 +220,91 @@ func (c *check) lines(lines []Line, kind string) {
 		}
 	}
 	norms := normalizeLines(texts)
+	// Links, addresses and phones line by line; phrases by paragraph: the
+	// lines a plain-text client wrapped (a phrase may run onto the next
+	// line) are read as one, their phrases reported on the line each
+	// starts in.
+	para := &c.para
+	para.reset()
 	for i, l := range lines {
 		if texts[i] == "" {
 			continue
 		}
-		n := c.prepare(norms[i])
-		c.lineHits = c.e.p.lex.scan(n, c.lineHits[:0])
-		c.textN(l.Text, n, place{kind, l.N}, c.e.p.action, c.lineHits)
+		scan, ok := c.detect(l.Text, c.prepare(norms[i]), place{kind, l.N}, c.e.p.action)
+		if !ok {
+			return
+		}
+		para.add(l.Text, scan, l.N)
+		if kind != "text" || i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text) {
+			orig, scan := para.joined()
+			c.phrases(orig, scan, func(lo int) place { return place{kind, para.lineAt(lo)} }, c.e.p.action)
+			para.reset()
+		}
 	}
+}
+
+// paragraph is lines read as one: their texts joined (with a space, or
+// nothing after Japanese), and where each line starts.
+type paragraph struct {
+	origs, scans []string
+	ns           []int // the lines' numbers
+	starts       []int // offset of each line in the joined scan
+}
+
+func (p *paragraph) add(orig, scan string, n int) {
+	p.origs, p.scans, p.ns = append(p.origs, orig), append(p.scans, scan), append(p.ns, n)
+}
+
+// joined returns the paragraph's texts as one, as written and as scanned.
+func (p *paragraph) joined() (orig, scan string) {
+	p.starts = append(p.starts[:0], 0)
+	if len(p.scans) == 1 {
+		return p.origs[0], p.scans[0]
+	}
+	var o, s strings.Builder
+	for i := range p.scans {
+		if i > 0 {
+			sep := " "
+			if r, _ := utf8.DecodeLastRuneInString(p.scans[i-1]); unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+				sep = ""
+			}
+			o.WriteString(sep)
+			s.WriteString(sep)
+			p.starts = append(p.starts, s.Len())
+		}
+		o.WriteString(p.origs[i])
+		s.WriteString(p.scans[i])
+	}
+	return o.String(), s.String()
+}
+
+// lineAt returns the number of the line holding offset lo of the joined
+// scan.
+func (p *paragraph) lineAt(lo int) int {
+	i := len(p.starts) - 1
+	for i > 0 && p.starts[i] > lo {
+		i--
+	}
+	return p.ns[i]
+}
+
+func (p *paragraph) reset() {
+	p.origs, p.scans, p.ns = p.origs[:0], p.scans[:0], p.ns[:0]
+}
+
+// softBreak reports whether a plain-text line ends where the client
+// wrapped a longer one: a format=flowed soft break (a trailing space), or
+// a long line that does not end a sentence.
+func softBreak(line string) bool {
+	if strings.HasSuffix(line, " ") {
+		return true
+	}
+	t := strings.TrimSpace(line)
+	if utf8.RuneCountInString(t) < 40 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return !strings.ContainsRune(".!?:;。！？", last)
 }
 
 // place is where a piece of text was found: "subject", or a part's kind
@@ -248,9 +326,10 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
-	n := c.prepare(normalize(orig))
-	c.strs = c.e.p.lex.scan(n, c.strs[:0])
-	c.textN(orig, n, place{kind: where}, act, c.strs)
+	at := place{kind: where}
+	if scan, ok := c.detect(orig, c.prepare(normalize(orig)), at, act); ok {
+		c.phrases(orig, scan, func(int) place { return at }, act)
+	}
 }
 
 // prepare removes from normalized text what is never a finding: the
@@ -265,17 +344,19 @@ func (c *check) prepare(n string) string {
 	return n
 }
 
-// textN is text with the normalized form already computed (and prepared);
-// strs are the lexicon's strings found in it.
-func (c *check) textN(orig, n string, at place, act func(string) Action, strs []mmHit) {
+// detect runs the detectors that read one line at a time over orig (n its
+// normalized, prepared form): addresses, links, phones. It returns what
+// the phrases are looked for in (n without its allowed links), and false
+// when the check is over (enough findings, or the text budget spent).
+func (c *check) detect(orig, n string, at place, act func(string) Action) (scan string, ok bool) {
 	if orig == "" || c.full() {
-		return
+		return "", false
 	}
 	if c.budget -= len(orig); c.budget < 0 {
 		if c.budget+len(orig) >= 0 {
 			c.add("format", "format.too-long", fmt.Sprintf("more than %d bytes of text", textBudget), at.String(), Quarantine)
 		}
-		return
+		return "", false
 	}
 	// E-mail addresses first, then cut them out so their domains are not links.
 	rest := n
@@ -290,7 +371,7 @@ func (c *check) textN(orig, n string, at place, act func(string) Action, strs []
 	// What the phone and phrase detectors read: n without the allowed
 	// links, whose numbers and words (a carrier's tracking number, an
 	// Amazon help page's path) are neither phones nor phrases.
-	scan := n
+	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
 		if host == "" {
@@ -306,19 +387,26 @@ func (c *check) textN(orig, n string, at place, act func(string) Action, strs []
 			scan = scan[:i] + strings.Repeat(" ", len(u)) + scan[i+len(u):]
 		}
 	}
-	lx := c.e.p.lex
-	if scan != n {
-		strs = lx.scan(scan, nil)
-	}
 	if digitCount(scan) >= 7 {
 		c.phoneNumbers(orig, scan, at.String(), act)
 	}
+	return scan, true
+}
+
+// phrases runs the policy's phrases and patterns over scan (orig as the
+// sender wrote it); at says where a finding starting at an offset is.
+func (c *check) phrases(orig, scan string, at func(lo int) place, act func(string) Action) {
+	if c.full() {
+		return
+	}
+	lx := c.e.p.lex
+	c.strs = lx.scan(scan, c.strs[:0])
 	c.toks = appendTokens(c.toks[:0], scan)
-	for _, h := range lx.find(scan, c.toks, strs, &c.lex) {
+	for _, h := range lx.find(scan, c.toks, c.strs, &c.lex) {
 		if h.ok {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
-			c.add(cat, cat+".phrase."+h.lang, excerpt(orig, found), at.String(), act(cat))
+			c.add(cat, cat+".phrase."+h.lang, excerpt(orig, found), at(h.lo).String(), act(cat))
 		}
 	}
 }

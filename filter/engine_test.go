@@ -521,3 +521,23 @@ func TestASCIIPhraseInJapaneseListIsAWord(t *testing.T) {
 		}
 	}
 }
+
+// A phrase wrapped onto the next line by the sender's client is found; two
+// short lines a sender broke on purpose are not read as one.
+func TestWrappedPhraseIsFound(t *testing.T) {
+	for body, want := range map[string]string{
+		"If anything else goes wrong, please contact us first before leaving any\r\nfeedback so we can put it right.": "review",
+		// format=flowed: the soft break is a trailing space.
+		"Please contact us before \r\nleaving a review.":                                                                 "review",
+		"En cas de souci, merci de nous écrire ici avant de laisser votre\r\ncommentaire, nous trouverons une solution.": "review",
+		"Your refund has been issued\r\nPlease leave a review when you can":                                              "",
+	} {
+		lang := "en"
+		if strings.Contains(body, "merci") {
+			lang = "fr"
+		}
+		if got := categories(checkRaw(t, plain(lang, body))); got != want {
+			t.Errorf("%q: refused %q, want %q", body, got, want)
+		}
+	}
+}
