@@ -87,9 +87,10 @@ type frame struct {
 
 func parseHTML(data []byte) TextPart {
 	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1,
-		all: make([]byte, 0, len(data)+64), out: make([]byte, 0, len(data)+64)}
-	// A line takes a tag or more to end: room for the lines at once.
-	n := bytes.Count(data, []byte("<"))/2 + 4
+		all: make([]byte, 0, len(data)/3+64), out: make([]byte, 0, len(data)/3+64)}
+	// A line takes a tag or more to end (most take several): room for the
+	// lines at once, mostly.
+	n := bytes.Count(data, []byte("<"))/4 + 4
 	p.lines, p.spans = make([]Line, 0, n), make([][2]int, 0, n)
 	// The document itself: the parent of the top-level elements (a
 	// browser's implied body), never closed.
