@@ -73,9 +73,6 @@ type check struct {
 	// budget is how many bytes of text are still checked; a message with
 	// more text is held for review rather than checked in part.
 	budget int
-	// htmlText holds the phrase texts of the HTML lines read, when the
-	// message has a plain-text part too.
-	htmlText map[string]bool
 	// buyerText is the thread's buyer message, normalized (once).
 	buyerText string
 	// usedException is set when something passed only because of the
@@ -157,30 +154,15 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 		return Verdict{Action: Pass, Monitor: e.p.Monitor}
 	}
 	c.text(m.Subject, "subject", e.p.action)
-	// HTML parts first: a plain-text paragraph that says what an HTML line
-	// already said (the two alternatives of one message) has no phrase the
-	// HTML line did not have.
-	hasHTML, hasText := false, false
 	for _, t := range m.Texts {
-		hasHTML, hasText = hasHTML || t.HTML, hasText || !t.HTML
-	}
-	if hasHTML && hasText {
-		c.htmlText = map[string]bool{}
-	}
-	for _, html := range []bool{true, false} {
-		for _, t := range m.Texts {
-			if t.HTML != html {
-				continue
-			}
-			kind := "text"
-			if t.HTML {
-				kind = "html"
-			}
-			c.lines(t.Lines, kind)
-			c.links(t.Links)
-			c.images(t.Images, t.CSSURLs, m.Attachments)
-			c.format(t)
+		kind := "text"
+		if t.HTML {
+			kind = "html"
 		}
+		c.lines(t.Lines, kind)
+		c.links(t.Links)
+		c.images(t.Images, t.CSSURLs, m.Attachments)
+		c.format(t)
 	}
 	c.attachments(m)
 	c.customRules(m)
@@ -255,13 +237,6 @@ func (c *check) lines(lines []Line, kind string) {
 		para.add(l.Text, scan, l.N)
 		if kind != "text" || i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text) {
 			orig, scan := para.joined()
-			switch {
-			case c.htmlText != nil && kind == "html":
-				c.htmlText[scan] = true
-			case c.htmlText != nil && c.htmlText[scan]:
-				para.reset()
-				continue // read as an HTML line already
-			}
 			c.phrases(orig, scan, func(lo int) place { return place{kind, para.lineAt(lo)} }, c.e.p.action)
 			para.reset()
 		}
@@ -287,12 +262,6 @@ func (p *paragraph) joined() (orig, scan string) {
 		return p.origs[0], p.scans[0]
 	}
 	var o, s strings.Builder
-	size := len(p.scans)
-	for i := range p.scans {
-		size += len(p.scans[i])
-	}
-	s.Grow(size)
-	o.Grow(size + size/8)
 	for i := range p.scans {
 		if i > 0 {
 			sep := " "
