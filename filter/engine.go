@@ -225,7 +225,7 @@ func (c *check) lines(lines []Line, kind string) {
 	// line) are read as one, their phrases reported on the line each
 	// starts in.
 	para := &c.para
-	para.reset()
+	para.reset(kind)
 	for i, l := range lines {
 		if texts[i] == "" {
 			continue
@@ -236,9 +236,8 @@ func (c *check) lines(lines []Line, kind string) {
 		}
 		para.add(l.Text, scan, l.N)
 		if kind != "text" || i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text) {
-			orig, scan := para.joined()
-			c.phrases(orig, scan, func(lo int) place { return place{kind, para.lineAt(lo)} }, c.e.p.action)
-			para.reset()
+			c.phrases(para, c.e.p.action)
+			para.reset(kind)
 		}
 	}
 }
@@ -246,8 +245,9 @@ func (c *check) lines(lines []Line, kind string) {
 // paragraph is lines read as one: their texts joined (with a space, or
 // nothing after Japanese), and where each line starts.
 type paragraph struct {
+	kind         string // where the lines are: "text", "html", "subject" …
 	origs, scans []string
-	ns           []int // the lines' numbers
+	ns           []int // the lines' numbers (0: the text is not in lines)
 	starts       []int // offset of each line in the joined scan
 }
 
@@ -255,41 +255,57 @@ func (p *paragraph) add(orig, scan string, n int) {
 	p.origs, p.scans, p.ns = append(p.origs, orig), append(p.scans, scan), append(p.ns, n)
 }
 
-// joined returns the paragraph's texts as one, as written and as scanned.
-func (p *paragraph) joined() (orig, scan string) {
-	p.starts = append(p.starts[:0], 0)
-	if len(p.scans) == 1 {
-		return p.origs[0], p.scans[0]
+// sep is what joins line i-1 and line i.
+func (p *paragraph) sep(i int) string {
+	if r, _ := utf8.DecodeLastRuneInString(p.scans[i-1]); unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+		return "" // Japanese runs on without a space
 	}
-	var o, s strings.Builder
-	for i := range p.scans {
-		if i > 0 {
-			sep := " "
-			if r, _ := utf8.DecodeLastRuneInString(p.scans[i-1]); unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
-				sep = ""
-			}
-			o.WriteString(sep)
-			s.WriteString(sep)
-			p.starts = append(p.starts, s.Len())
-		}
-		o.WriteString(p.origs[i])
-		s.WriteString(p.scans[i])
-	}
-	return o.String(), s.String()
+	return " "
 }
 
-// lineAt returns the number of the line holding offset lo of the joined
-// scan.
-func (p *paragraph) lineAt(lo int) int {
+// scan returns the paragraph's normalized texts as one.
+func (p *paragraph) scan() string {
+	p.starts = append(p.starts[:0], 0)
+	if len(p.scans) == 1 {
+		return p.scans[0]
+	}
+	var s strings.Builder
+	for i := range p.scans {
+		if i > 0 {
+			s.WriteString(p.sep(i))
+			p.starts = append(p.starts, s.Len())
+		}
+		s.WriteString(p.scans[i])
+	}
+	return s.String()
+}
+
+// orig returns the paragraph as the sender wrote it (for excerpts).
+func (p *paragraph) orig() string {
+	if len(p.origs) == 1 {
+		return p.origs[0]
+	}
+	var o strings.Builder
+	for i := range p.origs {
+		if i > 0 {
+			o.WriteString(p.sep(i))
+		}
+		o.WriteString(p.origs[i])
+	}
+	return o.String()
+}
+
+// at returns where offset lo of the joined scan is.
+func (p *paragraph) at(lo int) place {
 	i := len(p.starts) - 1
 	for i > 0 && p.starts[i] > lo {
 		i--
 	}
-	return p.ns[i]
+	return place{p.kind, p.ns[i]}
 }
 
-func (p *paragraph) reset() {
-	p.origs, p.scans, p.ns = p.origs[:0], p.scans[:0], p.ns[:0]
+func (p *paragraph) reset(kind string) {
+	p.kind, p.origs, p.scans, p.ns = kind, p.origs[:0], p.scans[:0], p.ns[:0]
 }
 
 // softBreak reports whether a plain-text line ends where the client
@@ -326,9 +342,11 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
-	at := place{kind: where}
-	if scan, ok := c.detect(orig, c.prepare(normalize(orig)), at, act); ok {
-		c.phrases(orig, scan, func(int) place { return at }, act)
+	if scan, ok := c.detect(orig, c.prepare(normalize(orig)), place{kind: where}, act); ok {
+		p := &c.para
+		p.reset(where)
+		p.add(orig, scan, 0)
+		c.phrases(p, act)
 	}
 }
 
@@ -393,20 +411,20 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	return scan, true
 }
 
-// phrases runs the policy's phrases and patterns over scan (orig as the
-// sender wrote it); at says where a finding starting at an offset is.
-func (c *check) phrases(orig, scan string, at func(lo int) place, act func(string) Action) {
+// phrases runs the policy's phrases and patterns over a paragraph.
+func (c *check) phrases(p *paragraph, act func(string) Action) {
 	if c.full() {
 		return
 	}
 	lx := c.e.p.lex
+	scan := p.scan()
 	c.strs = lx.scan(scan, c.strs[:0])
 	c.toks = appendTokens(c.toks[:0], scan)
 	for _, h := range lx.find(scan, c.toks, c.strs, &c.lex) {
 		if h.ok {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
-			c.add(cat, cat+".phrase."+h.lang, excerpt(orig, found), at(h.lo).String(), act(cat))
+			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
 		}
 	}
 }
