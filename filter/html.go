@@ -86,8 +86,9 @@ type frame struct {
 }
 
 func parseHTML(data []byte) TextPart {
-	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1,
-		all: make([]byte, 0, len(data)/3+64), out: make([]byte, 0, len(data)/3+64)}
+	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1}
+	size := textSize(data) + 64
+	p.all, p.out = make([]byte, 0, size), make([]byte, 0, size)
 	// A line takes a tag or more to end (most take several): room for the
 	// lines at once, mostly.
 	n := bytes.Count(data, []byte("<"))/4 + 4
@@ -125,6 +126,22 @@ func parseHTML(data []byte) TextPart {
 	p.part.Lines = p.lines
 	p.part.Fonts = len(p.fonts)
 	return p.part
+}
+
+// textSize estimates the text of an HTML document: its bytes outside tags.
+func textSize(data []byte) int {
+	n, in := 0, false
+	for _, c := range data {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+		case !in:
+			n++
+		}
+	}
+	return n
 }
 
 // where returns the quote state for content at this point.
