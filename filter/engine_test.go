@@ -82,6 +82,9 @@ func TestDetectors(t *testing.T) {
 		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link"},
 		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link"},
 		{"ja", "LINEでお問い合わせください。ID: @hikari_shop", "contact"},
+		// Cross-selling through the seller's own Amazon storefront.
+		{"en", "You can find more products at our Amazon store.", "promotion"},
+		{"de", "Schauen Sie auch in unserem Amazon-Shop vorbei.", "promotion"},
 		{"ja", "詳しくはご連絡ください。ID番号は注文番号です。みんなで使えます。", ""},
 		{"en", "order again at amaz0n-deals.com", "link"},
 		{"en", "see аmazon.com/deal", "link"},
