@@ -82,6 +82,7 @@ func TestDetectors(t *testing.T) {
 		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link"},
 		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link"},
 		{"ja", "LINEでお問い合わせください。ID: @hikari_shop", "contact"},
+		{"de", "Rufen Sie an: 030–1234567", "contact"}, // an en dash
 		// Cross-selling through the seller's own Amazon storefront.
 		{"en", "You can find more products at our Amazon store.", "promotion"},
 		{"de", "Schauen Sie auch in unserem Amazon-Shop vorbei.", "promotion"},

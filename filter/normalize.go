@@ -14,6 +14,12 @@ import (
 // zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "", "\u00ad", "")
 
+// dashes are the dashes and minus signs NFKC leaves as they are; folded,
+// they are the hyphen-minus (a phone number written 030–1234567, "5–star").
+var dashes = strings.NewReplacer("\u2010", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-")
+
+func isDash(r rune) bool { return r == '\u2010' || r >= '\u2012' && r <= '\u2015' || r == '\u2212' }
+
 // Obfuscations sellers (and their tools) use to slip addresses past filters.
 var (
 	// (White space here is [^\S\n]: a replacement never joins two lines,
@@ -42,6 +48,10 @@ func fold(s string) string {
 	}
 	s = norm.NFKC.String(s)
 	s = lower(s)
+	if strings.Contains(s, "\u2010") || strings.Contains(s, "\u2012") || strings.Contains(s, "\u2013") ||
+		strings.Contains(s, "\u2014") || strings.Contains(s, "\u2015") || strings.Contains(s, "\u2212") {
+		s = dashes.Replace(s)
+	}
 	return ideographicDots(s)
 }
 
@@ -80,6 +90,8 @@ func foldTo(b *strings.Builder, s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r = unicode.ToLower(r); r == '。' && domainDot(s, i, i+size) {
 			r = '.'
+		} else if isDash(r) {
+			r = '-'
 		}
 		b.WriteRune(r)
 		i += size

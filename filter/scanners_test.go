@@ -169,7 +169,8 @@ func TestSplitQuotesLines(t *testing.T) {
 // fast path a line takes.
 func TestNormalizeLinesIsNormalize(t *testing.T) {
 	pieces := []string{"A", "z", "Ä", "ß", "İ", "ＡＢ", "\xff", "\xc3", "日本。", " ", "&amp;", "&#10;", "\u200b", "\u00ad",
-		"e\u0301", "ｗｗｗ．ｓｈｏｐ．ｊｐ", "０９０", "＠", " [dot] ", " punkt ", "(at)", " . ", "ǅ", "ﬁ", "Ⅻ"}
+		"e\u0301", "ｗｗｗ．ｓｈｏｐ．ｊｐ", "０９０", "＠", " [dot] ", " punkt ", "(at)", " . ", "ǅ", "ﬁ", "Ⅻ",
+		"\u2013", "\u2011", "\u2212", "a。b", "。"}
 	// Messages of one to four lines.
 	all := pieceStrings(5, 12500, 8, pieces)
 	for len(all) > 0 {
