@@ -88,7 +88,7 @@ func foldTo(b *strings.Builder, s string) {
 		}
 		// Invalid UTF-8 becomes U+FFFD, as in strings.ToLower.
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r = unicode.ToLower(r); r == '。' && domainDot(s, i, i+size) {
+		if r = unicode.ToLower(r); r == '。' && foldedDomainDot(b, s[i+size:]) {
 			r = '.'
 		} else if isDash(r) {
 			r = '-'
@@ -123,6 +123,18 @@ func ideographicDots(s string) string {
 		// (A stop right after this one has a stop before it: no domain.)
 		s = s[i+len(stop):]
 	}
+}
+
+// foldedDomainDot is domainDot for foldTo: the character before the stop is
+// the last one folded into b, the one after is next in rest, not folded yet.
+func foldedDomainDot(b *strings.Builder, rest string) bool {
+	done := b.String()
+	if len(done) == 0 || !asciiAlnum(done[len(done)-1]) || rest == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	r = unicode.ToLower(r)
+	return r < utf8.RuneSelf && asciiAlnum(byte(r))
 }
 
 // domainDot reports whether the character s[i:j] stands between two ASCII
