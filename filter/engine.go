@@ -81,13 +81,12 @@ type check struct {
 	*scratch
 }
 
-// scratch is a check's reusable space: the lexicon's, the words of a
-// piece of text and the lexicon's strings found in it. Checks
+// scratch is a check's reusable space: the lexicon's, and the lexicon's
+// strings found in a piece of text. Checks
 // take it from the engine's pool and give it back, so that a message's
 // check does not grow it from nothing.
 type scratch struct {
 	lex  lexScratch
-	toks []token
 	strs []mmHit
 	para paragraph
 }
@@ -419,8 +418,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	lx := c.e.p.lex
 	scan := p.scan()
 	c.strs = lx.scan(scan, c.strs[:0])
-	c.toks = appendTokens(c.toks[:0], scan)
-	for _, h := range lx.find(scan, c.toks, c.strs, &c.lex) {
+	for _, h := range lx.find(scan, c.strs, &c.lex) {
 		if h.ok {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))

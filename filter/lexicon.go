@@ -177,9 +177,10 @@ type lexScratch struct {
 }
 
 // find reports, per category in hits, the first-ranked entry found in the
-// normalized line n; toks are its words, strs what scan found in it (ends
-// relative to n).
-func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []lexHit {
+// normalized line n; strs are what scan found in it (ends relative to n).
+// Words are read from n as they come (nextWord): only a word that starts a
+// phrase has the words after it read again.
+func (lx *lexicon) find(n string, strs []mmHit, sc *lexScratch) []lexHit {
 	if len(sc.hits) < len(lx.cats) {
 		sc.hits = make([]lexHit, len(lx.cats))
 		sc.ran = make([]uint32, len(lx.pats))
@@ -194,23 +195,25 @@ func (lx *lexicon) find(n string, toks []token, strs []mmHit, sc *lexScratch) []
 			*h = lexHit{o, lo, hi, true}
 		}
 	}
-	for i, t := range toks {
-		if lx.firstLen[t.w[0]]&lenBit(len(t.w)) == 0 {
+	for i := 0; ; {
+		a, b := nextWord(n, i)
+		if a == len(n) {
+			break
+		}
+		i = b
+		w := n[a:b]
+		if lx.firstLen[w[0]]&lenBit(len(w)) == 0 {
 			continue
 		}
-		for _, ph := range lx.words[t.w] {
-			if i+len(ph.words) > len(toks) {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(ph.words); j++ {
-				if toks[i+j].w != ph.words[j] {
-					ok = false
-					break
-				}
+		for _, ph := range lx.words[w] {
+			end, ok := b, true
+			for j := 1; j < len(ph.words) && ok; j++ {
+				c, d := nextWord(n, end)
+				ok = c < len(n) && n[c:d] == ph.words[j]
+				end = d
 			}
 			if ok {
-				better(ph.origin, t.start, toks[i+len(ph.words)-1].end)
+				better(ph.origin, a, end)
 			}
 		}
 	}

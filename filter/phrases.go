@@ -37,6 +37,33 @@ func appendTokens(dst []token, s string) []token {
 	return dst
 }
 
+// nextWord returns where the first word of s at or after i is, [start,
+// end); start is len(s) when there is none. Its words are tokens'.
+func nextWord(s string, i int) (start, end int) {
+	start = -1
+	for i < len(s) {
+		c, size := s[i], 1
+		var word bool
+		if c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if word && start < 0 {
+			start = i
+		} else if !word && start >= 0 {
+			return start, i
+		}
+		i += size
+	}
+	if start < 0 {
+		return len(s), len(s)
+	}
+	return start, len(s)
+}
+
 func hasCJK(s string) bool {
 	for _, r := range s {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r >= 0x2600 && r <= 0x27BF || r == '★' || r == '☆' {

@@ -287,3 +287,22 @@ func pieceStrings(seed int64, n, maxPieces int, pieces []string) []string {
 	}
 	return out
 }
+
+// nextWord must walk the words tokens splits a text into.
+func TestNextWordIsTokens(t *testing.T) {
+	pieces := []string{"a", "Z", "9", " ", ".", "ä", "日本", "\xff", "\xc3", "-", "の", "ǅ", "٣", "\u0301"}
+	for _, s := range pieceStrings(9, 30000, 10, pieces) {
+		var got []token
+		for i := 0; ; {
+			a, b := nextWord(s, i)
+			if a == len(s) {
+				break
+			}
+			got = append(got, token{s[a:b], a, b})
+			i = b
+		}
+		if want := tokens(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("nextWord over %q: %v, tokens: %v", s, got, want)
+		}
+	}
+}
