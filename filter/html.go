@@ -87,7 +87,7 @@ type frame struct {
 
 func parseHTML(data []byte) TextPart {
 	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1}
-	size := textSize(data) + 64
+	size := len(data)/2 + 64
 	p.all, p.out = make([]byte, 0, size), make([]byte, 0, size)
 	// A line takes a tag or more to end (most take several): room for the
 	// lines at once, mostly.
@@ -126,22 +126,6 @@ func parseHTML(data []byte) TextPart {
 	p.part.Lines = p.lines
 	p.part.Fonts = len(p.fonts)
 	return p.part
-}
-
-// textSize estimates the text of an HTML document: its bytes outside tags.
-func textSize(data []byte) int {
-	n, in := 0, false
-	for _, c := range data {
-		switch {
-		case c == '<':
-			in = true
-		case c == '>':
-			in = false
-		case !in:
-			n++
-		}
-	}
-	return n
 }
 
 // where returns the quote state for content at this point.
@@ -191,20 +175,34 @@ func (p *htmlParser) startBody() {
 	}
 }
 
-// headElements may be in a document's head.
-var headElements = map[atom.Atom]bool{atom.Html: true, atom.Head: true, atom.Meta: true, atom.Link: true,
-	atom.Style: true, atom.Script: true, atom.Title: true, atom.Base: true, atom.Noscript: true,
-	atom.Template: true, atom.Basefont: true, atom.Bgsound: true}
+// headElement reports whether a may be in a document's head.
+func headElement(a atom.Atom) bool {
+	switch a {
+	case atom.Html, atom.Head, atom.Meta, atom.Link, atom.Style, atom.Script, atom.Title, atom.Base,
+		atom.Noscript, atom.Template, atom.Basefont, atom.Bgsound:
+		return true
+	}
+	return false
+}
 
-// voidElements never have content or an end tag.
-var voidElements = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true,
-	atom.Embed: true, atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true,
-	atom.Param: true, atom.Source: true, atom.Track: true, atom.Wbr: true, atom.Keygen: true}
+// voidElement reports whether a never has content or an end tag.
+func voidElement(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input, atom.Link,
+		atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr, atom.Keygen:
+		return true
+	}
+	return false
+}
 
-var blockAtoms = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true, atom.H1: true, atom.H2: true,
-	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Blockquote: true, atom.Table: true,
-	atom.Hr: true, atom.Pre: true, atom.Ul: true, atom.Ol: true, atom.Td: true,
+// blockElement reports whether a starts and ends a line of text.
+func blockElement(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Br, atom.Li, atom.Tr, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Blockquote, atom.Table, atom.Hr, atom.Pre, atom.Ul, atom.Ol, atom.Td:
+		return true
+	}
+	return false
 }
 
 // The attributes the parser reads.
@@ -224,9 +222,36 @@ const (
 	numAttrs
 )
 
-var attrIndex = map[string]int{"class": attrClass, "id": attrID, "style": attrStyle, "href": attrHref, "src": attrSrc,
-	"width": attrWidth, "height": attrHeight, "alt": attrAlt, "hidden": attrHidden, "action": attrAction,
-	"background": attrBackground, "size": attrSize}
+// attrIndex returns the index of the attribute named k, or -1.
+func attrIndex(k []byte) int {
+	switch string(k) {
+	case "class":
+		return attrClass
+	case "id":
+		return attrID
+	case "style":
+		return attrStyle
+	case "href":
+		return attrHref
+	case "src":
+		return attrSrc
+	case "width":
+		return attrWidth
+	case "height":
+		return attrHeight
+	case "alt":
+		return attrAlt
+	case "hidden":
+		return attrHidden
+	case "action":
+		return attrAction
+	case "background":
+		return attrBackground
+	case "size":
+		return attrSize
+	}
+	return -1
+}
 
 // tagAttrs holds a tag's values of the attributes the parser reads (the
 // first of each), and which it has.
@@ -240,7 +265,7 @@ func (p *htmlParser) readAttrs(more bool) tagAttrs {
 	for more {
 		var k, v []byte
 		k, v, more = p.z.TagAttr()
-		if i, ok := attrIndex[string(k)]; ok && !t.has[i] {
+		if i := attrIndex(k); i >= 0 && !t.has[i] {
 			t.v[i], t.has[i] = string(v), true
 		}
 	}
@@ -255,7 +280,7 @@ func (p *htmlParser) startTag() {
 		sname = string(name)
 	}
 	at := p.readAttrs(more)
-	if !headElements[a] {
+	if !headElement(a) {
 		p.startBody()
 	} else if a == atom.Head && p.body {
 		return // a late head is ignored
@@ -313,7 +338,7 @@ func (p *htmlParser) startTag() {
 	}
 	f.quote, f.by = quote, by
 
-	if blockAtoms[a] {
+	if blockElement(a) {
 		p.flush()
 	}
 	switch a {
@@ -340,7 +365,7 @@ func (p *htmlParser) startTag() {
 	}
 	p.stack = append(p.stack, f)
 	// As in a browser, "<div/>" opens a div: only void elements close at once.
-	if voidElements[a] {
+	if voidElement(a) {
 		p.pop()
 	}
 }
@@ -374,7 +399,7 @@ func (p *htmlParser) pop() {
 	if f.link {
 		p.endLink()
 	}
-	if blockAtoms[f.a] {
+	if blockElement(f.a) {
 		p.flush()
 	}
 	text := func() string { return string(p.all[f.textAt:len(p.all)]) }

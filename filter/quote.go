@@ -46,6 +46,17 @@ func isAttribution(t string) bool {
 	if !strings.HasSuffix(l, ":") && !strings.HasSuffix(l, "：") && !strings.HasSuffix(l, "--") {
 		return false
 	}
+	// Lower-case the line only when it starts and ends like one of them
+	// (or like a separator): most lines that end in a colon are text.
+	like := strings.HasPrefix(l, "--")
+	for _, a := range attributions {
+		if like = like || hasPrefixFold(l, a.prefix) && hasSuffixFold(l, a.suffix); like {
+			break
+		}
+	}
+	if !like {
+		return false
+	}
 	l = strings.ToLower(l)
 	for _, a := range attributions {
 		if !strings.HasPrefix(l, a.prefix) || !strings.HasSuffix(l, a.suffix) || len(l) < len(a.prefix)+len(a.suffix) {
@@ -67,6 +78,16 @@ func isAttribution(t string) bool {
 		}
 	}
 	return isSeparator(l)
+}
+
+// hasPrefixFold and hasSuffixFold are strings.HasPrefix and HasSuffix
+// under Unicode case folding, for the lower-case prefix or suffix p.
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+func hasSuffixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p)
 }
 
 // isSeparator reports whether l (lower case) is a dashed separator:
