@@ -503,7 +503,18 @@ func digitCount(s string) int {
 
 // hostOf extracts the host of a URL or bare domain.
 func hostOf(u string) string {
-	s := u
+	// As a browser does: tabs and line breaks in a URL are dropped, and
+	// nothing after another control character counts (url.Parse would
+	// refuse the whole URL, and a refused URL would be no link at all).
+	s := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, u)
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
+		s = s[:i]
+	}
 	if !strings.Contains(s, "://") {
 		if strings.HasPrefix(s, "mailto:") || strings.HasPrefix(s, "tel:") {
 			return ""

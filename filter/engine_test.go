@@ -185,6 +185,7 @@ func TestHTML(t *testing.T) {
 		{"css background", `<div style="background:url(https://t.example/b.png)">Hi</div>`, "pixel"},
 		{"inline cid image", `<p>See photo:</p><img src="cid:part1">`, ""},
 		{"mailto", `<a href="mailto:sales@shop.example">write us</a>`, "contact"},
+		{"control characters in the href", "<a href=\"https://myshop.example/\tdeal\">here</a> <a href=\"https://other.example/\x01\">x</a>", "link"},
 		{"entity-encoded shop", `<p>www&#46;myshop&#46;com</p>`, "link"},
 		{"gmail quote of the buyer", `<div>Sure.</div><div class="gmail_quote"><div class="gmail_attr">On Mon, Buyer &lt;` + buyer + `&gt; wrote:</div><blockquote class="gmail_quote">call me 0049 30 1234567, see www.other.example</blockquote></div>`, ""},
 		{"outlook quote of the buyer", `<div>Sure.</div><div id="divRplyFwdMsg"><b>From:</b> Buyer &lt;` + buyer + `&gt;<br><b>Sent:</b> Monday</div><div>see www.other.example</div>`, ""},
@@ -543,5 +544,16 @@ func TestWrappedPhraseIsFound(t *testing.T) {
 		if got := categories(checkRaw(t, plain(lang, body))); got != want {
 			t.Errorf("%q: refused %q, want %q", body, got, want)
 		}
+	}
+}
+
+// A NUL in a plain-text link (what "=00" after the host gives in a
+// quoted-printable part) does not hide the link.
+func TestLinkWithControlCharacterIsALink(t *testing.T) {
+	if got := categories(checkRaw(t, plain("en", "See https://myshop.example/\x00deal for more"))); got != "link" {
+		t.Errorf("refused %q, want link", got)
+	}
+	if got := categories(checkRaw(t, plain("de", "https://www.dhl.de/verfolgen.html?piececode\x0000340434161094042557"))); got != "" {
+		t.Errorf("an allowed carrier link with a NUL: refused %q", got)
 	}
 }
