@@ -87,7 +87,7 @@ type frame struct {
 
 func parseHTML(data []byte) TextPart {
 	p := &htmlParser{z: html.NewTokenizer(bytes.NewReader(data)), fonts: map[string]bool{}, link: -1}
-	size := len(data)/2 + 64
+	size := textSize(data) + 64
 	p.all, p.out = make([]byte, 0, size), make([]byte, 0, size)
 	// A line takes a tag or more to end (most take several): room for the
 	// lines at once, mostly.
@@ -126,6 +126,23 @@ func parseHTML(data []byte) TextPart {
 	p.part.Lines = p.lines
 	p.part.Fonts = len(p.fonts)
 	return p.part
+}
+
+// textSize estimates the text of an HTML document: its bytes outside tags.
+func textSize(data []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(data, '<')
+		if i < 0 {
+			return n + len(data)
+		}
+		n += i
+		j := bytes.IndexByte(data[i:], '>')
+		if j < 0 {
+			return n
+		}
+		data = data[i+j+1:]
+	}
 }
 
 // where returns the quote state for content at this point.
