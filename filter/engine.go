@@ -265,33 +265,29 @@ func (p *paragraph) sep(i int) string {
 // scan returns the paragraph's normalized texts as one.
 func (p *paragraph) scan() string {
 	p.starts = append(p.starts[:0], 0)
-	if len(p.scans) == 1 {
-		return p.scans[0]
-	}
-	var s strings.Builder
-	for i := range p.scans {
-		if i > 0 {
-			s.WriteString(p.sep(i))
-			p.starts = append(p.starts, s.Len())
-		}
-		s.WriteString(p.scans[i])
-	}
-	return s.String()
+	return p.join(p.scans, &p.starts)
 }
 
 // orig returns the paragraph as the sender wrote it (for excerpts).
-func (p *paragraph) orig() string {
-	if len(p.origs) == 1 {
-		return p.origs[0]
+func (p *paragraph) orig() string { return p.join(p.origs, nil) }
+
+// join joins the lines' parts with sep, noting in starts (when not nil)
+// where each line after the first starts.
+func (p *paragraph) join(parts []string, starts *[]int) string {
+	if len(parts) == 1 {
+		return parts[0]
 	}
-	var o strings.Builder
-	for i := range p.origs {
+	var b strings.Builder
+	for i, part := range parts {
 		if i > 0 {
-			o.WriteString(p.sep(i))
+			b.WriteString(p.sep(i))
+			if starts != nil {
+				*starts = append(*starts, b.Len())
+			}
 		}
-		o.WriteString(p.origs[i])
+		b.WriteString(part)
 	}
-	return o.String()
+	return b.String()
 }
 
 // at returns where offset lo of the joined scan is.
