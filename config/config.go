@@ -118,8 +118,10 @@ type Inbound struct {
 // Account is one seller account.
 type Account struct {
 	Name string `yaml:"name"`
-	// DailyLimit caps messages per UTC day; Amazon allows 5 × average daily
-	// orders + 600. Zero means no cap.
+	// DailyLimit caps messages relayed per UTC day; Amazon allows 5 ×
+	// average daily orders + 600. Zero means no cap. The count is the audit
+	// store's (it survives restarts; gateways sharing a PostgreSQL store see
+	// each other's messages within a minute).
 	DailyLimit int `yaml:"daily_limit"`
 }
 

@@ -98,6 +98,9 @@ type Gateway struct {
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
+	// stop ends the gateway's background work.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // New builds a gateway; it opens no socket until Start.
@@ -115,6 +118,7 @@ func New(o Options) (*Gateway, error) {
 		large:    make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
 		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
 		sessions: map[*session]struct{}{},
+		stop:     make(chan struct{}),
 	}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -194,6 +198,8 @@ func (g *Gateway) SetChecker(c Checker) {
 
 // Start binds every configured listener and serves them in the background.
 func (g *Gateway) Start() error {
+	// Today's counts first: a restart does not reset the daily cap.
+	g.countDaily(g.stop)
 	for _, l := range g.cfg.Submission {
 		kind := "submission"
 		if l.Mode == "implicit" {
@@ -307,6 +313,7 @@ func (g *Gateway) closeIdle() {
 }
 
 func (g *Gateway) closeAll() error {
+	g.stopOnce.Do(func() { close(g.stop) })
 	for _, s := range g.servers {
 		s.Close()
 	}
@@ -417,39 +424,130 @@ func (l *connLimiter) release(ip netip.Addr) {
 	}
 }
 
-// dailyCounter counts relayed messages per account and UTC day.
+// dailyCounter counts relayed messages per account and UTC day. With a
+// store that counts (store.RelayCounter) the count is the store's, read
+// at start and every refreshEvery, plus what this gateway relayed and has
+// in flight since: the cap holds across restarts, and across gateways
+// sharing a store up to a refresh's lag.
 type dailyCounter struct {
 	now func() time.Time
 	mu  sync.Mutex
 	day string
-	n   map[string]int
+	// base is the store's count per account at the last refresh; done is
+	// what this gateway relayed since, inflight what it is relaying.
+	base, done, inflight map[string]int
 }
 
+// refreshEvery is how often the daily counts are read from the store.
+const refreshEvery = time.Minute
+
 func newDailyCounter(now func() time.Time) *dailyCounter {
-	return &dailyCounter{now: now, n: map[string]int{}}
+	return &dailyCounter{now: now, base: map[string]int{}, done: map[string]int{}, inflight: map[string]int{}}
+}
+
+// today starts a new day's counts when the UTC day changed; d.mu is held.
+func (d *dailyCounter) today() {
+	if day := d.now().UTC().Format(time.DateOnly); day != d.day {
+		d.day, d.base, d.done = day, map[string]int{}, map[string]int{}
+	}
 }
 
 // reserve takes one message from account's allowance; false when the limit
-// is reached. A reservation is given back with release when nothing was sent.
+// is reached. The reservation ends with sent or release.
 func (d *dailyCounter) reserve(account string, limit int) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if day := d.now().UTC().Format(time.DateOnly); day != d.day {
-		d.day, d.n = day, map[string]int{}
-	}
-	if limit > 0 && d.n[account] >= limit {
+	d.today()
+	if limit > 0 && d.base[account]+d.done[account]+d.inflight[account] >= limit {
 		return false
 	}
-	d.n[account]++
+	d.inflight[account]++
 	return true
 }
 
+// sent ends a reservation whose message the next hop accepted.
+func (d *dailyCounter) sent(account string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.inflight[account]--
+	d.today()
+	d.done[account]++
+}
+
+// release gives back a reservation: nothing was sent.
 func (d *dailyCounter) release(account string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.n[account] > 0 {
-		d.n[account]--
+	d.inflight[account]--
+}
+
+// refresh reads today's counts per agent from the store and adds them up
+// per account (accountOf maps an agent to its account, "" for none).
+func (d *dailyCounter) refresh(ctx context.Context, rc store.RelayCounter, accountOf func(agent string) string) error {
+	midnight := d.now().UTC().Truncate(24 * time.Hour)
+	byAgent, err := rc.RelayedSince(ctx, midnight)
+	if err != nil {
+		return fmt.Errorf("daily counts: %w", err)
 	}
+	base := map[string]int{}
+	for agent, n := range byAgent {
+		if a := accountOf(agent); a != "" {
+			base[a] += n
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.today()
+	if d.day != midnight.Format(time.DateOnly) {
+		return nil // the day turned while counting
+	}
+	d.base, d.done = base, map[string]int{}
+	return nil
+}
+
+// accountOf returns the account an agent (a login, or "network:CIDR" for a
+// trusted network) writes for, by the live configuration.
+func (lv *live) accountOf(agent string) string {
+	for _, a := range lv.cfg.Agents {
+		if a.Login == agent {
+			return a.Account
+		}
+	}
+	for _, tn := range lv.cfg.TrustedNetworks {
+		if "network:"+tn.Prefix.String() == agent {
+			return tn.Account
+		}
+	}
+	return ""
+}
+
+// countDaily keeps the daily counter in step with the store until stop is
+// closed; the first read happens before it returns.
+func (g *Gateway) countDaily(stop <-chan struct{}) {
+	rc, ok := g.store.(store.RelayCounter)
+	if !ok {
+		return
+	}
+	read := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := g.daily.refresh(ctx, rc, g.live.Load().accountOf); err != nil {
+			g.log.Warn("reading the daily message counts", "err", err)
+		}
+	}
+	read()
+	go func() {
+		tick := time.NewTicker(refreshEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				read()
+			}
+		}
+	}()
 }
 
 // logSLA is the SLA seam's stand-in until the SLA tracker is configured: it

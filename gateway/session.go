@@ -308,7 +308,9 @@ func (s *session) data(r io.Reader) error {
 	}
 	sent := false
 	defer func() {
-		if !sent {
+		if sent {
+			g.daily.sent(p.Account)
+		} else {
 			g.daily.release(p.Account)
 		}
 	}()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"io"
+	"log/slog"
 	"net"
 	"net/textproto"
 	"strings"
@@ -321,6 +323,39 @@ func TestDailyLimit(t *testing.T) {
 		if i == 2 && (smtpCode(err) != 452 || !strings.Contains(err.Error(), "daily_limit")) {
 			t.Errorf("third message with daily_limit 2: %v, want 452 naming daily_limit", err)
 		}
+	}
+}
+
+// The daily cap counts what the store holds: a restart does not reset it.
+func TestDailyLimitHoldsAcrossRestart(t *testing.T) {
+	e := startEnv(t, "")
+	e.cfg.Accounts[0].DailyLimit = 2
+	c := e.login()
+	for i := 0; i < 2; i++ {
+		if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks.")); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.gw.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gw.Shutdown(context.Background()) })
+	e.subAddr = gw.Addrs()[0].String()
+	c = e.login()
+	err = send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks."))
+	if smtpCode(err) != 452 || !strings.Contains(err.Error(), "daily_limit") {
+		t.Errorf("third message after a restart with daily_limit 2: %v, want 452 naming daily_limit", err)
 	}
 }
 

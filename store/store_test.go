@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -102,6 +103,7 @@ func TestConformance(t *testing.T) {
 			t.Run("Tamper", func(t *testing.T) { testTamper(t, b) })
 			t.Run("Search", func(t *testing.T) { testSearch(t, b) })
 			t.Run("OrderedAppendIsCommitted", func(t *testing.T) { testOrdered(t, b) })
+			t.Run("RelayedSince", func(t *testing.T) { testRelayedSince(t, b) })
 		})
 	}
 }
@@ -176,6 +178,34 @@ func testOrdered(t *testing.T, b backend) {
 	d := &Record{Time: time.Now(), Kind: KindDelivery, QueueID: r.QueueID, Direction: Outbound, Buyer: r.Buyer, OrderID: r.OrderID, Status: StatusRelayed}
 	if err := s2.Append(ctx, d); err != nil || d.PrevHash != r.Hash {
 		t.Fatalf("durable append after an ordered one: %v, prev %q want %q", err, d.PrevHash, r.Hash)
+	}
+}
+
+// RelayedSince counts, per agent, the messages the next hop accepted since
+// a time: not those refused or failed, not other kinds, not earlier ones.
+func testRelayedSince(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	midnight := time.Now().UTC().Truncate(24 * time.Hour)
+	add := func(agent string, at time.Time, kind Kind, status string) {
+		t.Helper()
+		r := &Record{Time: at, Kind: kind, Direction: Outbound, Agent: agent, Buyer: "b@marketplace.amazon.de", Status: status}
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("anna", midnight.Add(-time.Hour), KindDelivery, StatusRelayed) // yesterday
+	add("anna", midnight.Add(time.Minute), KindDelivery, StatusRelayed)
+	add("anna", midnight.Add(2*time.Minute), KindDelivery, StatusRelayed)
+	add("anna", midnight.Add(3*time.Minute), KindDelivery, StatusTempFail)
+	add("anna", midnight.Add(4*time.Minute), KindMessage, StatusAccepted)
+	add("network:10.0.0.0/8", midnight.Add(5*time.Minute), KindDelivery, StatusRelayed)
+	got, err := s.(RelayCounter).RelayedSince(ctx, midnight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"anna": 2, "network:10.0.0.0/8": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("RelayedSince(midnight) = %v, want %v", got, want)
 	}
 }
 
