@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +10,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	// The same gzip format as compress/gzip, written about twice as fast:
+	// compressing the stored body was a tenth of the gateway's CPU per
+	// message.
+	"github.com/klauspost/compress/gzip"
 )
 
 // chainVersion names the canonical encoding hashed into the chain.
