@@ -567,6 +567,8 @@ func (c *check) lookalike(host string) bool {
 var (
 	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
 	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}($|\s)`)
+	// phoneLabel before a number makes it a phone number.
+	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
 	// codeLabel before a number makes it a part, model or item number.
 	codeLabel = regexp.MustCompile(`(?i)(no\.?|nr\.?|n°|part|model|modell|modèle|modelo|art\.?|artikel|sku|ref\.?|réf\.?|item|teil|型番|品番|製品番号)\s*[:#]?\s*$`)
 	// cidRef is a reference to an inline part (Outlook writes [cid:…] in
@@ -593,13 +595,17 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(cand) {
 			continue
 		}
+		// A number after "Tel:", "Mobile:", "電話" … is a phone number,
+		// whatever country's plan it follows (a seller's own country is
+		// not the marketplace's).
+		labelled := phoneLabel.MatchString(n[max(0, loc[0]-24):loc[0]])
 		// A long run of digits with no separator is a tracking number, an
 		// EAN or an order number, unless it is dialled internationally.
 		intl := strings.HasPrefix(cand, "+") || strings.HasPrefix(cand, "00")
-		if !intl && !strings.ContainsAny(cand, " ()-./") && digits >= 11 {
+		if !labelled && !intl && !strings.ContainsAny(cand, " ()-./") && digits >= 11 {
 			continue
 		}
-		if codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) {
+		if !labelled && codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) {
 			continue
 		}
 		// Prices and quantities: a currency or unit next to the number.
@@ -609,10 +615,11 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 			continue
 		}
 		num, err := phonenumbers.Parse(cand, c.region)
-		if err != nil || !phonenumbers.IsValidNumber(num) {
+		valid := err == nil && phonenumbers.IsValidNumber(num)
+		if !valid && !labelled {
 			continue
 		}
-		if c.env.Exception != "" && c.e.p.ExceptionEnabled() && c.exceptionPhone(num) {
+		if valid && c.env.Exception != "" && c.e.p.ExceptionEnabled() && c.exceptionPhone(num) {
 			c.usedException = true
 			continue
 		}

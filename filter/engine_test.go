@@ -83,6 +83,18 @@ func TestDetectors(t *testing.T) {
 		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link"},
 		{"ja", "LINEでお問い合わせください。ID: @hikari_shop", "contact"},
 		{"de", "Rufen Sie an: 030–1234567", "contact"}, // an en dash
+		// A labelled phone number in another country's plan than the marketplace's.
+		{"en", "Phone: 020 7946 0321 | Mobile: 07700 912345", "contact"},
+		{"en", "Model XR-2000, serial 2026-0045-7781, shipped Nov 28.", ""},
+		// Asking to change, remove or not leave a negative review.
+		{"de", "Bitte ändern Sie Ihre negative Bewertung, wir haben das Problem gelöst.", "review"},
+		{"en", "Please don't leave negative feedback, we will fix it.", "review"},
+		{"en", "Could you remove your 1-star review now that it works?", "review"},
+		{"fr", "Pourriez-vous supprimer votre avis négatif ?", "review"},
+		{"es", "Por favor, no deje una reseña negativa.", "review"},
+		{"it", "Potrebbe modificare la sua recensione negativa?", "review"},
+		{"ja", "低評価はつけないでください。", "review"},
+		{"en", "We will update you on the review of your return request.", ""},
 		// Cross-selling through the seller's own Amazon storefront.
 		{"en", "You can find more products at our Amazon store.", "promotion"},
 		{"de", "Schauen Sie auch in unserem Amazon-Shop vorbei.", "promotion"},
