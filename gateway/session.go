@@ -372,10 +372,11 @@ func (s *session) data(r io.Reader) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
 	defer cancel()
-	hopReply, derr := g.relay.Deliver(ctx, &Delivery{
-		QueueID: qid, From: s.from, To: s.rcpts, Prefix: sig, Body: body(), Size: rec.Size, UTF8: s.utf8,
+	d := &Delivery{
+		QueueID: qid, From: s.from, To: s.rcpts, Prefix: sig, Body: body(), Size: int64(len(sig)) + size, UTF8: s.utf8,
 		BeforeCommit: waitRecorded,
-	})
+	}
+	hopReply, derr := g.relay.Deliver(ctx, d)
 	if err := waitRecorded(); err != nil {
 		// Nothing was accepted by the next hop: the transaction was cut
 		// before its final dot.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -150,6 +151,24 @@ func TestCannotSendAsAnotherSeller(t *testing.T) {
 	}
 	if n := len(e.hop.Received()); n != 0 {
 		t.Errorf("next hop got %d messages", n)
+	}
+}
+
+// A message refused by the policy leaves nothing at the next hop, and the
+// messages after it, on the same session and the same pooled next-hop
+// connection, go through whole.
+func TestRefusedMessageLeavesNextHopClean(t *testing.T) {
+	e := startEnv(t, "")
+	c := e.login()
+	for i, body := range []string{"Visit www.myshop-example.com for more!", "Your parcel left today.", "Please leave us 5 stars!", "Tracking follows."} {
+		err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, fmt.Sprintf("m%d", i), body))
+		if refused := i%2 == 0; refused != (smtpCode(err) == 550) {
+			t.Fatalf("message %d (%q): %v", i, body, err)
+		}
+	}
+	got := e.hop.Received()
+	if len(got) != 2 || !strings.Contains(string(got[0].Data), "Your parcel left today.") || !strings.Contains(string(got[1].Data), "Tracking follows.") {
+		t.Fatalf("next hop received %d messages, want the 2 compliant ones", len(got))
 	}
 }
 
