@@ -81,8 +81,8 @@ type check struct {
 	*scratch
 }
 
-// scratch is a check's reusable space: the lexicon's, and the lexicon's
-// strings found in a piece of text. Checks
+// scratch is a check's reusable space: the lexicon's, the lexicon's
+// strings found in a piece of text, and the paragraph being read. Checks
 // take it from the engine's pool and give it back, so that a message's
 // check does not grow it from nothing.
 type scratch struct {
