@@ -61,14 +61,34 @@ func (s *Spool) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadFrom fills the spool from r.
+// readChunk is the room ReadFrom makes in memory when the buffer's free
+// space runs low.
+const readChunk = 8 << 10
+
+// ReadFrom fills the spool from r. While the message fits in memory it is
+// read straight into the spool's buffer, with no copy buffer in between.
 func (s *Spool) ReadFrom(r io.Reader) (int64, error) {
-	buf := make([]byte, 32<<10)
 	var total int64
+	var buf []byte // once spilled: what is read before it goes to the file
 	for {
-		n, err := r.Read(buf)
+		var p []byte
+		if s.file == nil {
+			if s.mem.Available() < readChunk/8 {
+				s.mem.Grow(readChunk)
+			}
+			p = s.mem.AvailableBuffer()
+			p = p[:cap(p)]
+		} else {
+			if buf == nil {
+				buf = make([]byte, 32<<10)
+			}
+			p = buf
+		}
+		n, err := r.Read(p)
 		if n > 0 {
-			if _, werr := s.Write(buf[:n]); werr != nil {
+			// p is the buffer's free space: Write appends it in place (or
+			// spills it with the rest to the file).
+			if _, werr := s.Write(p[:n]); werr != nil {
 				return total, werr
 			}
 			total += int64(n)
