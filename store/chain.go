@@ -63,28 +63,44 @@ func chainHash(r *Record, prev string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// compressor reuses gzip writers: a new flate writer allocates and clears
-// about a megabyte, which dominated the cost of recording a message.
+// compressor keeps gzip writers and copy buffers for reuse across records.
+// The writers compress statelessly (klauspost's StatelessCompression: the
+// same gzip format, each write compressed on its own, no window kept), which
+// for a 5 KB reply is as small as BestSpeed, takes a third less time, and
+// has no large match table to allocate, clear or evict from the cache.
 type compressor struct{ pool sync.Pool }
 
-// compressBody reads r and returns it gzipped with its SHA-256 and size.
-func (c *compressor) compressBody(r io.Reader) (gz []byte, sum string, size int64, err error) {
-	var buf bytes.Buffer
-	zw, ok := c.pool.Get().(*gzip.Writer)
+// gzipper is one pooled writer with the buffer it copies bodies through.
+type gzipper struct {
+	zw  *gzip.Writer
+	buf []byte
+}
+
+// compressBody reads r and returns it gzipped with its SHA-256 and size;
+// sizeHint, when known, sizes the output.
+func (c *compressor) compressBody(r io.Reader, sizeHint int64) (gz []byte, sum string, size int64, err error) {
+	g, ok := c.pool.Get().(*gzipper)
 	if !ok {
-		zw, _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		zw, _ := gzip.NewWriterLevel(io.Discard, gzip.StatelessCompression)
+		g = &gzipper{zw: zw, buf: make([]byte, 32<<10)}
 	}
-	defer c.pool.Put(zw)
-	zw.Reset(&buf)
+	defer c.pool.Put(g)
+	var out bytes.Buffer
+	if sizeHint > 0 && sizeHint < 64<<20 {
+		out.Grow(int(sizeHint/2) + 64)
+	}
+	g.zw.Reset(&out)
 	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(zw, h), r)
+	// Through the pooled buffer: a reader's WriteTo (a MultiReader has one)
+	// would allocate its own 32 KB for every record.
+	size, err = io.CopyBuffer(io.MultiWriter(g.zw, h), struct{ io.Reader }{r}, g.buf)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("reading message body: %w", err)
 	}
-	if err := zw.Close(); err != nil {
+	if err := g.zw.Close(); err != nil {
 		return nil, "", 0, err
 	}
-	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), size, nil
+	return out.Bytes(), hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
 // decompressBody returns the raw message kept for a record.
@@ -129,7 +145,7 @@ func (c *compressor) prepare(r *Record) (*prepared, error) {
 	}
 	p := &prepared{rec: r, done: make(chan error, 1)}
 	if r.Raw != nil {
-		gz, sum, size, err := c.compressBody(r.Raw)
+		gz, sum, size, err := c.compressBody(r.Raw, r.Size)
 		if err != nil {
 			return nil, err
 		}

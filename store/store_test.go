@@ -375,7 +375,7 @@ func testTamper(t *testing.T, b backend) {
 		}
 		raw, _ := decompressBody(gz)
 		raw[len(raw)-3] ^= 1
-		gz2, _, _, _ := s.(*sqlStore).gz.compressBody(bytes.NewReader(raw))
+		gz2, _, _, _ := s.(*sqlStore).gz.compressBody(bytes.NewReader(raw), 0)
 		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE records SET body = ? WHERE id = ?`), gz2, 2); err != nil {
 			t.Fatal(err)
 		}
