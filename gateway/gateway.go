@@ -224,7 +224,11 @@ func (g *Gateway) Start() error {
 func (g *Gateway) Addrs() []net.Addr { return g.addrs }
 
 func (g *Gateway) listen(addr, kind string, implicitTLS, insecure bool) error {
-	ln, err := net.Listen("tcp", addr)
+	// No TCP keepalive: the command and data timeouts end a session whose
+	// client went silent; keepalive would only add four system calls to
+	// every connection.
+	lc := net.ListenConfig{KeepAlive: -1}
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s listener: %w", kind, err)
 	}
