@@ -170,6 +170,70 @@ func TestRefusedMessageLeavesNextHopClean(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(string(got[0].Data), "Your parcel left today.") || !strings.Contains(string(got[1].Data), "Tracking follows.") {
 		t.Fatalf("next hop received %d messages, want the 2 compliant ones", len(got))
 	}
+	for _, m := range got {
+		if m.From != agentAddr || len(m.To) != 1 || m.To[0] != buyerAddr {
+			t.Errorf("next hop got envelope %s -> %v, want %s -> [%s]", m.From, m.To, agentAddr, buyerAddr)
+		}
+	}
+	// The envelope of a refused message was reset at the next hop, not
+	// left half open: one connection carried all four transactions.
+	if n := e.hop.Connections(); n != 1 {
+		t.Errorf("next hop saw %d connections, want 1 reused throughout", n)
+	}
+}
+
+// A refusal does not wait on the next hop: the agent reads why its
+// message was refused at once even when the next hop hangs.
+func TestRefusalDoesNotWaitForStuckNextHop(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // accepts and says nothing, as a next hop that hung
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	e := startEnvOpts(t, "", func(o *gateway.Options, _ *env) {
+		o.Config.Relay.URL = "smtp://" + ln.Addr().String() // relay timeout: 2s
+	})
+	c := e.login()
+	start := time.Now()
+	err = send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Please leave us 5 stars!"))
+	if smtpCode(err) != 550 {
+		t.Fatalf("violating message with a hung next hop: %v, want 550", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("refusal took %v: it waited for the hung next hop (relay timeout 2s)", d)
+	}
+	c.Reset()
+	err = send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Your parcel left today."))
+	if smtpCode(err) != 451 {
+		t.Errorf("compliant message with a hung next hop: %v, want 451", err)
+	}
+}
+
+func TestNextHopRecipientRefusalPassedBack(t *testing.T) {
+	e := startEnv(t, "")
+	e.hop.SetRcpt(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Recipient address rejected: unknown buyer"})
+	c := e.login()
+	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks."))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "unknown buyer") {
+		t.Errorf("next hop refused the recipient: client got %v", err)
+	}
+	if got := e.hop.Received(); len(got) != 0 {
+		t.Errorf("next hop received %d messages", len(got))
+	}
+	e.hop.SetRcpt(nil)
+	c.Reset()
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks.")); err != nil {
+		t.Errorf("after the next hop takes the recipient again: %v", err)
+	}
 }
 
 func TestOnlyAmazonRecipients(t *testing.T) {

@@ -105,11 +105,13 @@ type NextHop struct {
 	// Srv is the server (tests close it to take the next hop down).
 	Srv *smtp.Server
 
-	mu     sync.Mutex
-	msgs   []HopMsg
-	reject *smtp.SMTPError
-	delay  time.Duration
-	auth   [2]string
+	mu         sync.Mutex
+	msgs       []HopMsg
+	reject     *smtp.SMTPError
+	rcptReject *smtp.SMTPError
+	delay      time.Duration
+	auth       [2]string
+	conns      map[*smtp.Conn]bool
 }
 
 // StartNextHop runs a next hop on loopback until the test ends; with pki
@@ -125,6 +127,12 @@ func StartNextHopAt(t testing.TB, pki *PKI, addr string) *NextHop {
 	t.Helper()
 	h := &NextHop{}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		h.mu.Lock()
+		if h.conns == nil {
+			h.conns = map[*smtp.Conn]bool{}
+		}
+		h.conns[c] = true // a session per greeting: one before STARTTLS, one after
+		h.mu.Unlock()
 		return &hopSession{h: h}, nil
 	}))
 	s.Domain = "nexthop.test"
@@ -151,6 +159,21 @@ func (h *NextHop) Set(reject *smtp.SMTPError, delay time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.reject, h.delay = reject, delay
+}
+
+// SetRcpt makes the next hop refuse every recipient with reject (nil
+// accepts).
+func (h *NextHop) SetRcpt(reject *smtp.SMTPError) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.rcptReject = reject
+}
+
+// Connections returns how many connections clients opened so far.
+func (h *NextHop) Connections() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns)
 }
 
 // Received returns the messages accepted so far.
@@ -181,9 +204,18 @@ func (s *hopSession) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 func (s *hopSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *hopSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = append(s.to, to); return nil }
-func (s *hopSession) Reset()                                      { s.from, s.to = "", nil }
-func (s *hopSession) Logout() error                               { return nil }
+func (s *hopSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.h.mu.Lock()
+	reject := s.h.rcptReject
+	s.h.mu.Unlock()
+	if reject != nil {
+		return reject
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *hopSession) Reset()        { s.from, s.to = "", nil }
+func (s *hopSession) Logout() error { return nil }
 func (s *hopSession) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
