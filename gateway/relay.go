@@ -68,28 +68,6 @@ func (e *DeliveryError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
-// Opener is a Relay that can open the next hop's transaction before the
-// message is checked. Postfix's before-queue proxy (smtpd_proxy_filter)
-// forwards MAIL and RCPT as the client sends them; sellergate sends them
-// once the client's message is in, so that the next hop's round trips
-// overlap the policy check instead of following it. A message the policy
-// refuses never goes out: its transaction is reset.
-type Opener interface {
-	// Open starts MAIL and RCPT for the envelope and returns at once.
-	Open(from string, to []string, utf8 bool) Opened
-}
-
-// Opened is a next-hop transaction opened ahead of its message. Exactly one
-// of Deliver and Abort is called.
-type Opened interface {
-	// Deliver sends d, whose envelope is the one the transaction was opened
-	// with, and returns as Relay.Deliver does.
-	Deliver(ctx context.Context, d *Delivery) (string, error)
-	// Abort resets the transaction, or drops its session when the next hop
-	// has not answered yet.
-	Abort()
-}
-
 // Relay hands messages to the next hop.
 type Relay interface {
 	// Deliver returns the next hop's reply text once it accepted the message,
@@ -265,40 +243,20 @@ func (r *smtpRelay) put(c *hopConn) {
 func (r *smtpRelay) Deliver(ctx context.Context, d *Delivery) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	c, err := r.envelope(ctx, d.From, d.To, &smtp.MailOptions{Size: d.Size, UTF8: d.UTF8})
+	c, pooled, err := r.get(ctx)
 	if err != nil {
 		return "", err
 	}
-	return r.finish(ctx, c, d)
-}
-
-// envelope gets a session and sends MAIL and RCPT: once more on a new
-// session when a pooled one turns out to have gone stale before the next
-// hop answered MAIL.
-func (r *smtpRelay) envelope(ctx context.Context, from string, to []string, opts *smtp.MailOptions) (*hopConn, error) {
-	c, pooled, err := r.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	err, answered := r.mailRcpt(ctx, c, from, to, opts)
-	if err != nil && pooled && !answered && isConnError(err) {
+	reply, err, committed := r.send(ctx, c, d)
+	if err != nil && pooled && !committed && isConnError(err) {
+		// The pooled session had gone stale before the next hop saw the
+		// message: once more on a new session.
 		c.Close()
 		if c, err = r.dial(ctx); err != nil {
-			return nil, err
+			return "", err
 		}
-		err, _ = r.mailRcpt(ctx, c, from, to, opts)
+		reply, err, _ = r.send(ctx, c, d)
 	}
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
-// finish sends the message in a transaction whose envelope was accepted;
-// the session goes back to the pool when the next hop accepted it.
-func (r *smtpRelay) finish(ctx context.Context, c *hopConn, d *Delivery) (string, error) {
-	reply, err := r.data(ctx, c, d)
 	if err != nil {
 		c.Close()
 		return "", err
@@ -309,126 +267,49 @@ func (r *smtpRelay) finish(ctx context.Context, c *hopConn, d *Delivery) (string
 	return reply, nil
 }
 
-// deadline makes ctx's end cut the session wherever the exchange is, and
-// turns what that did to err into a timeout.
-func deadline(ctx context.Context, c *hopConn) (stop func(*error)) {
-	cancel := context.AfterFunc(ctx, func() { c.raw.Close() })
-	return func(err *error) {
-		cancel()
-		if *err != nil && ctx.Err() != nil {
-			*err = &DeliveryError{Message: "timed out waiting for the next hop", Err: ctx.Err()}
+// send runs one transaction. committed reports whether the failure came
+// after the next hop may have seen the message (then no retry).
+func (r *smtpRelay) send(ctx context.Context, c *hopConn, d *Delivery) (reply string, err error, committed bool) {
+	// The delivery's deadline cuts the connection wherever the exchange is.
+	stop := context.AfterFunc(ctx, func() { c.raw.Close() })
+	defer stop()
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			err = &DeliveryError{Message: "timed out waiting for the next hop", Err: ctx.Err()}
+		}
+	}()
+	opts := &smtp.MailOptions{Size: d.Size, UTF8: d.UTF8}
+	if err := c.Mail(d.From, opts); err != nil {
+		return "", asDeliveryError(err), false
+	}
+	for _, to := range d.To {
+		if err := c.Rcpt(to, nil); err != nil {
+			return "", asDeliveryError(err), true
 		}
 	}
-}
-
-// mailRcpt sends MAIL and RCPT. answered reports whether the next hop
-// answered MAIL (then a failure is not a stale session's).
-func (r *smtpRelay) mailRcpt(ctx context.Context, c *hopConn, from string, to []string, opts *smtp.MailOptions) (err error, answered bool) {
-	defer deadline(ctx, c)(&err)
-	if err := c.Mail(from, opts); err != nil {
-		var se *smtp.SMTPError
-		return asDeliveryError(err), errors.As(err, &se)
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			return asDeliveryError(err), true
-		}
-	}
-	return nil, true
-}
-
-// data sends DATA, the message and, once BeforeCommit allows it, the final
-// dot.
-func (r *smtpRelay) data(ctx context.Context, c *hopConn, d *Delivery) (reply string, err error) {
-	defer deadline(ctx, c)(&err)
 	w, err := c.Data()
 	if err != nil {
-		return "", asDeliveryError(err)
+		return "", asDeliveryError(err), true
 	}
 	if len(d.Prefix) > 0 {
 		if _, err := w.Write(d.Prefix); err != nil {
-			return "", asDeliveryError(err)
+			return "", asDeliveryError(err), true
 		}
 	}
 	if _, err := io.Copy(w, d.Body); err != nil {
-		return "", asDeliveryError(err)
+		return "", asDeliveryError(err), true
 	}
 	if d.BeforeCommit != nil {
 		if err := d.BeforeCommit(); err != nil {
 			c.raw.Close()
-			return "", &DeliveryError{Message: "aborted before the final dot", Err: err}
+			return "", &DeliveryError{Message: "aborted before the final dot", Err: err}, true
 		}
 	}
 	resp, err := w.CloseWithResponse()
 	if err != nil {
-		return "", asDeliveryError(err)
+		return "", asDeliveryError(err), true
 	}
-	return resp.StatusText, nil
-}
-
-// Open implements Opener: MAIL and RCPT go out in the background.
-func (r *smtpRelay) Open(from string, to []string, utf8 bool) Opened {
-	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
-	o := &openedTx{r: r, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(o.done)
-		// No SIZE: the message is not signed yet, and a SIZE smaller than
-		// what follows may be held against it.
-		o.c, o.err = r.envelope(ctx, from, to, &smtp.MailOptions{UTF8: utf8})
-	}()
-	return o
-}
-
-// openedTx is a transaction with the next hop whose envelope went out
-// ahead of its message.
-type openedTx struct {
-	r      *smtpRelay
-	cancel context.CancelFunc
-	done   chan struct{}
-	// Set before done is closed: the session with its envelope accepted,
-	// or why there is none.
-	c   *hopConn
-	err error
-}
-
-// Deliver implements Opened.
-func (o *openedTx) Deliver(ctx context.Context, d *Delivery) (string, error) {
-	<-o.done
-	o.cancel()
-	if o.err != nil {
-		return "", o.err
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.r.timeout)
-	defer cancel()
-	return o.r.finish(ctx, o.c, d)
-}
-
-// abortGrace is how long Abort waits for a next hop still answering the
-// envelope (a new session's TLS handshake, typically) before it drops the
-// session instead of resetting it.
-const abortGrace = 200 * time.Millisecond
-
-// Abort implements Opened.
-func (o *openedTx) Abort() {
-	t := time.NewTimer(abortGrace)
-	defer t.Stop()
-	select {
-	case <-o.done:
-	case <-t.C:
-		// The next hop is slow: drop the session rather than make the
-		// agent wait for it to hear that nothing is coming.
-		o.cancel()
-		<-o.done
-	}
-	o.cancel()
-	if o.err != nil {
-		return
-	}
-	if err := o.c.Reset(); err != nil {
-		o.c.Close()
-		return
-	}
-	o.r.put(o.c)
+	return resp.StatusText, nil, true
 }
 
 func isConnError(err error) bool {

@@ -229,18 +229,6 @@ func (s *session) data(r io.Reader) error {
 	qid := newQueueID()
 	log := s.log.With("queue", qid)
 
-	// The next hop hears the envelope while the message is parsed and
-	// checked; whatever is not delivered below is reset there.
-	var opened Opened
-	if o, ok := g.relay.(Opener); ok && len(s.rcpts) > 0 {
-		opened = o.Open(s.from, s.rcpts, s.utf8)
-		defer func() {
-			if opened != nil {
-				opened.Abort()
-			}
-		}()
-	}
-
 	m, err := filter.Parse(sp.Reader())
 	if err != nil {
 		log.Warn("unreadable message", "err", err)
@@ -388,15 +376,7 @@ func (s *session) data(r io.Reader) error {
 		QueueID: qid, From: s.from, To: s.rcpts, Prefix: sig, Body: body(), Size: int64(len(sig)) + size, UTF8: s.utf8,
 		BeforeCommit: waitRecorded,
 	}
-	var hopReply string
-	var derr error
-	if opened != nil {
-		tx := opened
-		opened = nil
-		hopReply, derr = tx.Deliver(ctx, d)
-	} else {
-		hopReply, derr = g.relay.Deliver(ctx, d)
-	}
+	hopReply, derr := g.relay.Deliver(ctx, d)
 	if err := waitRecorded(); err != nil {
 		// Nothing was accepted by the next hop: the transaction was cut
 		// before its final dot.
