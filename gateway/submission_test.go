@@ -175,8 +175,8 @@ func TestRefusedMessageLeavesNextHopClean(t *testing.T) {
 			t.Errorf("next hop got envelope %s -> %v, want %s -> [%s]", m.From, m.To, agentAddr, buyerAddr)
 		}
 	}
-	// The envelope of a refused message was reset at the next hop, not
-	// left half open: one connection carried all four transactions.
+	// Refused messages leave the pooled next-hop session alone: one
+	// connection carried both deliveries.
 	if n := e.hop.Connections(); n != 1 {
 		t.Errorf("next hop saw %d connections, want 1 reused throughout", n)
 	}
