@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -104,6 +106,7 @@ func TestConformance(t *testing.T) {
 			t.Run("Search", func(t *testing.T) { testSearch(t, b) })
 			t.Run("OrderedAppendIsCommitted", func(t *testing.T) { testOrdered(t, b) })
 			t.Run("RelayedSince", func(t *testing.T) { testRelayedSince(t, b) })
+			t.Run("BodyKeptByteForByte", func(t *testing.T) { testBodyKept(t, b) })
 		})
 	}
 }
@@ -149,6 +152,45 @@ func testDurable(t *testing.T, b backend) {
 	rep, err := a.Verify(ctx)
 	if err != nil || !rep.OK || rep.Records != 2 {
 		t.Errorf("verify: %v %v", rep, err)
+	}
+}
+
+// A message kept with its record comes back byte for byte, whatever its
+// size: a one-line reply, a 5 KB reply, and 300 KB of text and base64 that
+// is compressed in many pieces. As in the gateway, the record's body is a
+// signature header followed by the message.
+func testBodyKept(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	random := make([]byte, 150<<10)
+	rand.Read(random)
+	var big strings.Builder
+	for i := 0; big.Len() < 300<<10; i++ {
+		fmt.Fprintf(&big, "Line %d of the conversation about order 302-1234567-7654321.\r\n", i)
+		if i%50 == 0 {
+			enc := hex.EncodeToString(random[i*40 : i*40+2000])
+			for j := 0; j < len(enc); j += 76 {
+				big.WriteString(enc[j:min(j+76, len(enc))] + "\r\n")
+			}
+		}
+	}
+	sig := []byte("DKIM-Signature: v=1; a=rsa-sha256; d=seller.test; s=sel1; b=abc\r\n")
+	for _, body := range []string{"Hi.", body5k, big.String()} {
+		want := append(append([]byte(nil), sig...), body...)
+		r := outbound("a1@marketplace.amazon.de", "302-1234567-7654321", "Re: parcel", "")
+		r.Raw = io.MultiReader(bytes.NewReader(sig), strings.NewReader(body))
+		r.Size = int64(len(want))
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.(Auditor).Body(ctx, r.ID)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%d-byte body read back as %d bytes (%v)", len(want), len(got), err)
+		}
+		sum := sha256.Sum256(want)
+		if r.SHA256 != hex.EncodeToString(sum[:]) || r.Size != int64(len(want)) {
+			t.Errorf("%d-byte body: record says %d bytes, SHA-256 %s", len(want), r.Size, r.SHA256)
+		}
 	}
 }
 
