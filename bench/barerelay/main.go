@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"io"
 	"log"
@@ -24,6 +23,7 @@ type pool struct {
 	idle []*smtp.Client
 }
 
+// get returns an idle next-hop session or a new one.
 func (p *pool) get() (*smtp.Client, error) {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
@@ -37,33 +37,47 @@ func (p *pool) get() (*smtp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, c.Hello("barerelay.localhost")
+	if err := c.Hello("barerelay.localhost"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
+// put keeps a session for the next message.
 func (p *pool) put(c *smtp.Client) {
 	p.mu.Lock()
 	p.idle = append(p.idle, c)
 	p.mu.Unlock()
 }
 
+// session is one client connection's transaction.
 type session struct {
 	p    *pool
 	from string
 	to   []string
 }
 
-func (s *session) AuthPlain(string, string) error { return errors.New("no auth") }
+// Mail implements smtp.Session.
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	s.from = from
 	return nil
 }
+
+// Rcpt implements smtp.Session.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.to = append(s.to, to)
 	return nil
 }
-func (s *session) Reset()        { s.from, s.to = "", nil }
+
+// Reset implements smtp.Session.
+func (s *session) Reset() { s.from, s.to = "", nil }
+
+// Logout implements smtp.Session.
 func (s *session) Logout() error { return nil }
 
+// Data implements smtp.Session: the message goes to the next hop before
+// the reply, in one pooled session.
 func (s *session) Data(r io.Reader) error {
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r); err != nil {
