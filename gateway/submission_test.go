@@ -191,12 +191,18 @@ func TestRefusalDoesNotWaitForStuckNextHop(t *testing.T) {
 	}
 	defer ln.Close()
 	go func() { // accepts and says nothing, as a next hop that hung
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			defer c.Close()
+			held = append(held, c)
 		}
 	}()
 	e := startEnvOpts(t, "", func(o *gateway.Options, _ *env) {
