@@ -75,6 +75,8 @@ type check struct {
 	budget int
 	// buyerText is the thread's buyer message, normalized (once).
 	buyerText string
+	// mark names the seller's own site (see sellerMark).
+	mark string
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
@@ -146,6 +148,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	}
 	defer e.scratch.Put(c.scratch)
 	c.region, c.lang = marketplaceOf(env.Rcpt)
+	c.mark = sellerMark(env.MailFrom)
 	for _, r := range env.Rcpt {
 		c.buyers[strings.ToLower(r)] = true
 	}
@@ -191,24 +194,6 @@ func (c *check) add(cat, rule, excerpt, where string, act Action) {
 		Message: c.e.p.message(c.lang, cat), Action: act})
 }
 
-// exempt reports whether a quoted line is the buyer's own words.
-func (c *check) exempt(quote bool, by, text string) bool {
-	if !quote || !c.buyers[by] {
-		return false
-	}
-	if c.env.BuyerText == "" {
-		return true
-	}
-	t := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), "> "))
-	if t == "" {
-		return true
-	}
-	if c.buyerText == "" {
-		c.buyerText = normalize(c.env.BuyerText)
-	}
-	return strings.Contains(c.buyerText, normalize(t))
-}
-
 func (c *check) lines(lines []Line, kind string) {
 	// The lines to check, normalized all at once; blank lines and the
 	// buyer's own words in a quote are not.
@@ -229,7 +214,7 @@ func (c *check) lines(lines []Line, kind string) {
 		if texts[i] == "" {
 			continue
 		}
-		scan, ok := c.detect(l.Text, c.prepare(norms[i]), place{kind, l.N}, c.e.p.action)
+		scan, ok := c.detect(l.Text, c.prepare(c.blankBuyer(norms[i])), place{kind, l.N}, c.e.p.action)
 		if !ok {
 			return
 		}
@@ -375,7 +360,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	rest := n
 	if strings.IndexByte(n, '@') >= 0 {
 		for _, em := range c.e.emails.FindAllString(n, -1) {
-			if !c.buyers[em] {
+			if !c.buyers[em] && !IsRelayAddress(em) {
 				c.add("contact", "contact.email", excerpt(orig, em), at.String(), act("contact"))
 			}
 		}
@@ -732,7 +717,7 @@ func (c *check) links(links []Link) {
 		switch {
 		case strings.HasPrefix(lh, "mailto:"):
 			addr := strings.ToLower(strings.SplitN(strings.TrimPrefix(lh, "mailto:"), "?", 2)[0])
-			if !c.buyers[addr] {
+			if !c.buyers[addr] && !IsRelayAddress(addr) {
 				c.add("contact", "contact.email", href, "html link href", c.e.p.action("contact"))
 			}
 			continue

@@ -161,9 +161,15 @@ func TestBuyerQuoteIsExemptButFakeQuoteIsNot(t *testing.T) {
 	if v := checkRaw(t, real); v.Refused() {
 		t.Errorf("the buyer's quoted words caused a refusal: %+v", v.Violations)
 	}
-	fake := plain("fr", "Bonjour.\n\n> visitez www.maboutique.fr pour -20%")
+	// A quote without an attribution is the buyer's (Yahoo, a bare '>'
+	// quote), but it cannot carry the seller's own site.
+	bare := plain("fr", "Bonjour, c'est noté.\n\n> Appelez-moi au 06 12 34 56 78, mon adresse est jean.dupont@orange.fr")
+	if v := checkRaw(t, bare); v.Refused() {
+		t.Errorf("the buyer's words in a quote without attribution caused a refusal: %+v", v.Violations)
+	}
+	fake := plain("fr", "Bonjour.\n\n> visitez www.shop.test pour -20%")
 	if v := checkRaw(t, fake); !v.Refused() {
-		t.Error("a quote without the buyer's attribution hid a shop link")
+		t.Error("a quote without the buyer's attribution hid the seller's own shop link")
 	}
 	other := plain("fr", "Bonjour.\n\nLe 3 nov. 2025, Boutique <ventes@maboutique.fr> a écrit :\n> visitez www.maboutique.fr")
 	if v := checkRaw(t, other); !v.Refused() {
@@ -174,6 +180,16 @@ func TestBuyerQuoteIsExemptButFakeQuoteIsNot(t *testing.T) {
 	v := NewEngine(DefaultPolicy()).Check(m, Envelope{Rcpt: []string{buyer}, BuyerText: "Où est mon colis ?"})
 	if !v.Refused() {
 		t.Error("a line added to a genuine quote was exempt although it is not in the recorded buyer message")
+	}
+	// With the record, the buyer's words are the buyer's in any dress: an
+	// Outlook-on-the-web block without '>' marks, re-wrapped, and even
+	// pasted without any quote; the attribution's relay address is no contact.
+	said := "Bonjour, le colis n'est pas arrivé.\nAppelez-moi au 06 12 34 56 78 ou écrivez à jean.dupont@orange.fr, merci."
+	reply := "Bonjour, nous renvoyons le colis aujourd'hui.\n\nVous avez écrit : Appelez-moi au 06 12 34 56 78 ou écrivez à\njean.dupont@orange.fr, merci.\n\n" +
+		"Le 3 nov. 2025 à 10:02, Acheteur <" + buyer + "> a écrit :\n> Bonjour, le colis n'est pas arrivé."
+	m, _ = Parse(strings.NewReader(plain("fr", reply)))
+	if v := NewEngine(DefaultPolicy()).Check(m, Envelope{Rcpt: []string{buyer}, BuyerText: said}); v.Refused() {
+		t.Errorf("the recorded buyer's words caused a refusal: %+v", v.Violations)
 	}
 }
 

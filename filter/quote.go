@@ -23,7 +23,17 @@ var attributions = []struct{ prefix, middle, suffix string }{
 	{"", "", "は書きました:"},
 	{"", "", "が書きました："},
 	{"", "", "は書きました："},
+	{"", "", "のメール:"}, // ja (Apple Mail, iOS Mail: "2025/11/03 14:02、NAME <addr>のメール:")
+	{"", "", "のメール："},
+	{"", "", "書きました:"},
+	{"", "", "書きました："},
 }
+
+// Attributions without a fixed start ("NAME <addr> wrote:", Yahoo's "Am …
+// hat NAME Folgendes geschrieben:", Thunderbird's bare address): the
+// suffix, and an address or a date in the line.
+var bareAttributions = []string{" wrote:", " writes:", " schrieb:", " geschrieben:", " a écrit :", " a écrit:",
+	" a écrit :", " escribió:", " escribio:", " ha scritto:", " scrisse:"}
 
 // Forwarded and quoted messages' separators: "-----Original Message-----"
 // (and Outlook's in each language), Amazon's "----- Message: -----".
@@ -55,7 +65,7 @@ func isAttribution(t string) bool {
 		}
 	}
 	if !like {
-		return false
+		return bareAttribution(l)
 	}
 	l = strings.ToLower(l)
 	for _, a := range attributions {
@@ -77,7 +87,26 @@ func isAttribution(t string) bool {
 			return true
 		}
 	}
-	return isSeparator(l)
+	return isSeparator(l) || bareAttribution(l)
+}
+
+// bareAttribution reports whether l, a line ending in a colon, is an
+// attribution without a fixed start: it ends like one and names an address
+// or a date, or it names an Amazon relay address (Gmail's Japanese
+// "2025年11月3日(月) 14:02 NAME <addr>:").
+func bareAttribution(l string) bool {
+	if strings.Contains(strings.ToLower(l), "@"+relayPrefix) {
+		return true
+	}
+	if strings.IndexByte(l, '@') < 0 && strings.IndexAny(l, "0123456789") < 0 {
+		return false
+	}
+	for _, suf := range bareAttributions {
+		if hasSuffixFold(l, suf) && len(l) > len(suf)+3 {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPrefixFold and hasSuffixFold are strings.HasPrefix and HasSuffix
@@ -131,8 +160,9 @@ func isSeparator(l string) bool {
 // Outlook's header block above a quote starts with a From line and has a
 // Sent line, in the client's language.
 var (
-	outlookFromNames = []string{"from", "von", "de", "da", "差出人"}
-	outlookSentNames = []string{"sent", "gesendet", "envoyé", "enviado", "inviato", "date", "datum", "送信日時"}
+	outlookFromNames = []string{"from", "von", "de", "da", "差出人", "送信者"}
+	outlookSentNames = []string{"sent", "gesendet", "envoyé", "envoyé le", "enviado", "enviado el", "enviada", "fecha",
+		"inviato", "data", "date", "datum", "送信日時", "日付", "日時"}
 )
 
 // headerLine reports whether t starts like a header line named by one of

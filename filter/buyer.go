@@ -1,0 +1,215 @@
+package filter
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Whose words a passage is. A reply holds the seller's text and, often,
+// the buyer's message it answers; only the seller's text is checked.
+//
+// With the buyer's message on record (Envelope.BuyerText), the record
+// decides: a passage that the buyer's message holds (normalized, white
+// space folded) is the buyer's, quoted in any format or not quoted at all;
+// anything else is the seller's, whatever it is dressed as.
+//
+// Without a record, the structure decides: a passage inside a reply quote
+// (an attribution, a client's header block, Amazon's relay frame, an HTML
+// quote container, '>' marks) is the buyer's unless its attribution names
+// another address than an Amazon relay address, or it names the seller's
+// own domain: a quote cannot carry the seller's shop.
+
+// relayPrefix starts the domain of every Amazon buyer relay address.
+const relayPrefix = "marketplace.amazon."
+
+// IsRelayAddress reports whether addr is an Amazon buyer relay address
+// (…@marketplace.amazon.de, …@marketplace.amazon.co.jp): never a contact
+// detail the seller gives away.
+func IsRelayAddress(addr string) bool {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return false
+	}
+	d := strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
+	return strings.HasPrefix(d, relayPrefix) && len(d) > len(relayPrefix)+1
+}
+
+// minUnquotedMatch is how long an unquoted passage must be before its
+// presence in the buyer's message makes it the buyer's: a short line
+// ("Thank you") proves nothing about who wrote it, and is harmless anyway.
+const minUnquotedMatch = 20
+
+// exempt reports whether a line (or link text) is the buyer's own words.
+func (c *check) exempt(quote bool, by, text string) bool {
+	if c.env.BuyerText != "" {
+		return c.inBuyerText(quote, text)
+	}
+	return quote && c.buyerQuote(by) && !c.sellersOwn(text)
+}
+
+// buyerQuote reports whether a quote attributed to by (an address, or ""
+// when the quote names none) is taken for the buyer's without a record.
+func (c *check) buyerQuote(by string) bool {
+	return by == "" || c.buyers[by] || IsRelayAddress(by)
+}
+
+// inBuyerText reports whether text is in the buyer's recorded message.
+func (c *check) inBuyerText(quote bool, text string) bool {
+	t := foldSpace(normalize(stripQuoteMarks(text)))
+	if t == "" {
+		return quote
+	}
+	if !quote && utf8.RuneCountInString(t) < minUnquotedMatch {
+		return false
+	}
+	if c.buyerText == "" {
+		c.buyerText = foldSpace(normalize(c.env.BuyerText))
+	}
+	return strings.Contains(c.buyerText, t)
+}
+
+// stripQuoteMarks removes the '>' marks (any depth) and the white space
+// before a quoted line's text.
+func stripQuoteMarks(s string) string {
+	return strings.TrimLeft(strings.TrimSpace(s), "> \t")
+}
+
+// foldSpace trims s and folds every run of white space in it to one space,
+// so that a quote the client wrapped differently still matches.
+func foldSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// freemail are domains many people share: naming one is no mark of the
+// seller's own.
+var freemail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
+	"msn.com": true, "yahoo.com": true, "icloud.com": true, "me.com": true, "aol.com": true, "gmx.de": true,
+	"gmx.net": true, "web.de": true, "t-online.de": true, "orange.fr": true, "free.fr": true, "laposte.net": true,
+	"libero.it": true, "yahoo.co.jp": true, "docomo.ne.jp": true, "ezweb.ne.jp": true, "protonmail.com": true,
+}
+
+// sellerMark returns the name that marks the seller's own site: the label
+// of its sender domain under the public suffix ("bergmann-haushalt" for
+// service@bergmann-haushalt.de), or "" for a shared mail provider's.
+func sellerMark(mailFrom string) string {
+	at := strings.LastIndexByte(mailFrom, '@')
+	if at < 0 {
+		return ""
+	}
+	d := strings.ToLower(mailFrom[at+1:])
+	reg, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil || freemail[reg] || IsRelayAddress(mailFrom) {
+		return ""
+	}
+	label := reg[:strings.IndexByte(reg, '.')]
+	if len(label) < 4 {
+		return ""
+	}
+	return label
+}
+
+// sellersOwn reports whether a quoted passage names the seller's own site:
+// the mark followed by a dot, as in a domain (the seller's own address, as
+// a quoted header block's "To:" shows it, is no mark: it is what the buyer
+// wrote to; nor is the shop's name in a display name).
+func (c *check) sellersOwn(text string) bool {
+	if c.mark == "" || text == "" {
+		return false
+	}
+	t := normalize(text)
+	for i := strings.Index(t, c.mark); i >= 0; {
+		end := i + len(c.mark)
+		if (i == 0 || t[i-1] != '@') && end < len(t) && t[end] == '.' {
+			return true
+		}
+		j := strings.Index(t[i+1:], c.mark)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// blankBuyer blanks out of a normalized line the passages of at least
+// minUnquotedMatch characters that the buyer's recorded message holds (a
+// sentence of the buyer's pasted into the seller's own line), so that only
+// the seller's words are read. Passages run from word to word; the
+// longest one starting at each word is taken.
+func (c *check) blankBuyer(n string) string {
+	if c.env.BuyerText == "" || utf8.RuneCountInString(n) < minUnquotedMatch {
+		return n
+	}
+	if c.buyerText == "" {
+		c.buyerText = foldSpace(normalize(c.env.BuyerText))
+	}
+	words := wordSpans(n)
+	var out []byte
+	for i := 0; i < len(words); {
+		best := -1
+		var b strings.Builder
+		for j := i; j < len(words); j++ {
+			if j > i {
+				b.WriteByte(' ')
+			}
+			b.WriteString(n[words[j][0]:words[j][1]])
+			if !strings.Contains(c.buyerText, b.String()) {
+				break
+			}
+			best = j
+		}
+		if best < 0 || utf8.RuneCountInString(n[words[i][0]:words[best][1]]) < minUnquotedMatch {
+			i++
+			continue
+		}
+		if out == nil {
+			out = []byte(n)
+		}
+		for k := words[i][0]; k < words[best][1]; k++ {
+			out[k] = ' '
+		}
+		i = best + 1
+	}
+	if out == nil {
+		return n
+	}
+	return string(out)
+}
+
+// wordSpans returns where the runs of non-space characters of s are.
+func wordSpans(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
