@@ -385,8 +385,8 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 			scan = scan[:i] + strings.Repeat(" ", len(u)) + scan[i+len(u):]
 		}
 	}
-	if digitCount(scan) >= 7 {
-		c.phoneNumbers(orig, scan, at.String(), act)
+	if ph := spelledDigits(scan); digitCount(ph) >= 7 {
+		c.phoneNumbers(orig, ph, at.String(), act)
 	}
 	return scan, true
 }
@@ -592,6 +592,14 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		}
 		if !labelled && codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) {
 			continue
+		}
+		switch c.numberLabel(n, loc[0]) {
+		case labelCode:
+			if !labelled {
+				continue
+			}
+		case labelService:
+			continue // a carrier's, the manufacturer's, a warranty service's
 		}
 		// Prices and quantities: a currency or unit next to the number.
 		before := n[max(0, loc[0]-4):loc[0]]

@@ -43,6 +43,8 @@ type PolicyFile struct {
 	// Phrases and Patterns per category and language (en, de, fr, es, it, ja).
 	Phrases  map[string]map[string][]string `yaml:"phrases"`
 	Patterns map[string]map[string][]string `yaml:"patterns"`
+	// Numbers says what a number is by the words before it, per language.
+	Numbers NumberLabels `yaml:"numbers"`
 	// Rules are the admin's own.
 	Rules []RuleSpec `yaml:"rules"`
 	// Messages explain each category to the agent, per language; "hint" is
@@ -50,6 +52,16 @@ type PolicyFile struct {
 	Messages map[string]map[string]string `yaml:"messages"`
 	// Exceptions configures the off-Amazon exception protocol.
 	Exceptions *ExceptionSpec `yaml:"exceptions"`
+}
+
+// NumberLabels are the words that say what a number is.
+type NumberLabels struct {
+	// Codes label numbers that are no phone numbers: serial, part, lot,
+	// model, order, tracking, invoice, postcode …
+	Codes map[string][]string `yaml:"codes"`
+	// Services label phone numbers the policy allows: a carrier's, the
+	// manufacturer's, a warranty service's.
+	Services map[string][]string `yaml:"services"`
 }
 
 // RuleSpec is a custom rule.
@@ -103,10 +115,12 @@ type Policy struct {
 	domains   map[string]bool
 	senders   map[string]bool
 	allowPh   []string
-	lex       *lexicon // the phrase and pattern lists
-	rules     []*rule
-	messages  map[string]map[string]string
-	exception *ExceptionSpec
+	// codeLabels and serviceLabels: NumberLabels, normalized, all languages.
+	codeLabels, serviceLabels []string
+	lex                       *lexicon // the phrase and pattern lists
+	rules                     []*rule
+	messages                  map[string]map[string]string
+	exception                 *ExceptionSpec
 }
 
 type rule struct {
@@ -242,6 +256,8 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 	for _, ph := range f.Allow.Phrases {
 		p.allowPh = append(p.allowPh, normalize(ph))
 	}
+	p.codeLabels = labelList(f.Numbers.Codes)
+	p.serviceLabels = labelList(f.Numbers.Services)
 	for _, cat := range sortedKeys(f.Patterns) {
 		for _, lang := range sortedKeys(f.Patterns[cat]) {
 			for _, pat := range f.Patterns[cat][lang] {
@@ -333,6 +349,8 @@ func merge(base, over PolicyFile) PolicyFile {
 	out.Allow.Phrases = append(append([]string{}, base.Allow.Phrases...), over.Allow.Phrases...)
 	out.Phrases = mergeLists(base.Phrases, over.Phrases)
 	out.Patterns = mergeLists(base.Patterns, over.Patterns)
+	out.Numbers.Codes = mergeLangs(base.Numbers.Codes, over.Numbers.Codes)
+	out.Numbers.Services = mergeLangs(base.Numbers.Services, over.Numbers.Services)
 	out.Rules = append(append([]RuleSpec{}, base.Rules...), over.Rules...)
 	out.Messages = map[string]map[string]string{}
 	for _, src := range []map[string]map[string]string{base.Messages, over.Messages} {
@@ -368,6 +386,30 @@ func mergeLists(a, b map[string]map[string][]string) map[string]map[string][]str
 		}
 	}
 	return out
+}
+
+// mergeLangs extends per-language lists a with b's.
+func mergeLangs(a, b map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for _, src := range []map[string][]string{a, b} {
+		for lang, l := range src {
+			out[lang] = append(out[lang], l...)
+		}
+	}
+	return out
+}
+
+// labelList returns the per-language lists' words normalized, in one list.
+func labelList(m map[string][]string) []string {
+	var out []string
+	for _, lang := range sortedKeys(m) {
+		for _, w := range m[lang] {
+			if w = normalize(strings.TrimSpace(w)); w != "" {
+				out = append(out, w)
+			}
+		}
+	}
+	return dedupe(out)
 }
 
 func sortedKeys[V any](ms ...map[string]V) []string {

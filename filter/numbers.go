@@ -1,0 +1,285 @@
+package filter
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Numbers written in words: "zero one seven six …", "null eins sieben",
+// "zéro six, douze, trente-quatre", "〇九〇の一二三四…". Phone detection
+// reads them as digits.
+
+// numberWords maps the number words of the six languages (normalized) to
+// their values: digits, the teens and the tens (compounds such as
+// "trente-quatre" or "vierunddreißig" are summed by spelledNumber).
+var numberWords = map[string]int{
+	// en
+	"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+	"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+	"seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+	"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+	// de
+	"null": 0, "eins": 1, "ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+	"acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15,
+	"sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20, "dreißig": 30, "vierzig": 40,
+	"fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80, "neunzig": 90,
+	// fr
+	"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+	"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+	"trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90,
+	// es
+	"cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+	"nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "veinte": 20,
+	"treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+	// it
+	"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10,
+	"undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "venti": 20,
+	"trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90,
+}
+
+// kanjiDigits are the Japanese numerals written digit by digit.
+var kanjiDigits = map[rune]byte{'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5',
+	'六': '6', '七': '7', '八': '8', '九': '9'}
+
+// minSpelled is how many number words in a row make a number worth reading:
+// fewer are prose ("one or two", "vingt-quatre heures").
+const minSpelled = 4
+
+// spelledNumber returns the value of a number word or a compound of them
+// ("trente-quatre", "soixante-dix-huit", "twenty-one", "vierunddreißig",
+// "ventitré"), or -1.
+func spelledNumber(w string) int {
+	if v, ok := numberWords[w]; ok {
+		return v
+	}
+	if strings.ContainsRune(w, '-') {
+		sum := 0
+		for _, p := range strings.Split(w, "-") {
+			if p == "et" || p == "y" {
+				continue
+			}
+			v, ok := numberWords[p]
+			if !ok {
+				return -1
+			}
+			sum += v
+		}
+		if sum < 100 {
+			return sum
+		}
+		return -1
+	}
+	// German units before tens: "vierunddreißig".
+	if u, t, ok := strings.Cut(w, "und"); ok {
+		uv, uok := numberWords[u]
+		tv, tok := numberWords[t]
+		if uok && tok && uv < 10 && tv >= 20 && tv%10 == 0 {
+			return uv + tv
+		}
+	}
+	return -1
+}
+
+// spelledDigits rewrites in n (normalized text) the runs of at least
+// minSpelled number words, and of kanji numerals, as digits, each number a
+// group: "zero one seven six" becomes "0 1 7 6". It returns n itself when
+// there is nothing to rewrite.
+func spelledDigits(n string) string {
+	n = kanjiNumerals(n)
+	words := numberWordSpans(n)
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(words); {
+		j := i
+		for j < len(words) && words[j].v >= 0 && (j == i || joinable(n[words[j-1].hi:words[j].lo])) {
+			j++
+		}
+		if j-i < minSpelled {
+			i = max(j, i+1)
+			continue
+		}
+		b.WriteString(n[last:words[i].lo])
+		for k := i; k < j; k++ {
+			// Digits read one by one run on; a comma, a hyphen or a
+			// number of two digits starts a group.
+			if k > i && (words[k].v > 9 || words[k-1].v > 9 || strings.ContainsAny(n[words[k-1].hi:words[k].lo], ",.-/·・")) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(words[k].v))
+		}
+		last = words[j-1].hi
+		i = j
+	}
+	if last == 0 {
+		return n
+	}
+	b.WriteString(n[last:])
+	return b.String()
+}
+
+type numberWord struct {
+	lo, hi, v int
+}
+
+// numberWordSpans returns the words of n with their values (-1 for a word
+// that is no number).
+func numberWordSpans(n string) []numberWord {
+	var out []numberWord
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, numberWord{start, end, spelledNumber(n[start:end])})
+			start = -1
+		}
+	}
+	for i, r := range n {
+		if unicode.IsLetter(r) || r == '-' && start >= 0 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(n))
+	// A compound's trailing hyphen ("trente-") is no part of it.
+	for k := range out {
+		for out[k].hi > out[k].lo && n[out[k].hi-1] == '-' {
+			out[k].hi--
+			out[k].v = spelledNumber(n[out[k].lo:out[k].hi])
+		}
+	}
+	return out
+}
+
+// joinable reports whether what stands between two number words lets them
+// be one number: white space, commas, dots, hyphens, slashes.
+func joinable(sep string) bool {
+	for _, r := range sep {
+		if !unicode.IsSpace(r) && !strings.ContainsRune(",.-/·・", r) {
+			return false
+		}
+	}
+	return utf8.RuneCountInString(sep) <= 3
+}
+
+// kanjiNumerals rewrites runs of at least seven kanji numerals (with
+// separators 「ー」「-」「・」 between them) as ASCII digits: 〇九〇ー一二三四ー
+// 五六七八 becomes 090-1234-5678. Shorter runs are words (一度, 三日).
+func kanjiNumerals(n string) string {
+	if !strings.ContainsAny(n, "〇零一二三四五六七八九") {
+		return n
+	}
+	rs := []rune(n)
+	changed := false
+	for i := 0; i < len(rs); {
+		if _, ok := kanjiDigits[rs[i]]; !ok {
+			i++
+			continue
+		}
+		j, digits := i, 0
+		for j < len(rs) {
+			if _, ok := kanjiDigits[rs[j]]; ok {
+				digits++
+			} else if !strings.ContainsRune("ー-・ ", rs[j]) {
+				break
+			}
+			j++
+		}
+		if digits >= 7 {
+			for k := i; k < j; k++ {
+				if d, ok := kanjiDigits[rs[k]]; ok {
+					rs[k] = rune(d)
+				} else {
+					rs[k] = '-'
+				}
+			}
+			changed = true
+		}
+		i = j
+	}
+	if !changed {
+		return n
+	}
+	return string(rs)
+}
+
+// What the words before a number say it is.
+const (
+	labelNone    = iota
+	labelCode    // serial, part, order, tracking … number: no phone
+	labelService // a carrier's, the manufacturer's, a warranty service's phone
+)
+
+// labelWindow is how far before a number a service label is looked for
+// ("the DHL customer hotline on …"); a code label stands right before its
+// number ("serial number: …", "Bestellnummer 123…"): it starts at most
+// codeLabelReach bytes before it ends.
+const (
+	labelWindow    = 60
+	codeLabelReach = 28
+)
+
+// numberLabel says what the policy's number labels make of the number at
+// lo in n: the nearest label before it in the same sentence decides.
+func (c *check) numberLabel(n string, lo int) int {
+	w := n[max(0, lo-labelWindow):lo]
+	if k := strings.LastIndexAny(w, "!?\n。！？"); k >= 0 {
+		w = w[k+1:]
+	}
+	if k := strings.LastIndex(w, ". "); k >= 0 {
+		w = w[k+2:]
+	}
+	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(w, c.e.p.serviceLabels)
+	switch {
+	case service >= 0 && service >= code:
+		return labelService
+	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
+		return labelCode
+	}
+	return labelNone
+}
+
+// labelEnd returns where the last of labels in w ends, each found as a
+// word (ASCII labels do not start or end inside a word), or -1.
+func labelEnd(w string, labels []string) int {
+	best := -1
+	for _, l := range labels {
+		for from := 0; ; {
+			i := strings.Index(w[from:], l)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(l)
+			if (i == 0 || !asciiAlnum(l[0]) || !asciiAlnum(w[i-1])) && (end == len(w) || !asciiAlnum(l[len(l)-1]) || !asciiAlnum(w[end])) {
+				best = max(best, end)
+			}
+			from = i + 1
+		}
+	}
+	return best
+}
+
+// glueWords may stand between a code label and its number: "serial
+// number: …", "Bestell-Nr. …", "numéro de lot est …", "注文番号は…".
+var glueWords = map[string]bool{"number": true, "numbers": true, "no": true, "nr": true, "num": true, "nummer": true,
+	"numéro": true, "número": true, "numero": true, "n°": true, "nº": true, "n.º": true, "id": true, "code": true,
+	"is": true, "was": true, "lautet": true, "ist": true, "est": true, "es": true, "è": true, "de": true, "di": true,
+	"del": true, "du": true, "des": true, "the": true, "your": true, "ihre": true, "ihr": true, "votre": true, "su": true,
+	"la": true, "il": true, "el": true, "le": true, "番号": true, "は": true, "です": true, "が": true}
+
+// onlyGlue reports whether s holds nothing but glue words, punctuation
+// and white space.
+func onlyGlue(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '°' && r != 'º' || r == '#'
+	}) {
+		if !glueWords[w] {
+			return false
+		}
+	}
+	return true
+}
