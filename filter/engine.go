@@ -406,6 +406,12 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
 		}
 	}
+	cs := c.e.p.concepts
+	for _, h := range cs.find(scan, textLanguage(scan, c.lang), c.mark) {
+		r := cs.rules[h.rule]
+		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
+		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
+	}
 }
 
 // urlsIn returns the URLs and bare domains in the normalized text s. The

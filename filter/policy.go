@@ -43,6 +43,9 @@ type PolicyFile struct {
 	// Phrases and Patterns per category and language (en, de, fr, es, it, ja).
 	Phrases  map[string]map[string][]string `yaml:"phrases"`
 	Patterns map[string]map[string][]string `yaml:"patterns"`
+	// Concepts are multilingual lexicons of meanings and the rules that
+	// fire when concepts meet in a sentence.
+	Concepts ConceptSpec `yaml:"concepts"`
 	// Numbers says what a number is by the words before it, per language.
 	Numbers NumberLabels `yaml:"numbers"`
 	// Rules are the admin's own.
@@ -118,6 +121,7 @@ type Policy struct {
 	// codeLabels and serviceLabels: NumberLabels, normalized, all languages.
 	codeLabels, serviceLabels []string
 	lex                       *lexicon // the phrase and pattern lists
+	concepts                  *concepts
 	rules                     []*rule
 	messages                  map[string]map[string]string
 	exception                 *ExceptionSpec
@@ -272,6 +276,9 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	p.lex = lex
+	if p.concepts, err = compileConcepts(f.Concepts); err != nil {
+		return nil, errf([]string{"concepts"}, "%v", err)
+	}
 	if ex := f.Exceptions; ex != nil {
 		for kind := range ex.Kinds {
 			if kind != ExceptionKinds[0] && kind != ExceptionKinds[1] {
@@ -349,6 +356,8 @@ func merge(base, over PolicyFile) PolicyFile {
 	out.Allow.Phrases = append(append([]string{}, base.Allow.Phrases...), over.Allow.Phrases...)
 	out.Phrases = mergeLists(base.Phrases, over.Phrases)
 	out.Patterns = mergeLists(base.Patterns, over.Patterns)
+	out.Concepts.Terms = mergeLists(base.Concepts.Terms, over.Concepts.Terms)
+	out.Concepts.Rules = append(append([]ConceptRule{}, base.Concepts.Rules...), over.Concepts.Rules...)
 	out.Numbers.Codes = mergeLangs(base.Numbers.Codes, over.Numbers.Codes)
 	out.Numbers.Services = mergeLangs(base.Numbers.Services, over.Numbers.Services)
 	out.Rules = append(append([]RuleSpec{}, base.Rules...), over.Rules...)

@@ -2,7 +2,7 @@
 // messages: how many of the violating messages it refuses naming every
 // labelled category, and how many of the compliant ones it refuses.
 //
-//	go run ./bench/judge [-policy FILE] [-v] DIR...
+//	go run ./bench/judge [-policy FILE] [-lang en,de] [-v] DIR...
 //
 // Each DIR holds .eml files and labels.tsv files (at its top or in its
 // language folders) with the columns FILE, EXPECT (pass or refuse),
@@ -59,6 +59,7 @@ func pct(a, b int) float64 {
 func main() {
 	policy := flag.String("policy", "", "an admin's policy file (default: the built-in policy)")
 	verbose := flag.Bool("v", false, "list every wrong verdict with the engine's findings")
+	only := flag.String("lang", "", "only the messages of these languages (comma-separated folders)")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: judge [-policy FILE] [-v] DIR...")
@@ -82,6 +83,9 @@ func main() {
 		}
 		byLang := map[string]*tally{}
 		for _, l := range labels {
+			if *only != "" && !strings.Contains(","+*only+",", ","+strings.SplitN(l.file, "/", 2)[0]+",") {
+				continue
+			}
 			t, wrong, err := judge(e, l)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "judge:", err)

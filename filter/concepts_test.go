@@ -1,0 +1,52 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+)
+
+// Review manipulation and promotion phrased in words no phrase list holds
+// are found by the concepts that meet in a sentence; the same words apart,
+// or in another sense, are not.
+func TestConcepts(t *testing.T) {
+	cases := []struct {
+		lang, body, want string // want: the rule, or "" for a pass
+	}{
+		{"en", "Once your review is online we will send you a 10 € gift card.", "review.incentive"},
+		{"en", "We'd be grateful if you could reconsider the rating you gave us.", "review.change"},
+		{"en", "If you enjoyed the kettle, we would love to read your review.", "review.if-satisfied"},
+		{"en", "Please get in touch with us first, before writing any review.", "review.contact-first"},
+		{"en", "The matching lid set is available at a special price this week.", "promotion.other-product"},
+		{"en", "Enjoy a discount on your next purchase with us.", "promotion.future-purchase"},
+		{"en", "Just search for BrightKettle on Amazon to see everything.", "promotion.search-seller"},
+		{"de", "Sobald Ihre Bewertung online ist, erstatten wir Ihnen die Versandkosten.", "review.incentive"},
+		{"de", "Könnten Sie Ihre Rezension vielleicht noch einmal überdenken?", "review.change"},
+		{"fr", "Pour tout avis publié, nous vous offrons une carte cadeau.", "review.incentive"},
+		{"fr", "Pourriez-vous modifier votre évaluation maintenant que tout est réglé ?", "review.change"},
+		{"es", "Si le ha gustado el producto, nos encantaría leer su reseña.", "review.if-satisfied"},
+		{"it", "Con il Black Friday tutta la nostra collezione è in offerta.", "promotion.seasonal"},
+		{"ja", "レビューを投稿していただいた方にはAmazonギフト券をプレゼントしております。", "review.incentive"},
+		{"ja", "評価を見直していただけないでしょうか。", "review.change"},
+		// The same words in another sense, or apart, pass.
+		{"en", "We reviewed your photos and issued a full refund today.", ""},
+		{"en", "If you have a moment, you can share your experience with a review on Amazon.", ""},
+		{"en", "We will send a replacement free of charge. Reviews help other buyers too.", ""},
+		{"fr", "Si vous avez changé d'avis, le retour est gratuit.", ""},
+		{"es", "Si cambia de opinión, puede devolverlo gratis.", ""},
+		{"de", "Wir erstatten Ihnen den vollen Betrag. Vielen Dank für Ihre Geduld.", ""},
+	}
+	for _, tc := range cases {
+		raw := strings.Replace(plain(tc.lang, tc.body), "support@shop.test", "support@brightkettle.co.uk", 1)
+		v := defaultEngine.CheckReader("draft", strings.NewReader(raw))
+		var rules []string
+		for _, x := range v.Violations {
+			if x.Action >= Quarantine {
+				rules = append(rules, x.Rule)
+			}
+		}
+		got := strings.Join(rules, ",")
+		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("%s %q: refused for %q, want %q", tc.lang, tc.body, got, tc.want)
+		}
+	}
+}
