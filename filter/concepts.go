@@ -40,11 +40,13 @@ type ConceptSpec struct {
 	Rules []ConceptRule `yaml:"rules"`
 }
 
-// ConceptRule fires when every concept in All occurs in one sentence.
+// ConceptRule fires when every concept in All occurs in one sentence and
+// none of None does ("we cannot offer anything for a review" is no offer).
 type ConceptRule struct {
 	ID       string   `yaml:"id"`
 	Category string   `yaml:"category"`
 	All      []string `yaml:"all"`
+	None     []string `yaml:"none"`
 }
 
 // conceptLangs are the languages whose words are stemmed.
@@ -64,8 +66,8 @@ type concepts struct {
 }
 
 type compiledRule struct {
-	id, cat string
-	need    []int // concept indexes
+	id, cat    string
+	need, none []int // concept indexes
 }
 
 // conceptLang is one language's lexicon.
@@ -129,6 +131,13 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 				return nil, fmt.Errorf("concept rule %s: no concept %q", r.ID, n)
 			}
 			cr.need = append(cr.need, i)
+		}
+		for _, n := range r.None {
+			i, ok := idx[n]
+			if !ok {
+				return nil, fmt.Errorf("concept rule %s: no concept %q", r.ID, n)
+			}
+			cr.none = append(cr.none, i)
 		}
 		cs.rules = append(cs.rules, cr)
 	}
@@ -276,6 +285,9 @@ func (cs *concepts) find(text, lang, mark string) []conceptHit {
 			all := true
 			for _, need := range r.need {
 				all = all && seen[need]
+			}
+			for _, no := range r.none {
+				all = all && !seen[no]
 			}
 			if all {
 				out = append(out, conceptHit{rule: ri, lo: sp[0], hi: sp[1]})

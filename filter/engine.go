@@ -77,6 +77,9 @@ type check struct {
 	buyerText string
 	// mark names the seller's own site (see sellerMark).
 	mark string
+	// prevLine is the line read before the one being read (normalized),
+	// where a number's label may stand.
+	prevLine string
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
@@ -210,16 +213,18 @@ func (c *check) lines(lines []Line, kind string) {
 	// starts in.
 	para := &c.para
 	para.reset(kind)
+	c.prevLine = ""
 	for i, l := range lines {
 		if texts[i] == "" {
 			continue
 		}
 		scan, ok := c.detect(l.Text, c.prepare(c.blankBuyer(norms[i])), place{kind, l.N}, c.e.p.action)
+		c.prevLine = norms[i]
 		if !ok {
 			return
 		}
 		para.add(l.Text, scan, l.N)
-		if kind != "text" || i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text) {
+		if i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text, texts[i+1], kind == "text") {
 			c.phrases(para, c.e.p.action)
 			para.reset(kind)
 		}
@@ -291,16 +296,27 @@ func (p *paragraph) reset(kind string) {
 // softBreak reports whether a plain-text line ends where the client
 // wrapped a longer one: a format=flowed soft break (a trailing space), or
 // a long line that does not end a sentence.
-func softBreak(line string) bool {
-	if strings.HasSuffix(line, " ") {
+//
+// Japanese lines that end without a stop, and lines that end in a word or
+// a comma when the next starts in lower case, run on too (in HTML too,
+// where Outlook puts each wrapped line of a pasted text in a paragraph).
+func softBreak(line, next string, plain bool) bool {
+	if plain && strings.HasSuffix(line, " ") {
 		return true
 	}
 	t := strings.TrimSpace(line)
-	if utf8.RuneCountInString(t) < 40 {
+	last, _ := utf8.DecodeLastRuneInString(t)
+	if strings.ContainsRune(".!?:;。！？」』）)", last) {
 		return false
 	}
-	last, _ := utf8.DecodeLastRuneInString(t)
-	return !strings.ContainsRune(".!?:;。！？", last)
+	if unicode.In(last, unicode.Han, unicode.Hiragana, unicode.Katakana) || last == '、' {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(next))
+	if (unicode.IsLetter(last) || last == ',') && unicode.IsLower(first) {
+		return true
+	}
+	return plain && utf8.RuneCountInString(t) >= 40
 }
 
 // place is where a piece of text was found: "subject", or a part's kind
@@ -322,6 +338,7 @@ func (c *check) text(orig, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
+	c.prevLine = ""
 	if scan, ok := c.detect(orig, c.prepare(normalize(orig)), place{kind: where}, act); ok {
 		p := &c.para
 		p.reset(where)
@@ -356,6 +373,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 		}
 		return "", false
 	}
+	n = reveal(n)
 	// E-mail addresses first, then cut them out so their domains are not links.
 	rest := n
 	if strings.IndexByte(n, '@') >= 0 {

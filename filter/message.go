@@ -203,7 +203,11 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		}
 		io.Copy(io.Discard, e.Body)
 		if ct == "text/html" {
-			w.m.Texts = append(w.m.Texts, parseHTML(data))
+			part := parseHTML(data)
+			for _, u := range hiddenImages(data) {
+				part.Images = append(part.Images, Image{Src: u, Hidden: true})
+			}
+			w.m.Texts = append(w.m.Texts, part)
 		} else {
 			w.m.Texts = append(w.m.Texts, TextPart{Lines: splitQuotes(string(data))})
 		}

@@ -365,3 +365,37 @@ func spaceBeforeDot(s string) bool {
 	}
 	return false
 }
+
+// Addresses written to slip past filters that deobfuscate leaves: the
+// Japanese at and dot words without brackets (info アットマーク shop ドット
+// jp), "info at shop dot de" in words, and letters spaced out
+// ("i n f o @ s h o p . d e").
+var (
+	jaAtDotRe = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:アットマーク|あっとまーく|アット|あっと|ａｔ)[^\S\n]*([a-z0-9])`)
+	jaDotRe   = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:ドット|どっと|てん)[^\S\n]*([a-z0-9])`)
+	atDotRe   = regexp.MustCompile(`([\w.-])[^\S\n]+(?:at|ät|arobase|chez)[^\S\n]+([\w-]+)[^\S\n]+(?:dot|punkt|point|punto)[^\S\n]+([a-z]{2,6})\b`)
+	spacedRe  = regexp.MustCompile(`(?:^|[^\S\n])(?:[a-z0-9@.]{1,3}[^\S\n]){5,}[a-z0-9@.]{1,3}(?:$|[^\S\n])`)
+)
+
+// reveal undoes those spellings in normalized text.
+func reveal(n string) string {
+	if strings.Contains(n, "アット") || strings.Contains(n, "あっと") || strings.Contains(n, "ドット") || strings.Contains(n, "どっと") {
+		n = jaAtDotRe.ReplaceAllString(n, "$1@$2")
+		n = jaDotRe.ReplaceAllString(n, "$1.$2")
+	}
+	if strings.Contains(n, " at ") || strings.Contains(n, " ät ") || strings.Contains(n, "arobase") || strings.Contains(n, " chez ") {
+		n = atDotRe.ReplaceAllString(n, "$1@$2.$3")
+	}
+	if strings.Contains(n, "@") || strings.Contains(n, " . ") {
+		n = spacedRe.ReplaceAllStringFunc(n, func(s string) string {
+			// Short words in a row ("it is a bit of a …") stay apart
+			// unless, joined, they spell an address or a domain.
+			j := strings.Join(strings.Fields(s), "")
+			if !strings.Contains(j, "@") && !hasDomainDot(j) {
+				return s
+			}
+			return " " + j + " "
+		})
+	}
+	return n
+}

@@ -87,7 +87,7 @@ func spelledNumber(w string) int {
 // group: "zero one seven six" becomes "0 1 7 6". It returns n itself when
 // there is nothing to rewrite.
 func spelledDigits(n string) string {
-	n = kanjiNumerals(n)
+	n = kanaNumerals(kanjiNumerals(n))
 	words := numberWordSpans(n)
 	var b strings.Builder
 	last := 0
@@ -218,7 +218,7 @@ const (
 // number ("serial number: …", "Bestellnummer 123…"): it starts at most
 // codeLabelReach bytes before it ends.
 const (
-	labelWindow    = 60
+	labelWindow    = 90
 	codeLabelReach = 28
 )
 
@@ -226,15 +226,25 @@ const (
 // lo in n: the nearest label before it in the same sentence decides.
 func (c *check) numberLabel(n string, lo int) int {
 	w := n[max(0, lo-labelWindow):lo]
+	cut := false
 	if k := strings.LastIndexAny(w, "!?\n。！？"); k >= 0 {
-		w = w[k+1:]
+		w, cut = w[k+1:], true
 	}
 	if k := strings.LastIndex(w, ". "); k >= 0 {
-		w = w[k+2:]
+		w, cut = w[k+2:], true
 	}
-	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(w, c.e.p.serviceLabels)
+	// A service's name often stands on the line above its number
+	// ("Herstellerservice\nTel. 0800 …").
+	sw := w
+	if !cut && lo < labelWindow && c.prevLine != "" {
+		prev := c.prevLine[max(0, len(c.prevLine)-labelWindow):]
+		if k := strings.LastIndexAny(prev, ".!?。！？"); k < 0 || k < len(prev)-1 {
+			sw = prev[k+1:] + " " + w
+		}
+	}
+	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
 	switch {
-	case service >= 0 && service >= code:
+	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)):
 		return labelService
 	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
 		return labelCode
@@ -282,4 +292,66 @@ func onlyGlue(s string) bool {
 		}
 	}
 	return true
+}
+
+// kanaDigits are the Japanese digit words in katakana and hiragana, longest
+// first.
+var kanaDigits = []struct {
+	w string
+	d byte
+}{
+	{"キュウ", '9'}, {"キュー", '9'}, {"きゅう", '9'}, {"ゼロ", '0'}, {"ぜろ", '0'}, {"レイ", '0'}, {"れい", '0'},
+	{"イチ", '1'}, {"いち", '1'}, {"サン", '3'}, {"さん", '3'}, {"ヨン", '4'}, {"よん", '4'}, {"ロク", '6'}, {"ろく", '6'},
+	{"ナナ", '7'}, {"なな", '7'}, {"ハチ", '8'}, {"はち", '8'}, {"シチ", '7'}, {"ニ", '2'}, {"に", '2'}, {"ゴ", '5'},
+	{"ご", '5'}, {"ク", '9'}, {"シ", '4'}, {"マル", '0'}, {"まる", '0'},
+}
+
+// kanaNumerals rewrites runs of at least seven Japanese digit words in
+// kana (ゼロハチゼロ、イチニサンヨン…) as digits; separators 「ー」「-」「、」「・」
+// and spaces may stand between them.
+func kanaNumerals(n string) string {
+	if !strings.ContainsAny(n, "ゼぜレれイいニにサさヨよゴごロろナなハはキきシクマま") {
+		return n
+	}
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(n); {
+		j, digits := i, []byte(nil)
+		for j < len(n) {
+			matched := false
+			for _, k := range kanaDigits {
+				if strings.HasPrefix(n[j:], k.w) {
+					digits, j, matched = append(digits, k.d), j+len(k.w), true
+					break
+				}
+			}
+			if matched {
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(n[j:])
+			if len(digits) > 0 && strings.ContainsRune("ー-、・ ", r) {
+				if digits[len(digits)-1] != '-' {
+					digits = append(digits, '-') // the groups stay apart
+				}
+				j += size
+				continue
+			}
+			break
+		}
+		if d := strings.Trim(string(digits), "-"); len(d)-strings.Count(d, "-") >= 7 {
+			b.WriteString(" ")
+			b.WriteString(d)
+			b.WriteString(" ")
+			changed = true
+			i = j
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(n[i:])
+		b.WriteString(n[i : i+size])
+		i += size
+	}
+	if !changed {
+		return n
+	}
+	return b.String()
 }
