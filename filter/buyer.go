@@ -213,3 +213,82 @@ func wordSpans(s string) [][2]int {
 	}
 	return out
 }
+
+// issuerMarkers name what stands in an invoice's identification block of
+// its issuer, which the law requires (a VAT number, a trade register).
+var issuerMarkers = []string{"vat", "ust-id", "ustid", "ust.-id", "umsatzsteuer", "steuernummer", "st.-nr", "handelsregister",
+	"hrb", "amtsgericht", "tva", "siret", "siren", "rcs", "nif", "cif", "registro mercantil", "p.iva", "p. iva", "partita iva",
+	"codice fiscale", "rea", "rfc", "company no", "company number", "registered office", "abn", "gstin", "gst", "登録番号",
+	"適格請求書", "インボイス", "法人番号"}
+
+// issuerLines marks the lines of a document that belong to its issuer's
+// block: the lines up to three before and after one that names a marker.
+func issuerLines(lines []string) []bool {
+	out := make([]bool, len(lines))
+	for i, l := range lines {
+		n := lower(l)
+		for _, m := range issuerMarkers {
+			if k := strings.Index(n, m); k >= 0 && (k == 0 || !asciiAlnum(n[k-1])) && (k+len(m) == len(n) || !asciiAlnum(n[k+len(m)])) {
+				for j := max(0, i-3); j <= min(len(lines)-1, i+3); j++ {
+					out[j] = true
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// invoiceHead is how many lines of an invoice's start are its letterhead.
+const invoiceHead = 10
+
+// invoiceWords name an invoice (or a receipt, a credit note) in the six
+// languages.
+var invoiceWords = []string{"invoice", "receipt", "credit note", "rechnung", "quittung", "gutschrift", "facture", "avoir",
+	"factura", "recibo", "fattura", "ricevuta", "nota di credito", "請求書", "領収書", "納品書"}
+
+// isInvoice reports whether a document is an invoice, by its name or its
+// first lines.
+func isInvoice(name string, lines []string) bool {
+	head := lower(name)
+	for i := 0; i < len(lines) && i < invoiceHead; i++ {
+		head += "\n" + lower(lines[i])
+	}
+	for _, w := range invoiceWords {
+		if strings.Contains(head, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// documentText checks an attachment's lines: contact details and links in
+// an invoice's issuer block are tagged (attachment_text), everywhere else
+// they are judged as in the message.
+func (c *check) documentText(name string, lines []string, where func(int) string) {
+	issuer := issuerLines(lines)
+	if isInvoice(name, lines) {
+		// An invoice's letterhead: its first lines.
+		for i, seen := 0, 0; i < len(lines) && seen < invoiceHead; i++ {
+			if strings.TrimSpace(lines[i]) != "" {
+				issuer[i] = true
+				seen++
+			}
+		}
+	}
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		act := c.e.p.action
+		if issuer[i] {
+			act = func(cat string) Action {
+				if cat == "contact" || cat == "link" {
+					return c.e.p.action("attachment_text")
+				}
+				return c.e.p.action(cat)
+			}
+		}
+		c.text(l, where(i), act)
+	}
+}

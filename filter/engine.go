@@ -924,23 +924,11 @@ func (c *check) attachments(m *Message) {
 		if a.AnimatedGIF {
 			c.add("format", "format.animated-gif", a.Name, where, c.e.p.action("format"))
 		}
-		// The text of documents is held to the same rules, tagged by default
-		// (invoices legally carry the seller's address).
-		// Contact details and links in attachments are tagged by default
-		// (invoices legally carry the seller's address); review requests
-		// and promotions are judged as in the message itself.
-		tact := func(cat string) Action {
-			if cat == "contact" || cat == "link" {
-				return c.e.p.action("attachment_text")
-			}
-			return c.e.p.action(cat)
-		}
+		// The text of documents is held to the same rules as the message,
+		// but for the issuer's identification block of an invoice.
+		before := len(c.out)
 		if text := attachmentText(a, ext); text != "" {
-			for i, l := range strings.Split(text, "\n") {
-				if strings.TrimSpace(l) != "" {
-					c.text(l, fmt.Sprintf("%s line %d", where, i+1), tact)
-				}
-			}
+			c.documentText(a.Name, strings.Split(text, "\n"), func(i int) string { return fmt.Sprintf("%s line %d", where, i+1) })
 		}
 		if ext == ".pdf" && a.Sniffed == "application/pdf" && !a.Truncated && a.Size <= c.e.p.maxAttach {
 			pages, err := pdfPages(a.Data)
@@ -948,11 +936,15 @@ func (c *check) attachments(m *Message) {
 				m.Problems = append(m.Problems, fmt.Sprintf("attachment %s: %v", a.Name, err))
 			}
 			for n, page := range pages {
-				for _, l := range strings.Split(page, "\n") {
-					if strings.TrimSpace(l) != "" {
-						c.text(l, fmt.Sprintf("%s page %d", where, n+1), tact)
-					}
-				}
+				c.documentText(a.Name, strings.Split(page, "\n"), func(int) string { return fmt.Sprintf("%s page %d", where, n+1) })
+			}
+		}
+		// A document that carries what the message may not is itself a
+		// finding: the agent removes the file, not a line of the text.
+		for _, x := range c.out[before:] {
+			if x.Action >= Quarantine {
+				c.add("attachment", "attachment.content", a.Name+": "+x.Category, where, act)
+				break
 			}
 		}
 	}
