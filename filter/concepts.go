@@ -160,8 +160,10 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 	}
 	var keys []string
 	for _, w := range conceptWords(t) {
-		if strings.HasPrefix(w, "=") {
-			keys = append(keys, w)
+		// Short words ("a", "the", "our", "si") are compared as written:
+		// their stems say nothing more, and stemming them costs.
+		if strings.HasPrefix(w, "=") || utf8.RuneCountInString(w) <= 3 {
+			keys = append(keys, "="+strings.TrimPrefix(w, "="))
 			continue
 		}
 		s := stemWord(env, cl.stem, w)
@@ -271,7 +273,7 @@ func (cs *concepts) find(text, lang, mark string) []conceptHit {
 		if cl != nil && cl.stem != nil {
 			any = cl.mark(s, mark, env, seen) || any
 		}
-		if ja != nil && hasCJK(s) {
+		if ja != nil && strings.IndexByte(s, 0xE3) >= 0 && hasCJK(s) {
 			for _, t := range ja.subs {
 				if strings.Contains(s, t.keys[0]) {
 					seen[t.concept], any = true, true
@@ -305,7 +307,7 @@ func (cl *conceptLang) mark(s, mark string, env *snowball.Env, seen []bool) bool
 	for i, w := range words {
 		keys[i][0] = "=" + w
 		f := foldAccents(w)
-		if cl.gate[gateKey(f)] || cl.gate[gateKey(w)] {
+		if len(w) > 3 && (cl.gate[gateKey(f)] || cl.gate[gateKey(w)]) {
 			keys[i][1] = "s:" + stemWord(env, cl.stem, w)
 		}
 		if mark != "" && (w == mark || strings.HasPrefix(w, mark+".")) {

@@ -16,7 +16,7 @@ var hiddenImageRe = regexp.MustCompile(`(?i)(?:\bsrcset\s*=\s*["']?\s*|<v:(?:fil
 // hiddenImages returns the remote image URLs of the raw HTML that the
 // renderer does not report as images (src attributes are its own).
 func hiddenImages(data []byte) []string {
-	if !bytes.Contains(data, []byte("//")) {
+	if !bytes.Contains(data, []byte("//")) || !hiddenTrigger(data) {
 		return nil
 	}
 	var out []string
@@ -24,4 +24,17 @@ func hiddenImages(data []byte) []string {
 		out = append(out, strings.TrimSpace(string(m[1])))
 	}
 	return out
+}
+
+// hiddenTrigger reports whether data has a word hiddenImageRe needs
+// (srcset, a VML element, a background), so that the expression runs only
+// on the HTML that can match it.
+func hiddenTrigger(data []byte) bool {
+	for _, w := range [][]byte{[]byte("srcset"), []byte("SRCSET"), []byte("srcSet"), []byte("<v:"), []byte("<V:"),
+		[]byte("ackground"), []byte("ACKGROUND")} {
+		if bytes.Contains(data, w) {
+			return true
+		}
+	}
+	return false
 }
