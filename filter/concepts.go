@@ -2,7 +2,6 @@ package filter
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -73,22 +72,48 @@ type compiledRule struct {
 // conceptLang is one language's lexicon.
 type conceptLang struct {
 	stem func(*snowball.Env) bool
-	// first maps a term's first word key ("s:"+stem or "=":word) to the
-	// terms starting with it.
-	first map[string][]conceptTerm
-	// parts are the "*part" terms.
-	parts []conceptTerm
+	// byStem and byWord map a term's first word (its stem, or the word
+	// as written) to the terms starting with it.
+	byStem, byWord map[string][]conceptTerm
 	// gate holds the first three letters (accents removed) of every stem
 	// and of every term word as written: a word whose first letters are
 	// not in it is not stemmed.
 	gate map[string]bool
-	// subs are Japanese terms, looked for as substrings.
-	subs []conceptTerm
+	// subs are the terms looked for as substrings: "*part" terms (as
+	// written and without accents) and Japanese terms; subConcept gives
+	// each one's concept, subMM finds them all in one pass.
+	subs       []string
+	subConcept []int
+	subMM      *multiMatcher
+}
+
+// addSub adds a substring term.
+func (cl *conceptLang) addSub(concept int, s string) {
+	cl.subs = append(cl.subs, s)
+	cl.subConcept = append(cl.subConcept, concept)
+}
+
+// markSubs sets seen for the substring terms in s.
+func (cl *conceptLang) markSubs(s string, hits []mmHit, seen []bool) ([]mmHit, bool) {
+	if cl.subMM == nil {
+		return hits, false
+	}
+	hits = cl.subMM.find(s, hits[:0])
+	for _, h := range hits {
+		seen[cl.subConcept[h.idx]] = true
+	}
+	return hits, len(hits) > 0
 }
 
 type conceptTerm struct {
 	concept int
-	keys    []string
+	keys    []termKey
+}
+
+// termKey is one word of a term: a stem, or a word as written.
+type termKey struct {
+	s     string
+	exact bool
 }
 
 // compileConcepts builds the lexicons; errors name the concept and term.
@@ -107,7 +132,8 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 		for lang, terms := range spec.Terms[name] {
 			cl := cs.langs[lang]
 			if cl == nil {
-				cl = &conceptLang{stem: conceptLangs[lang], first: map[string][]conceptTerm{}, gate: map[string]bool{}}
+				cl = &conceptLang{stem: conceptLangs[lang], byStem: map[string][]conceptTerm{},
+					byWord: map[string][]conceptTerm{}, gate: map[string]bool{}}
 				cs.langs[lang] = cl
 			}
 			for _, t := range terms {
@@ -115,6 +141,11 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 					return nil, fmt.Errorf("concept %s, %s: %w", name, lang, err)
 				}
 			}
+		}
+	}
+	for _, cl := range cs.langs {
+		if len(cl.subs) > 0 {
+			cl.subMM = newMultiMatcher(cl.subs)
 		}
 	}
 	for _, r := range spec.Rules {
@@ -151,30 +182,38 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 		return fmt.Errorf("empty term")
 	}
 	if cl.stem == nil || hasCJK(t) {
-		cl.subs = append(cl.subs, conceptTerm{concept: concept, keys: []string{t}})
+		cl.addSub(concept, t)
 		return nil
 	}
 	if strings.HasPrefix(t, "*") {
-		cl.parts = append(cl.parts, conceptTerm{concept: concept, keys: []string{foldAccents(t[1:])}})
+		cl.addSub(concept, t[1:])
+		if f := foldAccents(t[1:]); f != t[1:] {
+			cl.addSub(concept, f)
+		}
 		return nil
 	}
-	var keys []string
+	var keys []termKey
 	for _, w := range conceptWords(t) {
 		// Short words ("a", "the", "our", "si") are compared as written:
 		// their stems say nothing more, and stemming them costs.
 		if strings.HasPrefix(w, "=") || utf8.RuneCountInString(w) <= 3 {
-			keys = append(keys, "="+strings.TrimPrefix(w, "="))
+			keys = append(keys, termKey{s: strings.TrimPrefix(w, "="), exact: true})
 			continue
 		}
 		s := stemWord(env, cl.stem, w)
-		keys = append(keys, "s:"+s)
+		keys = append(keys, termKey{s: s})
 		cl.gate[gateKey(s)] = true
 		cl.gate[gateKey(foldAccents(w))] = true // "any" stems to "ani"
 	}
 	if len(keys) == 0 {
 		return fmt.Errorf("term %q has no words", t)
 	}
-	cl.first[keys[0]] = append(cl.first[keys[0]], conceptTerm{concept: concept, keys: keys})
+	ct := conceptTerm{concept: concept, keys: keys}
+	if keys[0].exact {
+		cl.byWord[keys[0].s] = append(cl.byWord[keys[0].s], ct)
+	} else {
+		cl.byStem[keys[0].s] = append(cl.byStem[keys[0].s], ct)
+	}
 	return nil
 }
 
@@ -182,29 +221,51 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 // apostrophes and hyphens inside them ("don't", "e-mail"); a leading "="
 // stays with its word. "%" and "€" are words of their own.
 func conceptWords(s string) []string {
-	var out []string
+	return appendConceptWords(nil, s)
+}
+
+// appendConceptWords appends the words of s to out.
+func appendConceptWords(out []string, s string) []string {
+	eachWord(s, func(w string) { out = append(out, w) })
+	return out
+}
+
+// currencyWords are the symbols that are words of their own.
+var currencyWords = map[rune]string{'%': "%", '€': "€", '$': "$", '£': "£"}
+
+// eachWord calls f with each word of s, as conceptWords splits them.
+func eachWord(s string, f func(string)) {
 	start := -1
-	for i, r := range s {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '=' && start < 0 ||
-			(r == '\'' || r == '’' || r == '-') && start >= 0
-		if word {
-			if start < 0 {
-				start = i
-			}
-			continue
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		var word bool
+		if r < utf8.RuneSelf {
+			c := byte(r)
+			word = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+				c == '=' && start < 0 || (c == '\'' || c == '-') && start >= 0
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’' && start >= 0
 		}
-		if start >= 0 {
-			out = append(out, strings.TrimRight(s[start:i], "'’-"))
+		if !word && start >= 0 {
+			if w := strings.TrimRight(s[start:i], "'’-"); w != "" {
+				f(w)
+			}
 			start = -1
 		}
-		if r == '%' || r == '€' || r == '$' || r == '£' {
-			out = append(out, string(r))
+		if word && start < 0 {
+			start = i
 		}
+		if cw, ok := currencyWords[r]; ok && !word {
+			f(cw)
+		}
+		i += size
 	}
 	if start >= 0 {
-		out = append(out, strings.TrimRight(s[start:], "'’-"))
+		if w := strings.TrimRight(s[start:], "'’-"); w != "" {
+			f(w)
+		}
 	}
-	return out
 }
 
 // stemWord stems one word (lower case) with the language's stemmer.
@@ -212,6 +273,21 @@ func stemWord(env *snowball.Env, stem func(*snowball.Env) bool, w string) string
 	env.SetCurrent(w)
 	stem(env)
 	return foldAccents(env.Current())
+}
+
+// gated reports whether the word's first letters, as written or without
+// accents, are those of a term's word: only then is it worth stemming.
+func (cl *conceptLang) gated(w string) bool {
+	k := gateKey(w)
+	if cl.gate[k] {
+		return true
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf {
+			return cl.gate[foldAccents(k)]
+		}
+	}
+	return false
 }
 
 // gateKey is a stem's first three letters.
@@ -256,29 +332,34 @@ type conceptHit struct {
 
 // find returns the rules that fire in the sentences of text (normalized),
 // read as lang (and as Japanese where it has Japanese characters); mark is
-// the seller's own name ("" when unknown).
-func (cs *concepts) find(text, lang, mark string) []conceptHit {
+// the seller's own name ("" when unknown). st carries the stems already
+// computed in this check.
+func (cs *concepts) find(text, lang, mark string, st *stemCache) []conceptHit {
 	if cs == nil || len(cs.rules) == 0 {
 		return nil
 	}
 	cl := cs.langs[lang]
 	ja := cs.langs["ja"]
 	var out []conceptHit
-	env := snowball.NewEnv("")
 	seen := make([]bool, len(cs.names))
 	for _, sp := range sentences(text) {
 		s := text[sp[0]:sp[1]]
+		if st.done[s] {
+			continue // read in this message already (its HTML repeats its text)
+		}
+		if st.done == nil {
+			st.done = map[string]bool{}
+		}
+		st.done[s] = true
 		clear(seen)
 		any := false
 		if cl != nil && cl.stem != nil {
-			any = cl.mark(s, mark, env, seen) || any
+			any = cl.mark(s, lang, mark, st, seen) || any
 		}
-		if ja != nil && strings.IndexByte(s, 0xE3) >= 0 && hasCJK(s) {
-			for _, t := range ja.subs {
-				if strings.Contains(s, t.keys[0]) {
-					seen[t.concept], any = true, true
-				}
-			}
+		if ja != nil && strings.IndexByte(s, 0xE3) >= 0 {
+			var found bool
+			st.hits, found = ja.markSubs(s, st.hits, seen)
+			any = any || found
 		}
 		if !any {
 			continue
@@ -299,35 +380,81 @@ func (cs *concepts) find(text, lang, mark string) []conceptHit {
 	return out
 }
 
+// stemCache keeps the stems of one check's words per language: a reply's
+// words repeat, and stemming is the matcher's dearest step.
+type stemCache struct {
+	env   *snowball.Env
+	stems map[string]map[string]string // lang → word → stem
+	words []string
+	keys  []wordKeys
+	hits  []mmHit
+	// done holds the sentences read in the current check.
+	done map[string]bool
+}
+
+// reset readies the cache for a new check.
+func (st *stemCache) reset() { clear(st.done) }
+
+// maxCachedStems bounds a language's stem cache.
+const maxCachedStems = 20000
+
+// wordKeys is what a word of the text is compared by.
+type wordKeys struct {
+	word, stem string // stem "" when the word was not stemmed
+}
+
+// stem returns the stem of w (lower case) in lang.
+func (st *stemCache) stem(cl *conceptLang, lang, w string) string {
+	if st.env == nil {
+		st.env = snowball.NewEnv("")
+		st.stems = map[string]map[string]string{}
+	}
+	m := st.stems[lang]
+	if len(m) > maxCachedStems {
+		clear(m) // hostile text of ever new words costs time, not memory
+	}
+	if m == nil {
+		m = map[string]string{}
+		st.stems[lang] = m
+	}
+	if s, ok := m[w]; ok {
+		return s
+	}
+	s := stemWord(st.env, cl.stem, w)
+	m[w] = s
+	return s
+}
+
 // mark sets seen for each concept whose term occurs in the sentence s.
-func (cl *conceptLang) mark(s, mark string, env *snowball.Env, seen []bool) bool {
-	words := conceptWords(s)
-	keys := make([][2]string, len(words)) // "=word", "s:stem" ("" when not stemmed)
+func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bool {
+	st.words = appendConceptWords(st.words[:0], s)
+	st.keys = st.keys[:0]
 	any := false
-	for i, w := range words {
-		keys[i][0] = "=" + w
-		f := foldAccents(w)
-		if len(w) > 3 && (cl.gate[gateKey(f)] || cl.gate[gateKey(w)]) {
-			keys[i][1] = "s:" + stemWord(env, cl.stem, w)
+	for _, w := range st.words {
+		k := wordKeys{word: w}
+		if len(w) > 3 && cl.gated(w) {
+			k.stem = st.stem(cl, lang, w)
 		}
+		st.keys = append(st.keys, k)
 		if mark != "" && (w == mark || strings.HasPrefix(w, mark+".")) {
 			seen[0], any = true, true
 		}
-		for _, p := range cl.parts {
-			if strings.Contains(f, p.keys[0]) {
-				seen[p.concept], any = true, true
+	}
+	var found bool
+	st.hits, found = cl.markSubs(s, st.hits, seen)
+	any = any || found
+	for i, k := range st.keys {
+		for _, t := range cl.byWord[k.word] {
+			if !seen[t.concept] && termAt(t.keys, st.keys, i) {
+				seen[t.concept], any = true, true
 			}
 		}
-	}
-	for i := range words {
-		for _, k := range keys[i] {
-			if k == "" {
-				continue
-			}
-			for _, t := range cl.first[k] {
-				if !seen[t.concept] && termAt(t.keys, keys, i) {
-					seen[t.concept], any = true, true
-				}
+		if k.stem == "" {
+			continue
+		}
+		for _, t := range cl.byStem[k.stem] {
+			if !seen[t.concept] && termAt(t.keys, st.keys, i) {
+				seen[t.concept], any = true, true
 			}
 		}
 	}
@@ -335,12 +462,13 @@ func (cl *conceptLang) mark(s, mark string, env *snowball.Env, seen []bool) bool
 }
 
 // termAt reports whether the term's keys match the words from i on.
-func termAt(tk []string, keys [][2]string, i int) bool {
+func termAt(tk []termKey, keys []wordKeys, i int) bool {
 	if i+len(tk) > len(keys) {
 		return false
 	}
 	for j, k := range tk {
-		if keys[i+j][0] != k && keys[i+j][1] != k {
+		w := keys[i+j]
+		if k.exact && w.word != k.s || !k.exact && w.stem != k.s {
 			return false
 		}
 	}
@@ -380,40 +508,64 @@ func sentences(text string) [][2]int {
 // stemmed ones from its commonest short words, the marketplace's
 // language breaking ties.
 func textLanguage(text, market string) string {
-	score := map[string]int{}
-	for _, w := range conceptWords(text) {
-		if l, ok := stopWords[w]; ok {
-			score[l]++
+	var score [len(stopLangs)]int
+	for _, h := range stopWordMatcher.find(text, make([]mmHit, 0, 64)) {
+		w := stopWordList[h.idx]
+		lo := h.end - len(w.word)
+		if wordEdge(text, lo-1) && wordEdge(text, h.end) {
+			score[w.lang]++
 		}
 	}
-	best, bestN := market, score[market]
-	langs := make([]string, 0, len(score))
-	for l := range score {
-		langs = append(langs, l)
+	best, bestN := market, -1
+	for i, l := range stopLangs {
+		if l == market {
+			bestN = score[i]
+		}
 	}
-	sort.Strings(langs)
-	for _, l := range langs {
-		if score[l] > bestN {
-			best, bestN = l, score[l]
+	for i, l := range stopLangs {
+		if score[i] > bestN {
+			best, bestN = l, score[i]
 		}
 	}
 	return best
 }
 
-// stopWords are each stemmed language's commonest words that the others
-// do not share.
-var stopWords = func() map[string]string {
-	m := map[string]string{}
-	for lang, ws := range map[string]string{
+// wordEdge reports whether the byte at i of s (or the text's end) is no
+// letter: a stop word found there stands on its own.
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	c := s[i]
+	return c < utf8.RuneSelf && !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9')
+}
+
+// stopLangs are the languages textLanguage tells apart, in the order that
+// breaks ties after the marketplace's.
+var stopLangs = [...]string{"de", "en", "es", "fr", "it"}
+
+type stopWord struct {
+	word string
+	lang int
+}
+
+// stopWordList holds each stemmed language's commonest words that the
+// others do not share; stopWordMatcher finds them all in one pass.
+var stopWordList, stopWordMatcher = func() ([]stopWord, *multiMatcher) {
+	words := map[string]string{
 		"en": "the and you your we our is are for with this that have will please thank thanks",
 		"de": "der die das und sie ihr ihre wir unser ist sind für mit nicht bitte vielen dank ihnen",
 		"fr": "le la les et vous votre nous notre est sont pour avec ce cette merci bonjour",
 		"es": "el los las y usted su nosotros nuestro es son para con gracias hola muchas",
 		"it": "il lo gli e lei suo noi nostro è sono per con grazie buongiorno cordiali",
-	} {
-		for _, w := range strings.Fields(ws) {
-			m[w] = lang
+	}
+	var list []stopWord
+	var strs []string
+	for i, l := range stopLangs {
+		for _, w := range strings.Fields(words[l]) {
+			list = append(list, stopWord{w, i})
+			strs = append(strs, w)
 		}
 	}
-	return m
+	return list, newMultiMatcher(strs)
 }()

@@ -80,6 +80,10 @@ type check struct {
 	// prevLine is the line read before the one being read (normalized),
 	// where a number's label may stand.
 	prevLine string
+	// phrased holds the paragraphs whose phrases were read: a message's
+	// HTML part mostly repeats its text part, and what was found in a
+	// paragraph once is found there again.
+	phrased map[string]bool
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
@@ -94,6 +98,8 @@ type scratch struct {
 	lex  lexScratch
 	strs []mmHit
 	para paragraph
+	// stems outlive a check: they depend on nothing but the word.
+	stems stemCache
 }
 
 // maxFindings stops a check once the verdict cannot change any more.
@@ -149,6 +155,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	if c.scratch == nil {
 		c.scratch = new(scratch)
 	}
+	c.stems.reset()
 	defer e.scratch.Put(c.scratch)
 	c.region, c.lang = marketplaceOf(env.Rcpt)
 	c.mark = sellerMark(env.MailFrom)
@@ -416,6 +423,13 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	}
 	lx := c.e.p.lex
 	scan := p.scan()
+	if c.phrased[scan] {
+		return
+	}
+	if c.phrased == nil {
+		c.phrased = map[string]bool{}
+	}
+	c.phrased[scan] = true
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
 		if h.ok {
@@ -425,7 +439,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		}
 	}
 	cs := c.e.p.concepts
-	for _, h := range cs.find(scan, textLanguage(scan, c.lang), c.mark) {
+	for _, h := range cs.find(scan, textLanguage(scan, c.lang), c.mark, &c.stems) {
 		r := cs.rules[h.rule]
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))

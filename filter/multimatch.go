@@ -10,8 +10,9 @@ type multiMatcher struct {
 	// next holds, for each state's row and a class, the next state's row;
 	// a state where strings end is stored negated (-row-1).
 	next []int32
-	// outputs maps a row where strings end to their indexes.
-	outputs map[int32][]int
+	// outputs holds, by state number (row / nclass), the indexes of the
+	// strings that end there.
+	outputs [][]int
 }
 
 // mmHit is an occurrence: which string, and the offset just after it.
@@ -22,7 +23,7 @@ type mmHit struct {
 
 // newMultiMatcher compiles strs (empty strings are never found).
 func newMultiMatcher(strs []string) *multiMatcher {
-	mm := &multiMatcher{nclass: 1, outputs: map[int32][]int{}}
+	mm := &multiMatcher{nclass: 1}
 	for _, s := range strs {
 		for i := 0; i < len(s); i++ {
 			if mm.class[s[i]] == 0 {
@@ -93,11 +94,7 @@ func newMultiMatcher(strs []string) *multiMatcher {
 			mm.next[e] = row
 		}
 	}
-	for s, o := range out {
-		if len(o) > 0 {
-			mm.outputs[int32(s)*int32(mm.nclass)] = o
-		}
-	}
+	mm.outputs = out
 	return mm
 }
 
@@ -108,7 +105,7 @@ func (mm *multiMatcher) find(text string, hits []mmHit) []mmHit {
 		row = mm.next[row+int32(mm.class[text[i]])]
 		if row < 0 {
 			row = -row - 1
-			for _, idx := range mm.outputs[row] {
+			for _, idx := range mm.outputs[int(row)/mm.nclass] {
 				hits = append(hits, mmHit{idx, i + 1})
 			}
 		}

@@ -87,7 +87,11 @@ func spelledNumber(w string) int {
 // group: "zero one seven six" becomes "0 1 7 6". It returns n itself when
 // there is nothing to rewrite.
 func spelledDigits(n string) string {
-	n = kanaNumerals(kanjiNumerals(n))
+	if hasWide(n) {
+		n = kanaNumerals(kanjiNumerals(n))
+	} else if !spelledRun(n) {
+		return n
+	}
 	words := numberWordSpans(n)
 	var b strings.Builder
 	last := 0
@@ -117,6 +121,43 @@ func spelledDigits(n string) string {
 	}
 	b.WriteString(n[last:])
 	return b.String()
+}
+
+// hasWide reports whether s has characters of three bytes or more in
+// UTF-8 (kana, kanji): only then are Japanese numerals looked for.
+func hasWide(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xE3 {
+			return true
+		}
+	}
+	return false
+}
+
+// spelledRun reports whether s may hold minSpelled number words in a row
+// (separators are checked later): most lines hold none, and are left as
+// they are without building their words.
+func spelledRun(s string) bool {
+	run, start := 0, -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || r == '-' && start >= 0 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if spelledNumber(s[start:i]) >= 0 {
+				if run++; run >= minSpelled {
+					return true
+				}
+			} else if strings.TrimRight(s[start:i], "-") == s[start:i] {
+				run = 0
+			}
+			start = -1
+		}
+	}
+	return start >= 0 && run+1 >= minSpelled && spelledNumber(s[start:]) >= 0
 }
 
 type numberWord struct {
