@@ -329,3 +329,18 @@ func isOrderID(s string) bool {
 	}
 	return true
 }
+
+// Text returns the message's subject and the visible lines of all its
+// text parts, one per line: what a buyer message on record holds, for
+// Envelope.BuyerText.
+func (m *Message) Text() string {
+	var b strings.Builder
+	b.WriteString(m.Subject)
+	for _, t := range m.Texts {
+		for _, l := range t.Lines {
+			b.WriteByte('\n')
+			b.WriteString(l.Text)
+		}
+	}
+	return b.String()
+}

@@ -65,6 +65,11 @@ type Options struct {
 	// Held is called after a message the policy quarantined was recorded
 	// (the operations side tells the agent).
 	Held func(rec *store.Record)
+	// BuyerMessages, when set, finds the buyer message a reply answers:
+	// the policy then knows the buyer's words by what the buyer wrote,
+	// whatever the agent's client made of the quote. Nil: quotes are
+	// recognised by their structure alone.
+	BuyerMessages store.BuyerMessages
 }
 
 // Gateway runs the SMTP listeners.
@@ -89,7 +94,8 @@ type Gateway struct {
 	ownDomains   map[string]bool
 	amazonDKIM   []string
 
-	held func(rec *store.Record)
+	held      func(rec *store.Record)
+	buyerMsgs store.BuyerMessages
 	// large admits messages spilled to disk, a few at a time.
 	large    chan struct{}
 	servers  []*smtp.Server
@@ -107,18 +113,19 @@ type Gateway struct {
 func New(o Options) (*Gateway, error) {
 	cfg := o.Config
 	g := &Gateway{
-		cfg:      cfg,
-		store:    o.Store,
-		sla:      o.SLA,
-		log:      o.Logger,
-		now:      o.Now,
-		lookup:   o.LookupTXT,
-		tls:      o.TLSConfig,
-		held:     o.Held,
-		large:    make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
-		conns:    newConnLimiter(cfg.Limits.ConnectionsPerIP),
-		sessions: map[*session]struct{}{},
-		stop:     make(chan struct{}),
+		cfg:       cfg,
+		store:     o.Store,
+		sla:       o.SLA,
+		log:       o.Logger,
+		now:       o.Now,
+		lookup:    o.LookupTXT,
+		tls:       o.TLSConfig,
+		held:      o.Held,
+		buyerMsgs: o.BuyerMessages,
+		large:     make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
+		conns:     newConnLimiter(cfg.Limits.ConnectionsPerIP),
+		sessions:  map[*session]struct{}{},
+		stop:      make(chan struct{}),
 	}
 	if g.log == nil {
 		g.log = slog.Default()

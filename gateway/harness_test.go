@@ -153,6 +153,9 @@ limits: {max_message_size: 200KB, spool_memory: 4KB, shutdown_timeout: 5s%s}
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LookupTXT: e.lookupTXT,
 		SLA:       e.sla,
+		// As the binary wires it: the store finds the buyer message a
+		// reply answers.
+		BuyerMessages: e.st.(store.BuyerMessages),
 	}
 	if mut != nil {
 		mut(&opts, e)

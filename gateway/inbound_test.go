@@ -23,6 +23,12 @@ const inboundConfig = `inbound:
 // signDomain with a key the test resolver publishes.
 func amazonMessage(t *testing.T, e *env, signDomain, from string) []byte {
 	t.Helper()
+	return amazonMessageWith(t, e, signDomain, from, "Wann kommt mein Paket an?\r\n")
+}
+
+// amazonMessageWith is amazonMessage with the buyer's text.
+func amazonMessageWith(t *testing.T, e *env, signDomain, from, text string) []byte {
+	t.Helper()
 	pemKey, txt, err := gateway.GenerateDKIMKey("ed25519")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +42,7 @@ func amazonMessage(t *testing.T, e *env, signDomain, from string) []byte {
 	e.dkimTXT["amz._domainkey."+signDomain] = txt
 	msg := "From: \"Buyer\" <" + from + ">\r\nTo: support@seller.test\r\n" +
 		"Subject: Frage zu Bestellung 302-1234567-7654321\r\nMessage-ID: <buyer-1@amazon.de>\r\n" +
-		"Date: Mon, 02 Nov 2026 08:12:00 +0000\r\n\r\nWann kommt mein Paket an?\r\n"
+		"Date: Mon, 02 Nov 2026 08:12:00 +0000\r\n\r\n" + text
 	var signed bytes.Buffer
 	err = dkim.Sign(&signed, strings.NewReader(msg), &dkim.SignOptions{Domain: signDomain, Selector: "amz", Signer: key, Hash: crypto.SHA256})
 	if err != nil {

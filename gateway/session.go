@@ -263,6 +263,7 @@ func (s *session) data(r io.Reader) error {
 			}
 		}
 	}
+	env.BuyerText = s.buyerText(m, log)
 	isSummary := exState == store.ExceptionSummaryPending && strings.Contains(strings.ToLower(m.Subject), summaryTag)
 	verdict := s.lv.checker.Check(m, env)
 	for _, v := range verdict.Violations {
@@ -649,4 +650,49 @@ func exceptionsEnabled(c Checker) bool {
 		return pc.Policy().ExceptionEnabled()
 	}
 	return true
+}
+
+// buyerLookupTimeout bounds the look-up of the buyer message a reply
+// answers; past it the reply is checked without it.
+const buyerLookupTimeout = 2 * time.Second
+
+// buyerText returns the text of the buyer message the reply m answers, ""
+// when none is on record: the first Amazon relay recipient's newest
+// verified message about the reply's order. Without it the policy tells
+// the buyer's words by the quote's structure, so a failed look-up costs
+// judgment, never safety.
+func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
+	g := s.g
+	if g.buyerMsgs == nil {
+		return ""
+	}
+	buyer := ""
+	for _, r := range s.rcpts {
+		if filter.IsRelayAddress(r) {
+			buyer = r
+			break
+		}
+	}
+	if buyer == "" {
+		return ""
+	}
+	order := ""
+	if len(m.OrderIDs) > 0 {
+		order = m.OrderIDs[0]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buyerLookupTimeout)
+	defer cancel()
+	raw, err := g.buyerMsgs.LatestBuyerMessage(ctx, buyer, order)
+	if err != nil {
+		if !errors.Is(err, store.ErrNoBuyerMessage) {
+			log.Warn("buyer message look-up failed; quotes judged by their structure", "err", err)
+		}
+		return ""
+	}
+	bm, err := filter.Parse(bytes.NewReader(raw))
+	if err != nil {
+		log.Warn("buyer message on record unreadable", "err", err)
+		return ""
+	}
+	return bm.Text()
 }

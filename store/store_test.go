@@ -107,6 +107,7 @@ func TestConformance(t *testing.T) {
 			t.Run("OrderedAppendIsCommitted", func(t *testing.T) { testOrdered(t, b) })
 			t.Run("RelayedSince", func(t *testing.T) { testRelayedSince(t, b) })
 			t.Run("BodyKeptByteForByte", func(t *testing.T) { testBodyKept(t, b) })
+			t.Run("LatestBuyerMessage", func(t *testing.T) { testLatestBuyer(t, b) })
 		})
 	}
 }
@@ -561,5 +562,48 @@ func TestFullDiskRecovers(t *testing.T) {
 	}
 	if rep, err := s.(Auditor).Verify(ctx); err != nil || !rep.OK {
 		t.Errorf("chain after the full disk: %v %v", rep, err)
+	}
+}
+
+// inbound is a buyer message as the inbound listener records it.
+func inbound(buyer, order, verdict, body string) *Record {
+	return &Record{
+		Time: time.Now(), Kind: KindMessage, QueueID: "I" + body, Direction: Inbound, MailFrom: "bounces@amazon.de",
+		Rcpt: []string{"support@seller.test"}, Subject: "Frage " + order, From: buyer, Buyer: buyer, OrderID: order,
+		Verdict: verdict, Status: StatusAccepted, Raw: strings.NewReader("Subject: x\r\n\r\n" + body + "\r\n"),
+	}
+}
+
+// testLatestBuyer: the buyer message a reply answers is the newest
+// verified inbound message of the order's thread; an unverified message
+// or the seller's own reply is never taken for it.
+func testLatestBuyer(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	const buyer, order, other = "k9@marketplace.amazon.de", "302-1111111-2222222", "302-3333333-4444444"
+	for _, r := range []*Record{
+		inbound(buyer, order, "buyer", "first question"),
+		inbound(buyer, order, "buyer", "second question"),
+		inbound(buyer, other, "buyer", "other order"),
+		inbound(buyer, order, "unverified", "forged"),
+		outbound(buyer, order, "Re: Frage", "our answer"),
+	} {
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bm := s.(BuyerMessages)
+	for _, c := range []struct{ buyer, order, want string }{
+		{buyer, order, "second question"},
+		{strings.ToUpper(buyer), order, "second question"},
+		{buyer, "", "other order"},
+	} {
+		raw, err := bm.LatestBuyerMessage(ctx, c.buyer, c.order)
+		if err != nil || !strings.Contains(string(raw), c.want) {
+			t.Errorf("LatestBuyerMessage(%s, %q) = %q, %v; want %q", c.buyer, c.order, raw, err, c.want)
+		}
+	}
+	if _, err := bm.LatestBuyerMessage(ctx, "nobody@marketplace.amazon.de", order); !errors.Is(err, ErrNoBuyerMessage) {
+		t.Errorf("unknown buyer: %v, want ErrNoBuyerMessage", err)
 	}
 }

@@ -21,11 +21,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	policyFile := fs.String("policy", "", "policy file (default: the built-in policy)")
 	asJSON := fs.Bool("json", false, "one JSON object per file, one per line")
+	buyerFile := fs.String("buyer-message", "", "the buyer's message the drafts answer (.eml): its words are the buyer's wherever the draft quotes them, as in the gateway")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--json] FILE.eml... (- for standard input)")
+		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--buyer-message FILE.eml] [--json] FILE.eml... (- for standard input)")
 		return 2
 	}
 	policy := filter.DefaultPolicy()
@@ -36,6 +37,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		policy = p
+	}
+	buyerText := ""
+	if *buyerFile != "" {
+		bm, err := readBuyerMessage(*buyerFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "sellergate check:", err)
+			return 2
+		}
+		buyerText = bm
 	}
 	e := filter.NewEngine(policy)
 	status := 0
@@ -55,7 +65,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			defer f.Close()
 			r = f
 		}
-		res := e.CheckReader(name, r)
+		res := e.CheckReaderWith(name, r, buyerText)
 		if res.Refused() {
 			status = max(status, 1)
 		}
@@ -78,4 +88,18 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// readBuyerMessage reads the text of the buyer message in file.
+func readBuyerMessage(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", fmt.Errorf("buyer message: %w", err)
+	}
+	defer f.Close()
+	m, err := filter.Parse(f)
+	if err != nil {
+		return "", fmt.Errorf("buyer message %s: %w", file, err)
+	}
+	return m.Text(), nil
 }

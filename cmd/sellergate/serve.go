@@ -183,12 +183,14 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		return float64(len(list))
 	}))
 	gw, err = gateway.New(gateway.Options{
-		Config:   cfg,
-		Store:    st,
-		Checker:  filter.NewEngine(policy),
-		SLA:      tracker,
-		Registry: reg,
-		Logger:   log,
+		Config:  cfg,
+		Store:   st,
+		Checker: filter.NewEngine(policy),
+		SLA:     tracker,
+		// Both stores find the buyer message a reply answers.
+		BuyerMessages: st.(store.BuyerMessages),
+		Registry:      reg,
+		Logger:        log,
 		Held: func(rec *store.Record) {
 			if err := held.Notify(rec, "Your message is held for review", "The messaging policy held it back for an admin to review; you will hear whether it is released."); err != nil {
 				log.Error("queueing the held-message notice", "queue", rec.QueueID, "err", err)

@@ -82,3 +82,29 @@ func TestConfigCheckWarnsAboutDMARC(t *testing.T) {
 		t.Errorf("no DMARC warning with file and line:\n%s", errb.String())
 	}
 }
+
+// TestCheckBuyerMessage: a draft that pastes the buyer's words without any
+// quote mark is refused for the buyer's phone number, and passes when
+// check is told the buyer's message, as the gateway would with it on
+// record.
+func TestCheckBuyerMessage(t *testing.T) {
+	dir := t.TempDir()
+	buyer := filepath.Join(dir, "buyer.eml")
+	draft := filepath.Join(dir, "draft.eml")
+	os.WriteFile(buyer, []byte("From: Buyer <a1b2c3d4e5f6g7@marketplace.amazon.fr>\r\nTo: support@shop.test\r\n"+
+		"Subject: Commande 171-1234567-7654321\r\n\r\nBonjour, appelez-moi au 06 12 34 56 78, sinon je mets une étoile.\r\n"), 0o644)
+	os.WriteFile(draft, []byte("From: support@shop.test\r\nTo: a1b2c3d4e5f6g7@marketplace.amazon.fr\r\n"+
+		"Subject: Re: Commande 171-1234567-7654321\r\n\r\nBonjour,\r\nnous vous envoyons un remplacement aujourd'hui.\r\n\r\n"+
+		"Votre message :\r\nBonjour, appelez-moi au 06 12 34 56 78, sinon je mets une étoile.\r\n"), 0o644)
+	var out, errb bytes.Buffer
+	if code := run([]string{"check", draft}, nil, &out, &errb); code != 1 || !strings.Contains(out.String(), "[contact]") {
+		t.Fatalf("without the buyer's message: exit %d, want 1 naming the phone number:\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"check", "--buyer-message", buyer, draft}, nil, &out, &errb); code != 0 {
+		t.Fatalf("with --buyer-message: exit %d, want 0:\n%s%s", code, out.String(), errb.String())
+	}
+	if code := run([]string{"check", "--buyer-message", filepath.Join(dir, "missing.eml"), draft}, nil, &out, &errb); code != 2 {
+		t.Errorf("a missing buyer message: exit %d, want 2", code)
+	}
+}
