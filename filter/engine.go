@@ -410,8 +410,8 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 			scan = scan[:i] + strings.Repeat(" ", len(u)) + scan[i+len(u):]
 		}
 	}
-	if ph := spelledDigits(scan); digitCount(ph) >= 7 {
-		c.phoneNumbers(orig, ph, at.String(), act)
+	if ph, spelled := spelledDigitSpans(scan); digitCount(ph) >= 7 {
+		c.phoneNumbers(orig, ph, spelled, at.String(), act)
 	}
 	return scan, true
 }
@@ -437,6 +437,11 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
 		}
+	}
+	// An address spelled over a line break (each line's own were read
+	// with the line).
+	for _, sa := range spelledAddresses(scan) {
+		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
 	cs := c.e.p.concepts
 	for _, h := range cs.find(scan, textLanguage(scan, c.lang), c.mark, &c.stems) {
@@ -602,7 +607,10 @@ var (
 // phoneNumbers finds numbers that parse as valid phone numbers in the
 // recipient's marketplace (or internationally with +/00); order IDs,
 // dates, prices, tracking numbers and product codes do not.
-func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
+// A number spelled out in words (spelled: where they stand in n) is a
+// phone number whatever country's plan it follows: nobody spells out a
+// serial number.
+func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act func(string) Action) {
 	for _, loc := range phoneCandidates(n) {
 		// Digits glued to letters belong to a code (XY123456789FR), not a phone.
 		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
@@ -621,7 +629,7 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,
 		// whatever country's plan it follows (a seller's own country is
 		// not the marketplace's).
-		labelled := phoneLabel.MatchString(n[max(0, loc[0]-24):loc[0]])
+		labelled := phoneLabel.MatchString(n[max(0, loc[0]-24):loc[0]]) || overlaps(spelled, loc)
 		// A long run of digits with no separator is a tracking number, an
 		// EAN or an order number, unless it is dialled internationally.
 		intl := strings.HasPrefix(cand, "+") || strings.HasPrefix(cand, "00")
@@ -656,6 +664,16 @@ func (c *check) phoneNumbers(orig, n, where string, act func(string) Action) {
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// overlaps reports whether the span loc overlaps one of spans.
+func overlaps(spans [][2]int, loc []int) bool {
+	for _, s := range spans {
+		if s[0] < loc[1] && loc[0] < s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // phonePattern is what a phone number candidate looks like; phoneCandidates

@@ -252,7 +252,14 @@ func deobfuscateKinds(s string, k int) string {
 		s = atWordRe.ReplaceAllString(s, "@")
 	}
 	if k&obDotWord != 0 {
-		s = dotBareRe.ReplaceAllString(s, "$1.$3")
+		// Again for "co dot uk" after "shop dot co": matches do not overlap.
+		for range 3 {
+			t := dotBareRe.ReplaceAllString(s, "$1.$3")
+			if t == s {
+				break
+			}
+			s = t
+		}
 	}
 	if k&obAtWord != 0 {
 		s = atBareRe.ReplaceAllString(s, "$1@$3")
@@ -373,7 +380,6 @@ func spaceBeforeDot(s string) bool {
 var (
 	jaAtDotRe = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:アットマーク|あっとまーく|アット|あっと|ａｔ)[^\S\n]*([a-z0-9])`)
 	jaDotRe   = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:ドット|どっと|てん)[^\S\n]*([a-z0-9])`)
-	atDotRe   = regexp.MustCompile(`([\w.-])[^\S\n]+(?:at|ät|arobase|chez)[^\S\n]+([\w-]+)[^\S\n]+(?:dot|punkt|point|punto)[^\S\n]+([a-z]{2,6})\b`)
 	spacedRe  = regexp.MustCompile(`(?:^|[^\S\n])(?:[a-z0-9@.]{1,3}[^\S\n]){5,}[a-z0-9@.]{1,3}(?:$|[^\S\n])`)
 )
 
@@ -383,9 +389,7 @@ func reveal(n string) string {
 		n = jaAtDotRe.ReplaceAllString(n, "$1@$2")
 		n = jaDotRe.ReplaceAllString(n, "$1.$2")
 	}
-	if strings.Contains(n, " at ") || strings.Contains(n, " ät ") || strings.Contains(n, "arobase") || strings.Contains(n, " chez ") {
-		n = atDotRe.ReplaceAllString(n, "$1@$2.$3")
-	}
+	n = revealAddresses(n)
 	if strings.Contains(n, "@") || strings.Contains(n, " . ") {
 		n = spacedRe.ReplaceAllStringFunc(n, func(s string) string {
 			// Short words in a row ("it is a bit of a …") stay apart
@@ -393,6 +397,9 @@ func reveal(n string) string {
 			j := strings.Join(strings.Fields(s), "")
 			if !strings.Contains(j, "@") && !hasDomainDot(j) {
 				return s
+			}
+			if strings.Contains(j, "@") && !isAddress(strings.Trim(j, ".")) {
+				return s // part of an address spelled over lines: read with its paragraph
 			}
 			return " " + j + " "
 		})

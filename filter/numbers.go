@@ -32,6 +32,9 @@ var numberWords = map[string]int{
 	// es
 	"cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
 	"nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "veinte": 20,
+	"dieciséis": 16, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veintiuno": 21, "veintiún": 21,
+	"veintidós": 22, "veintidos": 22, "veintitrés": 23, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25,
+	"veintiséis": 26, "veintiseis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
 	"treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
 	// it
 	"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10,
@@ -43,8 +46,8 @@ var numberWords = map[string]int{
 var kanjiDigits = map[rune]byte{'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5',
 	'六': '6', '七': '7', '八': '8', '九': '9'}
 
-// minSpelled is how many number words in a row make a number worth reading:
-// fewer are prose ("one or two", "vingt-quatre heures").
+// minSpelled is how many numbers in words in a row make a number worth
+// reading: fewer are prose ("one or two", "vingt-quatre heures").
 const minSpelled = 4
 
 // spelledNumber returns the value of a number word or a compound of them
@@ -83,44 +86,206 @@ func spelledNumber(w string) int {
 }
 
 // spelledDigits rewrites in n (normalized text) the runs of at least
-// minSpelled number words, and of kanji numerals, as digits, each number a
-// group: "zero one seven six" becomes "0 1 7 6". It returns n itself when
-// there is nothing to rewrite.
+// minSpelled number words, and of kanji numerals, as digits: "zero one
+// seven six" becomes "0176", "cincuenta y cinco, diecinueve" "55 19",
+// "zéro quatre cent septante-deux" "0 472", "oh seven double-oh" "0700".
+// It returns n itself when there is nothing to rewrite.
 func spelledDigits(n string) string {
+	out, _ := spelledDigitSpans(n)
+	return out
+}
+
+// spelledDigitSpans is spelledDigits, also returning where in its result
+// the numbers read from words stand.
+func spelledDigitSpans(n string) (string, [][2]int) {
 	if hasWide(n) {
 		n = kanaNumerals(kanjiNumerals(n))
 	} else if !spelledRun(n) {
-		return n
+		return n, nil
 	}
-	words := numberWordSpans(n)
+	var spans [][2]int
+	toks := numberTokens(n)
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(words); {
+	for i := 0; i < len(toks); {
 		j := i
-		for j < len(words) && words[j].v >= 0 && (j == i || joinable(n[words[j-1].hi:words[j].lo])) {
+		for j < len(toks) && toks[j].kind != numOther && (j == i || joinable(n[toks[j-1].hi:toks[j].lo])) {
 			j++
 		}
-		if j-i < minSpelled {
+		for j > i && toks[j-1].kind == numConn {
+			j-- // a run does not end on "and"
+		}
+		digits, numbers := readNumber(n, toks[i:j])
+		if numbers < minSpelled {
 			i = max(j, i+1)
 			continue
 		}
-		b.WriteString(n[last:words[i].lo])
-		for k := i; k < j; k++ {
-			// Digits read one by one run on; a comma, a hyphen or a
-			// number of two digits starts a group.
-			if k > i && (words[k].v > 9 || words[k-1].v > 9 || strings.ContainsAny(n[words[k-1].hi:words[k].lo], ",.-/·・")) {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strconv.Itoa(words[k].v))
-		}
-		last = words[j-1].hi
+		b.WriteString(n[last:toks[i].lo])
+		spans = append(spans, [2]int{b.Len(), b.Len() + len(digits)})
+		b.WriteString(digits)
+		last = toks[j-1].hi
 		i = j
 	}
 	if last == 0 {
-		return n
+		return n, nil
 	}
 	b.WriteString(n[last:])
-	return b.String()
+	return b.String(), spans
+}
+
+// The kinds of number token.
+const (
+	numOther   = iota
+	numDigit   // 0–9
+	numTeen    // 10–19
+	numTens    // 20, 30 … 90
+	numHundred // cent, hundred, hundert, cento, cien
+	numConn    // and, und, et, y, e: "nonante et un"
+	numRepeat  // double, triple: "double-oh" is "00"
+	numWhole   // a compound read whole: "vierunddreißig", "ventitré"
+)
+
+// numberToken is a number word, or a part of a hyphenated one (joined to
+// the part before it).
+type numberToken struct {
+	lo, hi, kind, v int
+	joined          bool
+}
+
+// numberTokens splits n into words and the words' hyphenated parts, each
+// with what it is as a number.
+func numberTokens(n string) []numberToken {
+	var out []numberToken
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		lo := start
+		for k := start; k <= end; k++ {
+			if k == end || n[k] == '-' {
+				if k > lo {
+					kind, v := numberKind(n[lo:k])
+					out = append(out, numberToken{lo: lo, hi: k, kind: kind, v: v, joined: lo > start})
+				}
+				lo = k + 1
+			}
+		}
+		start = -1
+	}
+	for i, r := range n {
+		if unicode.IsLetter(r) || r == '-' && start >= 0 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(n))
+	return out
+}
+
+// numberKind says what one word (or hyphenated part) is as a number.
+func numberKind(w string) (kind, v int) {
+	switch w {
+	case "and", "und", "et", "y", "e":
+		return numConn, 0
+	case "hundred", "hundert", "cent", "cents", "cento", "cien", "ciento":
+		return numHundred, 100
+	case "double", "doppel", "doppio", "doble":
+		return numRepeat, 2
+	case "triple", "tripel", "triplo":
+		return numRepeat, 3
+	case "vingts":
+		return numTens, 20
+	}
+	v, ok := numberWords[w]
+	switch {
+	case ok && v < 10:
+		return numDigit, v
+	case ok && v < 20:
+		return numTeen, v
+	case ok && v%10 == 0:
+		return numTens, v
+	case ok:
+		return numWhole, v
+	}
+	if v := spelledNumber(w); v >= 0 {
+		return numWhole, v
+	}
+	return numOther, 0
+}
+
+// readNumber reads a run of number tokens as digits: numbers as a
+// listener writes them down, digits spoken one by one run on, separate
+// numbers stand apart. It also returns how many numbers it read.
+func readNumber(n string, toks []numberToken) (string, int) {
+	var groups []string
+	val, prev, active, repeat := 0, numOther, false, 0
+	sep := make([]bool, 0, len(toks)) // a group starts after a comma or similar
+	flush := func() {
+		if active {
+			groups = append(groups, strconv.Itoa(val))
+			active = false
+		}
+	}
+	start := func(v, kind int, i int) {
+		flush()
+		val, prev, active = v, kind, true
+		sep = append(sep, i > 0 && strings.ContainsAny(n[toks[i-1].hi:toks[i].lo], ",.;/·・"))
+	}
+	for i, t := range toks {
+		switch t.kind {
+		case numRepeat:
+			flush()
+			repeat, prev = t.v, numRepeat
+			continue
+		case numConn:
+			if active && (prev == numTens || prev == numHundred) {
+				prev = numConn
+			}
+			continue
+		}
+		if repeat > 0 && t.kind == numDigit {
+			for k := 0; k < repeat; k++ {
+				start(t.v, numDigit, i)
+			}
+			flush()
+			repeat, prev = 0, numDigit
+			continue
+		}
+		repeat = 0
+		switch {
+		case t.kind == numHundred && active && prev == numDigit:
+			val, prev = val*100, numHundred
+		case t.kind == numHundred:
+			start(100, numHundred, i)
+		case t.kind == numDigit && active && (prev == numHundred || prev == numConn ||
+			prev == numTens && (t.joined || val%100 >= 20) || prev == numTeen && t.joined && val%10 == 0):
+			val, prev = val+t.v, numDigit
+		case t.kind == numTeen && active && (prev == numHundred || prev == numConn ||
+			prev == numTens && t.joined && (val%100 == 60 || val%100 == 80)):
+			val, prev = val+t.v, numTeen // soixante-dix, quatre-vingt-douze
+		case t.kind == numTens && active && prev == numDigit && t.v == 20 && t.joined && val%100 < 10:
+			val, prev = val-val%100+val%100*20, numTens // quatre-vingt
+		case t.kind == numTens && active && (prev == numHundred || prev == numConn):
+			val, prev = val+t.v, numTens
+		default:
+			start(t.v, t.kind, i)
+		}
+	}
+	flush()
+	// Digits spoken one by one run on; numbers of two or more digits, and
+	// anything after a comma, stand apart.
+	var b strings.Builder
+	for i, g := range groups {
+		if i > 0 && (len(g) > 1 || len(groups[i-1]) > 1 || i < len(sep) && sep[i]) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(g)
+	}
+	return b.String(), len(groups)
 }
 
 // hasWide reports whether s has characters of three bytes or more in
@@ -139,6 +304,18 @@ func hasWide(s string) bool {
 // they are without building their words.
 func spelledRun(s string) bool {
 	run, start := 0, -1
+	word := func(w string) {
+		for _, p := range strings.Split(w, "-") {
+			if p == "" {
+				continue
+			}
+			if k, _ := numberKind(p); k == numOther {
+				run = 0
+				return
+			}
+		}
+		run++
+	}
 	for i, r := range s {
 		if unicode.IsLetter(r) || r == '-' && start >= 0 {
 			if start < 0 {
@@ -147,52 +324,17 @@ func spelledRun(s string) bool {
 			continue
 		}
 		if start >= 0 {
-			if spelledNumber(s[start:i]) >= 0 {
-				if run++; run >= minSpelled {
-					return true
-				}
-			} else if strings.TrimRight(s[start:i], "-") == s[start:i] {
-				run = 0
-			}
+			word(s[start:i])
 			start = -1
-		}
-	}
-	return start >= 0 && run+1 >= minSpelled && spelledNumber(s[start:]) >= 0
-}
-
-type numberWord struct {
-	lo, hi, v int
-}
-
-// numberWordSpans returns the words of n with their values (-1 for a word
-// that is no number).
-func numberWordSpans(n string) []numberWord {
-	var out []numberWord
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			out = append(out, numberWord{start, end, spelledNumber(n[start:end])})
-			start = -1
-		}
-	}
-	for i, r := range n {
-		if unicode.IsLetter(r) || r == '-' && start >= 0 {
-			if start < 0 {
-				start = i
+			if run >= minSpelled {
+				return true
 			}
-			continue
-		}
-		flush(i)
-	}
-	flush(len(n))
-	// A compound's trailing hyphen ("trente-") is no part of it.
-	for k := range out {
-		for out[k].hi > out[k].lo && n[out[k].hi-1] == '-' {
-			out[k].hi--
-			out[k].v = spelledNumber(n[out[k].lo:out[k].hi])
 		}
 	}
-	return out
+	if start >= 0 {
+		word(s[start:])
+	}
+	return run >= minSpelled
 }
 
 // joinable reports whether what stands between two number words lets them

@@ -1,6 +1,9 @@
 package filter
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Numbers in words and kanji are phone numbers like digits; a number that
 // a label makes a serial, lot or tracking number is none, and a carrier's
@@ -21,6 +24,9 @@ func TestNumbersByTheirWords(t *testing.T) {
 		{"de", "Bei Fragen zur Zustellung erreichen Sie die DHL-Hotline unter 0228 4333112.", false},
 		{"fr", "Le service après-vente du fabricant répond au 01 23 45 67 89.", false},
 		{"en", "For questions about your order call 212 555 0193.", true},
+		{"en", "Just give me a ring on oh seven seven double-oh, nine double-oh, one two three.", true},
+		{"es", "Mándeme un whats al cincuenta y cinco, diecinueve ochenta y dos, cero siete treinta y cuatro.", true},
+		{"fr", "Appelez Margaux au zéro quatre cent septante-deux, trente-huit, nonante et un, cinquante-quatre.", true},
 	}
 	for _, tc := range cases {
 		v := checkRaw(t, plain(tc.lang, tc.body))
@@ -39,9 +45,50 @@ func TestSpelledDigits(t *testing.T) {
 		"〇九〇ー一二三四ー五六七八":                      "090-1234-5678",
 		"一度だけ":                               "一度だけ",
 		"trente-quatre, vingt et un, dix":    "trente-quatre, vingt et un, dix",
+		// Tens joined by "y" / "et", hundreds, "double".
+		"al cincuenta y cinco, diecinueve ochenta y dos, cero siete treinta y cuatro": "al 55 19 82 07 34",
+		"au zéro quatre cent septante-deux, trente-huit, nonante et un":               "au 0 472 38 91",
+		"on oh seven seven double-oh, nine double-oh, one two three":                  "on 07700 900 123",
+		"quatre-vingt-dix-neuf, soixante-quinze, zéro six":                            "99 75 06",
 	} {
 		if got := spelledDigits(in); got != want {
 			t.Errorf("spelledDigits(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// Addresses spelled out in words, brackets or spaced letters, in each
+// language, on one line or over a wrapped one, are contact details;
+// "at" in everyday sentences is not.
+func TestSpelledAddresses(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		refuse     bool
+	}{
+		{"en", "Send the photos directly - jess dot maple at gmail dot com - they come through better.", true},
+		{"de", "Schicken Sie sie an: gerd punkt mueller ät holzwerk minus mueller punkt de", true},
+		{"es", "Por correo es más fácil: atencion arroba casaverde punto mx, con su pedido.", true},
+		{"fr", "je vous réponds dès ce soir : gaetan arobase pixelia-store \r\npoint fr", true},
+		{"it", "g i o r g i o . b i a n c h i [chiocciola] f e r r a m e n t a b i a n c \r\nh i [punto] i t", true},
+		{"en", "trade & wholesale: h a r r i e t @ b r i g h t w i c k - c a n d l e s . c o . u k", true},
+		{"en", "The manual is available at amazon dot co dot uk under the product page.", false},
+		{"en", "We will look at it at home and point you to the answer.", false},
+		{"en", "Your parcel arrives at the depot at 9 am; the driver calls at the door.", false},
+	}
+	for _, tc := range cases {
+		v := checkRaw(t, strings.ReplaceAll(plain(tc.lang, tc.body), "charset=utf-8", "charset=utf-8; format=flowed"))
+		if v.Refused() != tc.refuse || tc.refuse && !hasCategory(v, "contact") {
+			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
+		}
+	}
+}
+
+// hasCategory reports whether a refusing finding of v is of category cat.
+func hasCategory(v Verdict, cat string) bool {
+	for _, x := range v.Violations {
+		if x.Category == cat && x.Action != Tag {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,223 @@
+package filter
+
+import (
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Addresses spelled out to slip past a filter: "jess dot maple at gmail
+// dot com", "gerd punkt mueller ät holzwerk minus mueller punkt de",
+// "atencion arroba casaverde punto mx", "g i o r g i o . b i a n c h i
+// [chiocciola] f e r r a m e n t a . i t". The words are read as the
+// characters they stand for; what they spell is an address when it has one
+// '@', a dot after it, and ends in a real top-level domain.
+
+// spelledSigns maps the words for '@', '.', '-' and '_' in the six
+// languages (and written in brackets) to the character.
+var spelledSigns = map[string]byte{
+	"at": '@', "ät": '@', "arroba": '@', "arobase": '@', "chiocciola": '@', "atmark": '@', "klammeraffe": '@',
+	"dot": '.', "punkt": '.', "point": '.', "punto": '.', "ponto": '.',
+	"minus": '-', "bindestrich": '-', "tiret": '-', "guion": '-', "guión": '-', "trattino": '-', "hyphen": '-', "dash": '-',
+	"underscore": '_', "unterstrich": '_',
+	"@": '@', ".": '.', "-": '-', "_": '_',
+}
+
+// addrToken is a word of the text as the address reader sees it.
+type addrToken struct {
+	lo, hi int
+	sign   byte   // '@', '.', '-', '_' for a sign word; 0 for a word
+	word   string // the word (letters, digits, dots, hyphens) when sign is 0
+	spoken bool   // a sign said in words or brackets, not written
+	// weak: the sign word is also an everyday word ("at", "ät"): it
+	// spells an address only with another sign said in words, spaced
+	// letters, or a local part that only an address has.
+	weak bool
+}
+
+// spelledAddresses returns the addresses spelled out in n (normalized),
+// each with where it stands; an address written as such ("a@b.de") is not
+// one of them.
+func spelledAddresses(n string) []spelledAddr {
+	if !mayBeSpelled(n) {
+		return nil
+	}
+	toks := addrTokens(n)
+	var out []spelledAddr
+	for i := 0; i < len(toks); {
+		j, addr, spoken := readAddress(toks, i)
+		if spoken {
+			out = append(out, spelledAddr{addr: addr, lo: toks[i].lo, hi: toks[j-1].hi})
+		}
+		i = j
+	}
+	return out
+}
+
+// spelledAddr is an address spelled out, and where it stands.
+type spelledAddr struct {
+	addr   string
+	lo, hi int
+}
+
+// mayBeSpelled is a cheap first look: a sign word or spaced letters.
+func mayBeSpelled(n string) bool {
+	for _, w := range []string{" at ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe", "@"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// addrTokens splits n at white space; brackets around a sign word
+// ("[at]", "(punto)") and punctuation after a word are dropped.
+func addrTokens(n string) []addrToken {
+	var out []addrToken
+	for i := 0; i < len(n); {
+		for i < len(n) && isSpaceByte(n[i]) {
+			i++
+		}
+		j := i
+		for j < len(n) && !isSpaceByte(n[j]) {
+			j++
+		}
+		if j > i {
+			out = append(out, addrTok(n, i, j))
+		}
+		i = j
+	}
+	return out
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// addrTok classifies the word n[lo:hi].
+func addrTok(n string, lo, hi int) addrToken {
+	w := n[lo:hi]
+	bare := strings.Trim(w, "[](){}<>\"'")
+	if c, ok := spelledSigns[bare]; ok {
+		spoken := bare != w || len(bare) > 1
+		return addrToken{lo: lo, hi: hi, sign: c, spoken: spoken, weak: spoken && bare == w && (bare == "at" || bare == "ät")}
+	}
+	w = strings.TrimRight(w, ",;:!?)]}\"'»”")
+	if strings.HasSuffix(w, ".") && len(w) > 1 {
+		w = w[:len(w)-1]
+	}
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_' || c == '@') {
+			return addrToken{lo: lo, hi: hi, sign: 1} // no address word
+		}
+	}
+	return addrToken{lo: lo, hi: lo + len(w), word: w}
+}
+
+// readAddress reads the chain of words and signs starting at toks[i]:
+// words joined by signs, or letters spaced out, up to the last word after
+// which it spells an address ("… dot com - they come" ends at "com"). It
+// returns where that is (i when the chain spells none), the address, and
+// whether a sign was said in words or the letters were spaced.
+func readAddress(toks []addrToken, i int) (int, string, bool) {
+	var b strings.Builder
+	strong, weak := false, false
+	end, addr, spoken := i, "", false
+	prevWord := false
+	for j := i; j < len(toks); j++ {
+		t := toks[j]
+		if t.sign == 1 || t.sign != 0 && b.Len() == 0 || j-i > maxSpelledTokens {
+			break // no address word, or a chain starting with a sign
+		}
+		if t.sign != 0 {
+			b.WriteByte(t.sign)
+			weak = weak || t.weak
+			strong = strong || t.spoken && !t.weak
+			prevWord = false
+			continue
+		}
+		if prevWord {
+			// Two words in a row: letters spaced out go on, a new word
+			// starts a new chain.
+			if !spacedPiece(t.word) || !spacedPiece(toks[j-1].word) {
+				break
+			}
+			strong = true
+		}
+		b.WriteString(t.word)
+		prevWord = true
+		if s := b.String(); isAddress(s) {
+			local, _, _ := strings.Cut(s, "@")
+			end, addr = j+1, s
+			spoken = strong || weak && strings.ContainsAny(local, "._0123456789")
+		}
+	}
+	if end == i {
+		return i + 1, "", false
+	}
+	return end, addr, spoken
+}
+
+// maxSpelledTokens bounds a chain: an address has fewer words and signs.
+const maxSpelledTokens = 128
+
+// spacedPiece reports whether w is a piece of a word spaced out: one or
+// two letters, or such letters joined by signs ("s.c", "i@f").
+func spacedPiece(w string) bool {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case '.', '@', '-', '_':
+			n = 0
+		default:
+			if n++; n > 2 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isAddress reports whether s is local@domain.tld with a real top-level
+// domain.
+func isAddress(s string) bool {
+	s = strings.Trim(s, ".-_")
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || strings.Count(s, "@") != 1 {
+		return false
+	}
+	domain := s[at+1:]
+	dot := strings.LastIndexByte(domain, '.')
+	if dot <= 0 || dot == len(domain)-1 {
+		return false
+	}
+	tld := domain[dot+1:]
+	for k := 0; k < len(tld); k++ {
+		if tld[k] < 'a' || tld[k] > 'z' {
+			return false
+		}
+	}
+	_, icann := publicsuffix.PublicSuffix(domain)
+	if !icann {
+		return false
+	}
+	// "available at amazon dot de" names Amazon, not an address.
+	site, err := publicsuffix.EffectiveTLDPlusOne(domain)
+	return err == nil && !strings.HasPrefix(site, "amazon.")
+}
+
+// revealAddresses writes the addresses spelled out in n as addresses.
+func revealAddresses(n string) string {
+	sas := spelledAddresses(n)
+	if len(sas) == 0 {
+		return n
+	}
+	var b strings.Builder
+	last := 0
+	for _, sa := range sas {
+		b.WriteString(n[last:sa.lo])
+		b.WriteString(strings.Trim(sa.addr, ".-_"))
+		last = sa.hi
+	}
+	b.WriteString(n[last:])
+	return b.String()
+}
