@@ -331,14 +331,14 @@ type conceptHit struct {
 }
 
 // find returns the rules that fire in the sentences of text (normalized),
-// read as lang (and as Japanese where it has Japanese characters); mark is
-// the seller's own name ("" when unknown). st carries the stems already
-// computed in this check.
-func (cs *concepts) find(text, lang, mark string, st *stemCache) []conceptHit {
+// read in each of langs (the text's language as its words say and the
+// marketplace's: a short sentence's few words can mislead) and as
+// Japanese where it has Japanese characters; mark is the seller's own name
+// ("" when unknown). st carries the stems already computed in this check.
+func (cs *concepts) find(text string, langs []string, mark string, st *stemCache) []conceptHit {
 	if cs == nil || len(cs.rules) == 0 {
 		return nil
 	}
-	cl := cs.langs[lang]
 	ja := cs.langs["ja"]
 	var out []conceptHit
 	seen := make([]bool, len(cs.names))
@@ -353,8 +353,10 @@ func (cs *concepts) find(text, lang, mark string, st *stemCache) []conceptHit {
 		st.done[s] = true
 		clear(seen)
 		any := false
-		if cl != nil && cl.stem != nil {
-			any = cl.mark(s, lang, mark, st, seen) || any
+		for i, lang := range langs {
+			if cl := cs.langs[lang]; cl != nil && cl.stem != nil && (i == 0 || lang != langs[0]) {
+				any = cl.mark(s, lang, mark, st, seen) || any
+			}
 		}
 		if ja != nil && strings.IndexByte(s, 0xE3) >= 0 {
 			var found bool

@@ -50,3 +50,28 @@ func TestConcepts(t *testing.T) {
 		}
 	}
 }
+
+// A review request that leaves the verdict to the buyer ("whether one star
+// or five", "positive or negative", "honest") asks for no positive
+// review; the same words steering to five stars do.
+func TestNeutralReviewRequests(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		refuse     bool
+	}{
+		{"de", "Und falls Sie Lust haben: egal ob Sie einen oder fünf Sterne vergeben, wir lesen jede Rezension.", false},
+		{"de", "Wir freuen uns über Ihre Bewertung, ob sie positiv oder kritisch ausfällt. Ehrliche Bewertungen helfen uns, besser zu werden.", false},
+		{"fr", "Vous pouvez partager votre avis sur l'article, qu'il soit positif ou négatif.", false},
+		{"en", "Your honest review, positive or negative, helps us improve.", false},
+		{"de", "Bitte geben Sie uns 5 Sterne, wenn alles passt.", true},
+		{"fr", "Merci de nous laisser un avis 5 étoiles.", true},
+		{"es", "Le agradeceríamos una valoración de 5 estrellas.", true},
+		{"ja", "よろしければ星5のレビューをお願いします。", true},
+	}
+	for _, tc := range cases {
+		v := checkRaw(t, plain(tc.lang, tc.body))
+		if v.Refused() != tc.refuse || tc.refuse && !hasCategory(v, "review") {
+			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
+		}
+	}
+}

@@ -444,7 +444,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
 	cs := c.e.p.concepts
-	for _, h := range cs.find(scan, textLanguage(scan, c.lang), c.mark, &c.stems) {
+	for _, h := range cs.find(scan, []string{textLanguage(scan, c.lang), c.lang}, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
@@ -562,8 +562,20 @@ func (c *check) allowedHost(host string) bool {
 	if err != nil {
 		etld1 = host
 	}
-	if c.e.p.domains[etld1] || c.e.p.domains[host] {
+	if c.e.p.domains[etld1] {
 		return true
+	}
+	// The allowed domain or any name under it: amazon.com.be's suffix
+	// "com.be" is no public suffix, so its registrable domain is no guide.
+	for h := host; h != ""; {
+		if c.e.p.domains[h] {
+			return true
+		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
 	}
 	if c.env.Exception != "" && c.e.p.ExceptionEnabled() {
 		for _, d := range c.e.p.exception.Kinds[c.env.Exception].Domains {
@@ -616,6 +628,11 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
 			continue
 		}
+		// So do digits after letters and a hyphen or slash (RE-2025-04187,
+		// AF-600/2024), unless the letters say phone ("Tel-").
+		if gluedCode(n, loc[0]) {
+			continue
+		}
 		cand := strings.TrimSpace(n[loc[0]:loc[1]])
 		digits := 0
 		for _, r := range cand {
@@ -664,6 +681,19 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// gluedCode reports whether the number at lo in n follows letters and a
+// hyphen or slash with no space: a code's prefix.
+func gluedCode(n string, lo int) bool {
+	if lo < 2 || n[lo-1] != '-' && n[lo-1] != '/' || !isLetterByte(n[lo-2]) {
+		return false
+	}
+	i := lo - 2
+	for i > 0 && isLetterByte(n[i-1]) {
+		i--
+	}
+	return !phoneWords[n[i:lo-1]] && !phoneLabel.MatchString(n[i:lo-1])
 }
 
 // overlaps reports whether the span loc overlaps one of spans.

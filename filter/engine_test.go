@@ -117,7 +117,7 @@ func TestDetectors(t *testing.T) {
 		{"en", "If you're happy, please leave us 5 stars!", "review"},
 		{"de", "Bitte bewerten Sie uns mit 5 Sternen, wenn Sie zufrieden sind.", "review"},
 		{"fr", "Laissez-nous 5 étoiles si vous êtes satisfait", "review"},
-		{"es", "Le regalamos un cupón si deja una reseña positiva", "review,promotion"},
+		{"es", "Le regalamos un cupón si deja una reseña positiva", "promotion,review"},
 		{"it", "Potrebbe rimuovere la recensione negativa? Le rimborsiamo.", "review"},
 		{"ja", "レビューで★5をお願いします", "review"},
 		{"en", "Please contact us before leaving a review.", "review"},

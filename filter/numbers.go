@@ -426,6 +426,9 @@ func (c *check) numberLabel(n string, lo int) int {
 		}
 	}
 	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
+	if code < 0 && compoundCode(w) {
+		return labelCode
+	}
 	switch {
 	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)):
 		return labelService
@@ -464,17 +467,64 @@ var glueWords = map[string]bool{"number": true, "numbers": true, "no": true, "nr
 	"del": true, "du": true, "des": true, "the": true, "your": true, "ihre": true, "ihr": true, "votre": true, "su": true,
 	"la": true, "il": true, "el": true, "le": true, "番号": true, "は": true, "です": true, "が": true}
 
-// onlyGlue reports whether s holds nothing but glue words, punctuation
-// and white space.
+// onlyGlue reports whether s holds nothing but glue words, punctuation,
+// white space and a code's own letters ("Sendungsnummer: SCH 4471 …").
 func onlyGlue(s string) bool {
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '°' && r != 'º' || r == '#'
-	}) {
-		if !glueWords[w] {
+	for _, w := range labelWords(s) {
+		if !glueWords[w] && !codeLetters(w) {
 			return false
 		}
 	}
 	return true
+}
+
+// labelWords splits the text before a number into words.
+func labelWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '°' && r != 'º' && r != '-' || r == '#'
+	})
+}
+
+// codeLetters reports whether w can be the letters a code starts with:
+// up to three letters that do not say "phone".
+func codeLetters(w string) bool {
+	if len(w) > 3 || phoneWords[w] {
+		return false
+	}
+	for _, r := range w {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// phoneWords are short words that make a number a phone number.
+var phoneWords = map[string]bool{"tel": true, "fon": true, "fax": true, "ruf": true, "tél": true, "cel": true, "mob": true}
+
+// compoundCode reports whether the last word before a number, glue words
+// aside, is a compound naming a code ("Gehäusenummer", "Auftrags-Nr",
+// "Kundennr"): German builds such words freely, and a list cannot hold
+// them all. Compounds that name a phone ("Telefonnummer", "Hotline-Nr")
+// are no codes.
+func compoundCode(w string) bool {
+	words := labelWords(w)
+	for i := len(words) - 1; i >= 0; i-- {
+		t := words[i]
+		if glueWords[t] || codeLetters(t) {
+			continue
+		}
+		if !strings.HasSuffix(t, "nummer") && !strings.HasSuffix(t, "nr") && !strings.HasSuffix(t, "-no") {
+			return false
+		}
+		for _, p := range []string{"telefon", "handy", "ruf", "fax", "mobil", "hotline", "service", "kontakt", "whatsapp", "notruf", "durchwahl", "festnetz"} {
+			if strings.Contains(t, p) {
+				return false
+			}
+		}
+		return len(t) > len("nummer")
+	}
+	return false
 }
 
 // kanaDigits are the Japanese digit words in katakana and hiragana, longest

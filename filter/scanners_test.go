@@ -100,10 +100,7 @@ func TestIsAttributionMatchesSpec(t *testing.T) {
 func TestPatternLiteralsAreInEveryMatch(t *testing.T) {
 	samples := []string{
 		"please leave us a 5 star rating", "give five stars", "a positive review please", "good feedback",
-		"5 sterne bitte", "fünf sternen",
-		"5 étoiles",
-		"5 estrellas", "5 stelle",
-		"星5をお願い", "★５", "10% rabatt", "code save10", "gutschein10", "20% off", "15 % discount", "código promo10",
+		"10% rabatt", "code save10", "gutschein10", "20% off", "15 % discount", "código promo10",
 		"10% de réduction", "codice sconto20", "5% di sconto", "10% de descuento", "10%off", "3割引",
 		"per whatsapp", "über telegram", "sur whatsapp", "por signal", "tramite telegram", "lineid", "ライン id",
 		"@shopname on instagram", "wa.me/491234", "t.me/shop",
