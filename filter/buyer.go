@@ -292,3 +292,23 @@ func (c *check) documentText(name string, lines []string, where func(int) string
 		c.text(l, where(i), act)
 	}
 }
+
+// amazonImageSites are the registrable domains of Amazon's image servers.
+var amazonImageSites = map[string]bool{"media-amazon.com": true, "ssl-images-amazon.com": true, "images-amazon.com": true}
+
+// amazonSuffixes are what follows "amazon." in the marketplaces' names.
+var amazonSuffixes = map[string]bool{"com": true, "ca": true, "com.mx": true, "com.br": true, "co.uk": true,
+	"de": true, "fr": true, "it": true, "es": true, "nl": true, "se": true, "pl": true, "com.be": true,
+	"com.tr": true, "ae": true, "sa": true, "eg": true, "in": true, "co.jp": true, "sg": true, "com.au": true}
+
+// isAmazonHost reports whether host is Amazon's own: a marketplace
+// (amazon.de, www.amazon.com.be) or its image servers (m.media-amazon.com).
+func isAmazonHost(host string) bool {
+	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && amazonImageSites[site] {
+		return true
+	}
+	if i := strings.LastIndex(host, "amazon."); i == 0 || i > 0 && host[i-1] == '.' {
+		return amazonSuffixes[host[i+len("amazon."):]]
+	}
+	return false
+}

@@ -55,6 +55,9 @@ type htmlParser struct {
 	link   int    // index in part.Links of the open anchor, or -1
 	lbuf   []byte // the open anchor's text
 
+	// linkLine and imageLine are the lines each link and image stands in.
+	linkLine, imageLine []int
+
 	// Where the pending authors were first used.
 	qLines, qLinks, qImages int
 	oLines, oLinks, oImages int
@@ -124,8 +127,27 @@ func parseHTML(data []byte) TextPart {
 	markQuotes(p.lines)
 	p.part.HTML = true
 	p.part.Lines = p.lines
+	quoteByLine(&p.part, p.linkLine, p.imageLine)
 	p.part.Fonts = len(p.fonts)
 	return p.part
+}
+
+// quoteByLine marks the links and images that stand in lines the text's
+// own quote marks found (an attribution, Outlook's header block drawn with
+// a border only) as quoted too; linkLine and imageLine give the line each
+// stands in.
+func quoteByLine(part *TextPart, linkLine, imageLine []int) {
+	lines := part.Lines
+	for i := range part.Links {
+		if l := linkLine[i]; !part.Links[i].Quote && l < len(lines) && lines[l].Quote {
+			part.Links[i].Quote, part.Links[i].QuoteBy = true, lines[l].QuoteBy
+		}
+	}
+	for i := range part.Images {
+		if l := imageLine[i]; !part.Images[i].Quote && l < len(lines) && lines[l].Quote {
+			part.Images[i].Quote, part.Images[i].QuoteBy = true, lines[l].QuoteBy
+		}
+	}
 }
 
 // textSize estimates the text of an HTML document: its bytes outside tags.
@@ -363,11 +385,13 @@ func (p *htmlParser) startTag() {
 		if href := strings.TrimSpace(at.v[attrHref]); href != "" {
 			p.endLink()
 			p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
+			p.linkLine = append(p.linkLine, len(p.lines))
 			p.link = len(p.part.Links) - 1
 			p.lbuf = p.lbuf[:0]
 			f.link = true
 		}
 	case atom.Img:
+		p.imageLine = append(p.imageLine, len(p.lines))
 		p.part.Images = append(p.part.Images, Image{
 			Src: strings.TrimSpace(at.v[attrSrc]), Width: at.v[attrWidth], Height: at.v[attrHeight], Quote: quote, QuoteBy: by,
 			Hidden: hiddenRe.MatchString(at.v[attrStyle]) || at.has[attrHidden] || at.v[attrWidth] == "0" || at.v[attrHeight] == "0",
@@ -378,6 +402,7 @@ func (p *htmlParser) startTag() {
 	case atom.Form, atom.Input:
 		if at.v[attrAction] != "" {
 			p.part.Links = append(p.part.Links, Link{Href: at.v[attrAction], Text: "form", Quote: quote, QuoteBy: by})
+			p.linkLine = append(p.linkLine, len(p.lines))
 		}
 	}
 	p.stack = append(p.stack, f)

@@ -33,6 +33,8 @@ type refHTMLParser struct {
 	restBy  string // the address in that block
 	inLink  *Link
 	linkBuf strings.Builder
+	// linkLine and imageLine are the lines each link and image stands in.
+	linkLine, imageLine []int
 }
 
 func refParseHTML(data []byte) TextPart {
@@ -46,6 +48,7 @@ func refParseHTML(data []byte) TextPart {
 	markQuotes(p.lines)
 	p.part.HTML = true
 	p.part.Lines = p.lines
+	quoteByLine(&p.part, p.linkLine, p.imageLine)
 	p.part.Fonts = len(p.fonts)
 	return p.part
 }
@@ -197,6 +200,7 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 			href := strings.TrimSpace(refAttr(n, "href"))
 			if href != "" {
 				p.part.Links = append(p.part.Links, Link{Href: href, Quote: quote, QuoteBy: by})
+				p.linkLine = append(p.linkLine, len(p.lines))
 				p.inLink = &p.part.Links[len(p.part.Links)-1]
 				p.linkBuf.Reset()
 				for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -208,6 +212,7 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 			}
 		case atom.Img:
 			w, h := refAttr(n, "width"), refAttr(n, "height")
+			p.imageLine = append(p.imageLine, len(p.lines))
 			p.part.Images = append(p.part.Images, Image{
 				Src: strings.TrimSpace(refAttr(n, "src")), Width: w, Height: h, Quote: quote, QuoteBy: by,
 				Hidden: refHiddenRe.MatchString(style) || refHasAttr(n, "hidden") || w == "0" || h == "0",
@@ -218,6 +223,7 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 		case atom.Form, atom.Input:
 			if a := refAttr(n, "action"); a != "" {
 				p.part.Links = append(p.part.Links, Link{Href: a, Text: "form", Quote: quote, QuoteBy: by})
+				p.linkLine = append(p.linkLine, len(p.lines))
 			}
 		}
 	}

@@ -263,7 +263,7 @@ func markQuotes(lines []Line) {
 		// An attribution may wrap onto the next line ("… Buyer <\nx@y> wrote:").
 		isAttr := isAttribution(t)
 		joined := t
-		if i+1 < len(lines) && !isAttr && len(t) > 3 {
+		if i+1 < len(lines) && !isAttr && len(t) > 3 && !lines[i+1].Quote {
 			// Joined, the two lines can only be an attribution if the
 			// second ends like one or either has a dashed separator.
 			next := strings.TrimSpace(lines[i+1].Text)
