@@ -59,7 +59,8 @@ const sellerConcept = "seller"
 
 // concepts is a compiled ConceptSpec.
 type concepts struct {
-	names []string
+	names  []string
+	byName map[string]int
 	langs map[string]*conceptLang
 	rules []compiledRule
 }
@@ -143,6 +144,7 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 			}
 		}
 	}
+	cs.byName = idx
 	for _, cl := range cs.langs {
 		if len(cl.subs) > 0 {
 			cl.subMM = newMultiMatcher(cl.subs)
@@ -380,6 +382,25 @@ func (cs *concepts) find(text string, langs []string, mark string, st *stemCache
 		}
 	}
 	return out
+}
+
+// has reports whether the sentence s holds a term of the named concept, in
+// one of langs or in Japanese.
+func (cs *concepts) has(s string, langs []string, name string, st *stemCache) bool {
+	ci, ok := cs.byName[name]
+	if cs == nil || !ok {
+		return false
+	}
+	seen := make([]bool, len(cs.names))
+	for _, lang := range langs {
+		if cl := cs.langs[lang]; cl != nil && cl.stem != nil {
+			cl.mark(s, lang, "", st, seen)
+		}
+	}
+	if ja := cs.langs["ja"]; ja != nil && strings.IndexByte(s, 0xE3) >= 0 {
+		st.hits, _ = ja.markSubs(s, st.hits, seen)
+	}
+	return seen[ci]
 }
 
 // stemCache keeps the stems of one check's words per language: a reply's

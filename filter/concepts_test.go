@@ -75,3 +75,31 @@ func TestNeutralReviewRequests(t *testing.T) {
 		}
 	}
 }
+
+// What an agent declines or says is not done is no offer: "we cannot give
+// you a coupon code", "rather here on Amazon than on WhatsApp", "the refund
+// does not depend on your review". An invitation phrased with a negation
+// ("don't hesitate to message us on WhatsApp") and an offer after "but"
+// still refuse.
+func TestDeclinedIsNoOffer(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		refuse     bool
+	}{
+		{"de", "Einen Gutscheincode können wir Ihnen hier leider nicht geben.", false},
+		{"de", "Das klären wir lieber hier über Amazon statt per WhatsApp, dann ist alles dokumentiert.", false},
+		{"es", "Le hemos reembolsado el importe. El reembolso no depende de su reseña.", false},
+		{"it", "Le mandiamo una candela nuova in ogni caso, gratuitamente: non serve nessuna recensione in cambio.", false},
+		{"fr", "Nous ne pouvons pas communiquer de numéro de téléphone, de WhatsApp ou d'adresse e-mail.", false},
+		{"de", "Zögern Sie nicht, uns per WhatsApp zu schreiben.", true},
+		{"en", "Don't hesitate to message us on WhatsApp.", true},
+		{"de", "Bei Amazon haben wir die roten leider nicht gelistet, aber in unserem Etsy-Laden gibt es sie.", true},
+		{"en", "We refund the shipping costs once your review is online.", true},
+	}
+	for _, tc := range cases {
+		v := checkRaw(t, plain(tc.lang, tc.body))
+		if v.Refused() != tc.refuse {
+			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -397,7 +398,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
-		if host == "" {
+		if host == "" || localAddress(host) {
 			continue
 		}
 		if !c.allowedHost(host) {
@@ -430,9 +431,10 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.phrased = map[string]bool{}
 	}
 	c.phrased[scan] = true
+	langs := []string{textLanguage(scan, c.lang), c.lang}
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
-		if h.ok {
+		if h.ok && !c.negated(scan, h.lo, langs) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -444,12 +446,80 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
 	cs := c.e.p.concepts
-	for _, h := range cs.find(scan, []string{textLanguage(scan, c.lang), c.lang}, c.mark, &c.stems) {
+	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
 }
+
+// negated reports whether the phrase found at lo in scan is said not to
+// be done: a negation right before it ("statt per WhatsApp", "no coupon
+// code"), or a refusal in its sentence ("we cannot give you a coupon
+// code"). "Don't hesitate to message us on WhatsApp" is no negation.
+func (c *check) negated(scan string, lo int, langs []string) bool {
+	start := 0
+	for _, sp := range sentences(scan) {
+		if sp[0] <= lo && lo < sp[1] {
+			// The refusal counts in the phrase's clause: "we do not list the
+			// red ones on Amazon, but our Etsy shop has them" offers Etsy.
+			cl, ch := clauseAround(scan, sp[0], sp[1], lo)
+			start = cl
+			if c.e.p.concepts.has(scan[cl:ch], langs, "refusal", &c.stems) {
+				return true
+			}
+			break
+		}
+	}
+	words := labelWords(scan[start:lo])
+	for i := len(words) - 1; i >= 0 && i >= len(words)-4; i-- {
+		if negationWords[words[i]] {
+			for j := max(0, i-2); j < min(len(words), i+2); j++ {
+				if hesitate[words[j]] {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// clauseAround returns the part of the sentence scan[lo:hi] that holds at
+// between the contrast words ("but", "aber", "mais" …) around it.
+func clauseAround(scan string, lo, hi, at int) (int, int) {
+	for _, w := range contrastWords {
+		for i := lo; ; {
+			k := strings.Index(scan[i:hi], w)
+			if k < 0 {
+				break
+			}
+			k += i
+			if k < at {
+				lo = max(lo, k+len(w))
+			} else if k > at {
+				hi = min(hi, k)
+			}
+			i = k + len(w)
+		}
+	}
+	return lo, hi
+}
+
+// contrastWords turn a sentence around, with the spaces around them.
+var contrastWords = []string{" but ", " aber ", " jedoch ", " doch ", " mais ", " cependant ", " pero ", " sin embargo ", " ma ", " però ", " tuttavia ", "が、", "けど", "しかし"}
+
+// negationWords say that what follows is not done.
+var negationWords = map[string]bool{
+	"not": true, "no": true, "never": true, "without": true, "instead": true, "don't": true, "won't": true,
+	"nicht": true, "kein": true, "keine": true, "keinen": true, "keiner": true, "statt": true, "anstatt": true, "ohne": true, "nie": true, "niemals": true,
+	"pas": true, "ni": true, "jamais": true, "sans": true, "plutôt": true, "aucun": true, "aucune": true,
+	"nunca": true, "sin": true, "non": true, "né": true, "mai": true, "senza": true, "invece": true, "anziché": true, "nessun": true, "nessuna": true,
+}
+
+// hesitate words turn a negation into an invitation: "don't hesitate",
+// "zögern Sie nicht", "n'hésitez pas", "no dude", "non esiti".
+var hesitate = map[string]bool{"hesitate": true, "zögern": true, "n'hésitez": true, "hésitez": true, "dude": true, "dude en": true, "esiti": true, "esitate": true}
 
 // urlsIn returns the URLs and bare domains in the normalized text s. The
 // URL matcher (xurls, which knows every top-level domain) runs only on the
@@ -556,6 +626,14 @@ func hostOf(u string) string {
 	return h
 }
 
+// localAddress reports whether host is an IP address of the buyer's own
+// network or machine (192.168.4.1 of a router's setup page): it leads
+// nowhere outside.
+func localAddress(host string) bool {
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && (ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast())
+}
+
 // allowedHost reports whether host's registrable domain is allowed.
 func (c *check) allowedHost(host string) bool {
 	etld1, err := publicsuffix.EffectiveTLDPlusOne(host)
@@ -607,6 +685,8 @@ func (c *check) lookalike(host string) bool {
 var (
 	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
 	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}($|\s)`)
+	// yearRange is "2018-2020", "1999 / 2004": years, not a phone.
+	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
 	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
 	// codeLabel before a number makes it a part, model or item number.
@@ -640,7 +720,7 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 				digits++
 			}
 		}
-		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(cand) {
+		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(cand) || yearRange.MatchString(cand) {
 			continue
 		}
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,

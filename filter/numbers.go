@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -413,7 +414,7 @@ func (c *check) numberLabel(n string, lo int) int {
 	if k := strings.LastIndexAny(w, "!?\n。！？"); k >= 0 {
 		w, cut = w[k+1:], true
 	}
-	if k := strings.LastIndex(w, ". "); k >= 0 {
+	if k := sentenceDot(w); k >= 0 {
 		w, cut = w[k+2:], true
 	}
 	// A service's name often stands on the line above its number
@@ -426,7 +427,7 @@ func (c *check) numberLabel(n string, lo int) int {
 		}
 	}
 	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
-	if code < 0 && compoundCode(w) {
+	if service < 0 && (compoundCode(w) || registerBefore.MatchString(w) || c.codeAfter(n[lo:])) {
 		return labelCode
 	}
 	switch {
@@ -437,6 +438,57 @@ func (c *check) numberLabel(n string, lo int) int {
 	}
 	return labelNone
 }
+
+// sentenceDot returns where the last ". " that ends a sentence is in w, or
+// -1: the dots of abbreviations ("Tel. ", "Nr. ", "tél. ") end none.
+func sentenceDot(w string) int {
+	for end := len(w); ; {
+		k := strings.LastIndex(w[:end], ". ")
+		if k < 0 {
+			return -1
+		}
+		i := k
+		for i > 0 && isLetterByte(w[i-1]) {
+			i--
+		}
+		if word := w[i:k]; len(word) > 4 || len(word) == 0 {
+			return k
+		}
+		end = k
+	}
+}
+
+// codeAfter reports whether what follows a number names it a code: "0611
+// 4470 28 ist die Ersatzteilnummer", "… is the part number".
+func (c *check) codeAfter(after string) bool {
+	// Skip the number itself, then read a few words.
+	i := 0
+	for i < len(after) && (after[i] >= '0' && after[i] <= '9' || strings.IndexByte(" -/.()", after[i]) >= 0) {
+		i++
+	}
+	after = after[i:min(len(after), i+60)]
+	if k := strings.IndexAny(after, ".!?;\n"); k >= 0 {
+		after = after[:k]
+	}
+	words := labelWords(after)
+	if len(words) < 2 || !copulas[words[0]] {
+		return false
+	}
+	for _, w := range words[1:min(len(words), 5)] {
+		if compoundCode(w) || labelEnd(w, c.e.p.codeLabels) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// registerBefore is a company register and its town before a number:
+// "RCS Nantes 821 447 903", "Amtsgericht Bielefeld HRB …".
+var registerBefore = regexp.MustCompile(`(?:^|[^\p{L}])(?:rcs|r\.c\.s\.|hrb|hra|rea|cciaa|amtsgericht|registergericht|registro mercantil(?: de)?|registre du commerce(?: de)?)\s+\p{L}[\p{L}-]*\s*[:,]?\s*$`)
+
+// copulas link a number to what it is: "… ist die Seriennummer".
+var copulas = map[string]bool{"is": true, "ist": true, "est": true, "es": true, "è": true, "was": true, "war": true,
+	"sind": true, "are": true, "lautet": true, "corresponde": true, "corrisponde": true, "correspond": true}
 
 // labelEnd returns where the last of labels in w ends, each found as a
 // word (ASCII labels do not start or end inside a word), or -1.

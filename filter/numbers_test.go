@@ -92,3 +92,30 @@ func hasCategory(v Verdict, cat string) bool {
 	}
 	return false
 }
+
+// Numbers that labels make no phone: a label after the number, a company
+// register with its town, year ranges, abbreviations before a service's
+// number, addresses of the buyer's own network.
+func TestNumbersLabelledOtherwise(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		refuse     bool
+	}{
+		{"de", "Die eingeprägte Nummer 0611 4470 28 ist die Ersatzteilnummer des Mahlwerks.", false},
+		{"de", "Ihre Mühle (Baujahr 2018–2020) braucht genau dieses Teil.", false},
+		{"fr", "Brico SAS – 12 rue de la Charité, 69002 Lyon – RCS Lyon 912 345 678", false},
+		{"de", "Die Disposition der Spedition Nordfracht erreichen Sie unter Tel. 0421 / 69 35 20-0 (Mo-Fr 7-16 Uhr).", false},
+		{"de", "Stichwerk Garantieservice (Hersteller): Tel. 0800 784 29 37, kostenfrei", false},
+		{"de", "anbei die Rechnung RE-2025-04187 zu Ihrer Bestellung", false},
+		{"de", "Die Gehäusenummer 2025-0418 steht auf der Rückseite.", false},
+		{"en", "Open a browser and type 192.168.4.1 in the address bar.", false},
+		{"de", "Unsere Nummer 0611 4470 28, rufen Sie an.", true},
+		{"en", "Open http://203.0.113.7/offer for the deal.", true},
+	}
+	for _, tc := range cases {
+		v := checkRaw(t, plain(tc.lang, tc.body))
+		if v.Refused() != tc.refuse {
+			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
+		}
+	}
+}
