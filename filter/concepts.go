@@ -61,8 +61,8 @@ const sellerConcept = "seller"
 type concepts struct {
 	names  []string
 	byName map[string]int
-	langs map[string]*conceptLang
-	rules []compiledRule
+	langs  map[string]*conceptLang
+	rules  []compiledRule
 }
 
 type compiledRule struct {
