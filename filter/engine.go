@@ -412,6 +412,9 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 		}
 	}
 	if ph, spelled := spelledDigitSpans(scan); digitCount(ph) >= 7 {
+		if len(spelled) == 0 {
+			ph = plainDigits(ph)
+		}
 		c.phoneNumbers(orig, ph, spelled, at.String(), act)
 	}
 	return scan, true
@@ -688,9 +691,9 @@ var (
 	// yearRange is "2018-2020", "1999 / 2004": years, not a phone.
 	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
-	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
+	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
 	// codeLabel before a number makes it a part, model or item number.
-	codeLabel = regexp.MustCompile(`(?i)(no\.?|nr\.?|n°|part|model|modell|modèle|modelo|art\.?|artikel|sku|ref\.?|réf\.?|item|teil|型番|品番|製品番号)\s*[:#]?\s*$`)
+	codeLabel = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(no\.?|nr\.?|n°|part|model|modell|modèle|modelo|art\.?|artikel|sku|ref\.?|réf\.?|item|teil|型番|品番|製品番号)\s*[:#]?\s*$`)
 	// cidRef is a reference to an inline part (Outlook writes [cid:…] in
 	// its plain text): not a link, not an address.
 	cidRef = regexp.MustCompile(`\[?cid:[^\s\]]*\]?`)
@@ -774,6 +777,51 @@ func gluedCode(n string, lo int) bool {
 		i--
 	}
 	return !phoneWords[n[i:lo-1]] && !phoneLabel.MatchString(n[i:lo-1])
+}
+
+// plainDigits rewrites a phone number's odd dress in n: "·" and "|"
+// between digits as "-" ("4021·88·37", "0412|334|519"), digits spaced out
+// one by one run together ("0 4 5 – 6 8 1" is "045-681"). It returns n
+// itself when there is nothing to rewrite.
+func plainDigits(n string) string {
+	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !spacedDigitRun(n) {
+		return n
+	}
+	n = strings.NewReplacer("·", "-", "|", "-").Replace(n)
+	if !spacedDigitRun(n) {
+		return n
+	}
+	b := []byte(n)
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		// Inside digits spaced out, a space between digits and
+		// separators goes.
+		if b[i] == ' ' && i > 0 && i+1 < len(b) && digitOrSep(b[i-1]) && digitOrSep(b[i+1]) {
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return string(out)
+}
+
+func digitOrSep(c byte) bool { return isDigitByte(c) || c == '-' || c == '.' || c == '/' }
+
+// spacedDigitRun reports whether n has five digits in a row spaced out one
+// by one ("0 4 5 6 8").
+func spacedDigitRun(n string) bool {
+	run := 0
+	for i := 0; i < len(n); i++ {
+		switch {
+		case isDigitByte(n[i]) && (i == 0 || n[i-1] == ' ') && (i+1 == len(n) || n[i+1] == ' '):
+			if run++; run >= 5 {
+				return true
+			}
+		case n[i] == ' ' || n[i] == '-' || n[i] == '.' || n[i] == '/':
+		default:
+			run = 0
+		}
+	}
+	return false
 }
 
 // overlaps reports whether the span loc overlaps one of spans.

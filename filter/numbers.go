@@ -306,6 +306,7 @@ func hasWide(s string) bool {
 func spelledRun(s string) bool {
 	run, start := 0, -1
 	word := func(w string) {
+		parts := 0
 		for _, p := range strings.Split(w, "-") {
 			if p == "" {
 				continue
@@ -314,8 +315,9 @@ func spelledRun(s string) bool {
 				run = 0
 				return
 			}
+			parts++
 		}
-		run++
+		run += parts // "tre-tre-nove" is three numbers
 	}
 	for i, r := range s {
 		if unicode.IsLetter(r) || r == '-' && start >= 0 {
@@ -427,7 +429,7 @@ func (c *check) numberLabel(n string, lo int) int {
 		}
 	}
 	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
-	if service < 0 && (compoundCode(w) || registerBefore.MatchString(w) || c.codeAfter(n[lo:])) {
+	if compoundCode(w) || registerBefore.MatchString(w) || service < 0 && c.codeAfter(n[lo:]) {
 		return labelCode
 	}
 	switch {
@@ -451,7 +453,7 @@ func sentenceDot(w string) int {
 		for i > 0 && isLetterByte(w[i-1]) {
 			i--
 		}
-		if word := w[i:k]; len(word) > 4 || len(word) == 0 {
+		if word := w[i:k]; len(word) == 0 || len(word) > 4 && !strings.HasSuffix(word, "nr") && !strings.HasSuffix(word, "str") {
 			return k
 		}
 		end = k

@@ -119,3 +119,23 @@ func TestNumbersLabelledOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// Phone numbers in odd dress: middle dots, pipes, digits spaced out, digit
+// words joined by hyphens.
+func TestPhonesInOddDress(t *testing.T) {
+	for _, tc := range []struct{ lang, body string }{
+		{"es", "IG pinatas · tel/WA (55) 4021·88·37"},
+		{"en", "Tel 0412|334|519"},
+		{"it", "la linea del vivaio risponde al mattino: 0 4 5 – 6 8 1 . 2 2 . 3 0"},
+		{"it", "lo può chiamare al tre-tre-nove / sette-sette-due / zero-quattro-uno-otto, dal lunedì al venerdì"},
+	} {
+		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, "contact") {
+			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
+		}
+	}
+	for _, body := range []string{"Qty 2 | 12.99 EUR | 1 2 3", "Steps 1 2 3 4 and 5 are done."} {
+		if v := checkRaw(t, plain("en", body)); v.Refused() {
+			t.Errorf("%q refused: %+v", body, v.Violations)
+		}
+	}
+}
