@@ -103,3 +103,38 @@ func TestDeclinedIsNoOffer(t *testing.T) {
 		}
 	}
 }
+
+// Review and promotion by intent, phrased as no list expects.
+func TestIntentBeyondLists(t *testing.T) {
+	cases := []struct {
+		lang, body, cat string
+	}{
+		{"en", "There's an option under Your Orders > Leave seller feedback that lets you take it down.", "review"},
+		{"en", "If the lamp is everything you hoped for, a five-star on the listing would make our day!", "review"},
+		{"es", "Si nos deja su opinión en Amazon, le enviamos un código del 10 % para su próxima compra.", "review"},
+		{"es", "Como agradecimiento, si publica una reseña, le mandamos sin coste un kit de recambios.", "review"},
+		{"fr", "Merci de mettre d'abord à jour votre commentaire sur la page produit.", "review"},
+		{"it", "Ci farebbe un grande regalo raccontarlo con il punteggio pieno qui.", "review"},
+		{"de", "Geben Sie bei Amazon einfach mal „Kräuterkontor“ ins Suchfeld ein.", "promotion"},
+		{"es", "Si nos busca como \"Altura\" en Mercado Libre, ahí encuentra la bolsa de 1 kg.", "promotion"},
+		{"fr", "Si vous souhaitez être invité à nos ventes privées, répondez OUI à ce message.", "promotion"},
+		{"it", "Se vuole riceverla, mi risponda con la parola ISCRIVIMI.", "promotion"},
+		{"ja", "Amazonで「ゆるり靴下」と検索していただくと、色違いもご覧いただけます。", "promotion"},
+		{"es", "Síganos: IG @pinatas.lacatrina", "contact"},
+	}
+	for _, tc := range cases {
+		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, tc.cat) {
+			t.Errorf("%s %q: not refused as %s (%+v)", tc.lang, tc.body, tc.cat, v.Violations)
+		}
+	}
+	for _, tc := range []struct{ lang, body string }{
+		{"es", "Valor nominal: 20 µF +/- 5 % (aceptable de 19 a 21 µF)."},
+		{"es", "Si ya lo ha probado, le agradeceríamos que compartiera su opinión, sea cual sea."},
+		{"fr", "Déposez ce colis en bureau de poste ou en point de retrait."},
+		{"en", "Search for the order in Your Orders and click Return items."},
+	} {
+		if v := checkRaw(t, plain(tc.lang, tc.body)); v.Refused() {
+			t.Errorf("%s %q refused: %+v", tc.lang, tc.body, v.Violations)
+		}
+	}
+}

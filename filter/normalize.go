@@ -254,7 +254,7 @@ func deobfuscateKinds(s string, k int) string {
 	if k&obDotWord != 0 {
 		// Again for "co dot uk" after "shop dot co": matches do not overlap.
 		for range 3 {
-			t := dotBareRe.ReplaceAllString(s, "$1.$3")
+			t := replaceDotWords(s)
 			if t == s {
 				break
 			}
@@ -268,6 +268,42 @@ func deobfuscateKinds(s string, k int) string {
 		s = spacedDots.ReplaceAllString(s, "$1.$2")
 	}
 	return s
+}
+
+// replaceDotWords writes dotBareRe's matches as dots, except where the
+// dot word is also an everyday word and what follows reads on as prose:
+// "point de retrait", "punto es que" are French and Spanish, "shop punkt
+// de" is an address.
+func replaceDotWords(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range dotBareRe.FindAllStringSubmatchIndex(s, -1) {
+		word := strings.ToLower(s[m[4]:m[5]])
+		if (word == "point" || word == "punto") && proseFollows(s[m[1]:]) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(s[m[2]:m[3]])
+		b.WriteByte('.')
+		b.WriteString(s[m[6]:m[7]])
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// proseFollows reports whether rest starts with a space and a letter: the
+// sentence goes on.
+func proseFollows(rest string) bool {
+	t := strings.TrimLeft(rest, " \t")
+	if len(t) == len(rest) || t == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsLetter(r)
 }
 
 // bracketWords are the words dotWordRe and atWordRe find in brackets.
