@@ -289,6 +289,20 @@ func readNumber(n string, toks []numberToken) (string, int) {
 	return b.String(), len(groups)
 }
 
+// numberInitial holds the first bytes of the number words: a word that
+// starts otherwise is no number, without a look-up.
+var numberInitial = func() [256]bool {
+	var t [256]bool
+	for w := range numberWords {
+		t[w[0]] = true
+	}
+	for _, w := range []string{"and", "und", "et", "y", "e", "hundred", "hundert", "cent", "cents", "cento", "cien", "ciento",
+		"double", "doppel", "doppio", "doble", "triple", "tripel", "triplo", "vingts"} {
+		t[w[0]] = true
+	}
+	return t
+}()
+
 // hasWide reports whether s has characters of three bytes or more in
 // UTF-8 (kana, kanji): only then are Japanese numerals looked for.
 func hasWide(s string) bool {
@@ -307,9 +321,19 @@ func spelledRun(s string) bool {
 	run, start := 0, -1
 	word := func(w string) {
 		parts := 0
-		for _, p := range strings.Split(w, "-") {
+		for w != "" {
+			p := w
+			if k := strings.IndexByte(w, '-'); k >= 0 {
+				p, w = w[:k], w[k+1:]
+			} else {
+				w = ""
+			}
 			if p == "" {
 				continue
+			}
+			if len(p) > 16 || !numberInitial[p[0]] {
+				run = 0
+				return
 			}
 			if k, _ := numberKind(p); k == numOther {
 				run = 0

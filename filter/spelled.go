@@ -60,15 +60,17 @@ type spelledAddr struct {
 	lo, hi int
 }
 
-// mayBeSpelled is a cheap first look: a sign word or spaced letters.
+// mayBeSpelled is a cheap first look: an '@' or an at word.
 func mayBeSpelled(n string) bool {
-	for _, w := range []string{" at ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe", "@"} {
-		if strings.Contains(n, w) {
-			return true
-		}
+	if strings.IndexByte(n, '@') >= 0 {
+		return true
 	}
-	return false
+	var buf [8]mmHit
+	return len(atWordFinder.find(n, buf[:0])) > 0
 }
+
+// atWordFinder finds the at words; compiled once, never changed.
+var atWordFinder = newMultiMatcher([]string{" at ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe"})
 
 // addrTokens splits n at white space; brackets around a sign word
 // ("[at]", "(punto)") and punctuation after a word are dropped.
