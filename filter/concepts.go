@@ -46,6 +46,10 @@ type ConceptRule struct {
 	Category string   `yaml:"category"`
 	All      []string `yaml:"all"`
 	None     []string `yaml:"none"`
+	// Span is how many sentences in a row the concepts may spread over
+	// (default 1): "You left a one-star rating. Now that all is solved,
+	// could you update it?" asks in the second what the first names.
+	Span int `yaml:"span"`
 }
 
 // conceptLangs are the languages whose words are stemmed.
@@ -68,6 +72,7 @@ type concepts struct {
 type compiledRule struct {
 	id, cat    string
 	need, none []int // concept indexes
+	span       int
 }
 
 // conceptLang is one language's lexicon.
@@ -157,7 +162,10 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 		if !validCategory(r.Category) {
 			return nil, fmt.Errorf("concept rule %s: unknown category %q", r.ID, r.Category)
 		}
-		cr := compiledRule{id: r.ID, cat: r.Category}
+		if r.Span < 0 || r.Span > maxSpan {
+			return nil, fmt.Errorf("concept rule %s: span %d is not between 1 and %d", r.ID, r.Span, maxSpan)
+		}
+		cr := compiledRule{id: r.ID, cat: r.Category, span: max(r.Span, 1)}
 		for _, n := range r.All {
 			i, ok := idx[n]
 			if !ok {
@@ -176,6 +184,9 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 	}
 	return cs, nil
 }
+
+// maxSpan is the most sentences a rule may spread over.
+const maxSpan = 3
 
 // add compiles one term of the language.
 func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
@@ -343,9 +354,16 @@ func (cs *concepts) find(text string, langs []string, mark string, st *stemCache
 	}
 	ja := cs.langs["ja"]
 	var out []conceptHit
-	seen := make([]bool, len(cs.names))
+	// seen holds the concepts of the last maxSpan sentences, the current
+	// one first.
+	var seen [maxSpan][]bool
+	for k := range seen {
+		seen[k] = make([]bool, len(cs.names))
+	}
 	for _, sp := range sentences(text) {
 		s := text[sp[0]:sp[1]]
+		seen[0], seen[1], seen[2] = seen[2], seen[0], seen[1]
+		clear(seen[0])
 		if st.done[s] {
 			continue // read in this message already (its HTML repeats its text)
 		}
@@ -353,35 +371,54 @@ func (cs *concepts) find(text string, langs []string, mark string, st *stemCache
 			st.done = map[string]bool{}
 		}
 		st.done[s] = true
-		clear(seen)
 		any := false
 		for i, lang := range langs {
 			if cl := cs.langs[lang]; cl != nil && cl.stem != nil && (i == 0 || lang != langs[0]) {
-				any = cl.mark(s, lang, mark, st, seen) || any
+				any = cl.mark(s, lang, mark, st, seen[0]) || any
 			}
 		}
 		if ja != nil && strings.IndexByte(s, 0xE3) >= 0 {
 			var found bool
-			st.hits, found = ja.markSubs(s, st.hits, seen)
+			st.hits, found = ja.markSubs(s, st.hits, seen[0])
 			any = any || found
 		}
 		if !any {
 			continue
 		}
 		for ri, r := range cs.rules {
-			all := true
-			for _, need := range r.need {
-				all = all && seen[need]
-			}
-			for _, no := range r.none {
-				all = all && !seen[no]
-			}
-			if all {
+			if r.fires(seen[:r.span]) {
 				out = append(out, conceptHit{rule: ri, lo: sp[0], hi: sp[1]})
 			}
 		}
 	}
 	return out
+}
+
+// fires reports whether the rule's concepts meet in the sentences whose
+// concepts are seen (the current one first): every needed concept in one
+// of them, at least one in the current one, and none of the excluded in
+// the current one.
+func (r compiledRule) fires(seen [][]bool) bool {
+	current := false
+	for _, need := range r.need {
+		found := false
+		for k, s := range seen {
+			if s[need] {
+				found = true
+				current = current || k == 0
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	for _, no := range r.none {
+		if seen[0][no] {
+			return false
+		}
+	}
+	return current
 }
 
 // has reports whether the sentence s holds a term of the named concept, in

@@ -138,3 +138,29 @@ func TestIntentBeyondLists(t *testing.T) {
 		}
 	}
 }
+
+// A request to change a review may name the review a sentence or two
+// before it asks; a sentence about something else after a review does
+// not ask anything.
+func TestChangeRequestOverSentences(t *testing.T) {
+	cases := []struct {
+		lang, body string
+		refuse     bool
+	}{
+		{"fr", "Vous nous aviez laissé une évaluation d'une étoile. Maintenant que le problème est réglé, seriez-vous d'accord pour la mettre à jour ?", true},
+		{"de", "Sie hatten eine Rezension mit einem Stern geschrieben. Jetzt wo alles gelöst ist, mögen Sie sie noch einmal anschauen und ein kurzes Update ergänzen?", true},
+		{"es", "Nos dejó una valoración de 2 estrellas. ¿Sería tan amable de echarle otro vistazo? Nos ayudaría que la actualizase.", true},
+		{"en", "Thank you for your review. We will update you on the shipment tomorrow.", false},
+		{"en", "Thanks for the rating. Could you please confirm your address so we can change the delivery?", false},
+	}
+	for _, tc := range cases {
+		v := checkRaw(t, plain(tc.lang, tc.body))
+		if v.Refused() != tc.refuse {
+			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
+		}
+	}
+	if _, err := compileConcepts(ConceptSpec{Terms: map[string]map[string][]string{"a": {"en": {"x"}}},
+		Rules: []ConceptRule{{ID: "r", Category: "review", All: []string{"a"}, Span: 9}}}); err == nil || !strings.Contains(err.Error(), "span 9") {
+		t.Errorf("a span of 9 sentences: %v, want an error naming it", err)
+	}
+}
