@@ -586,3 +586,18 @@ func TestLinkWithControlCharacterIsALink(t *testing.T) {
 		t.Errorf("an allowed carrier link with a NUL: refused %q", got)
 	}
 }
+
+// What an agent writes under a quote that has no '>' marks (Outlook's
+// header block, "----- Original Message -----") after "P.S." is the
+// agent's and is checked; the buyer's quoted words above it are not.
+func TestPostscriptUnderQuote(t *testing.T) {
+	body := "Hallo,\nder Filter passt.\n\n----- Original Message -----\nFrom: \"Buyer\" <a1b2c3d4e5f6g7@marketplace.amazon.de>\n" +
+		"Sent: Monday, November 02, 2026 8:12 AM\nSubject: Filter\n\nPasst der Filter? Rufen Sie mich an: 0171 2345678\n\n"
+	if v := checkRaw(t, plain("de", body)); v.Refused() {
+		t.Fatalf("the buyer's quoted phone number refused the reply: %+v", v.Violations)
+	}
+	v := checkRaw(t, plain("de", body+"P.S. Abonnieren Sie unseren Newsletter: Antworten Sie mit NEWS, dann nehmen wir Sie in den Verteiler auf.\n"))
+	if !hasCategory(v, "promotion") {
+		t.Fatalf("a postscript under the quote went unchecked: %+v", v.Violations)
+	}
+}

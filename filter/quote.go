@@ -274,17 +274,21 @@ func markQuotes(lines []Line) {
 		switch {
 		case isAttr || (joined != t && len(t) > 3 && !strings.HasPrefix(t, ">") && isAttribution(joined)):
 			a := quoteAuthor(joined)
-			end := quoteEnd(lines, i+1)
+			end := postscript(lines, i+1, quoteEnd(lines, i+1))
 			for j := i; j < end; j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
 			}
 			i = end - 1
 		case headerLine(t, outlookFromNames) && outlookBlock(lines, i):
 			a := quoteAuthor(t)
-			for j := i; j < len(lines); j++ {
+			end := postscript(lines, i+1, len(lines))
+			for j := i; j < end; j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
 			}
-			return
+			if end == len(lines) {
+				return
+			}
+			i = end - 1
 		case strings.HasPrefix(t, ">"):
 			lines[i].Quote, lines[i].QuoteBy = true, author
 		default:
@@ -314,6 +318,25 @@ func quoteEnd(lines []Line, from int) int {
 	}
 	return j
 }
+
+// postscript returns where a postscript starts among lines[from:end] of a
+// quote without '>' marks (a quote that runs to the end of the text), or
+// end: what an agent adds under the quote ("P.S.", "PD:", "追伸") is the
+// agent's.
+func postscript(lines []Line, from, end int) int {
+	if end < len(lines) {
+		return end // a '>' quote ends where its marks end
+	}
+	for j := from; j < end; j++ {
+		if psMarker.MatchString(strings.TrimSpace(lines[j].Text)) {
+			return j
+		}
+	}
+	return end
+}
+
+// psMarker starts a postscript.
+var psMarker = regexp.MustCompile(`(?i)^(?:p\.?\s?s\.?|p\.?\s?d\.?|p\.-s\.|n\.\s?b\.|post[- ]?scriptum|nachtrag|追伸|ps)\s*[:：.\-–]?\s+\S`)
 
 // outlookBlock reports whether a From: line starts Outlook's header block
 // (a Sent: line follows within four lines).
