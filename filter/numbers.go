@@ -83,8 +83,28 @@ func spelledNumber(w string) int {
 			return uv + tv
 		}
 	}
+	// Italian tens before units, the tens' vowel dropped before "uno"
+	// and "otto": "ventidue", "trentatré", "ventotto".
+	for _, t := range italianTens {
+		if rest, ok := strings.CutPrefix(w, t.w); ok && rest != "" {
+			if u, ok := italianUnits[rest]; ok {
+				return t.v + u
+			}
+		}
+	}
 	return -1
 }
+
+// italianTens are the tens as Italian compounds start with them.
+var italianTens = []struct {
+	w string
+	v int
+}{{"venti", 20}, {"vent", 20}, {"trenta", 30}, {"trent", 30}, {"quaranta", 40}, {"quarant", 40},
+	{"cinquanta", 50}, {"cinquant", 50}, {"sessanta", 60}, {"sessant", 60}, {"settanta", 70}, {"settant", 70},
+	{"ottanta", 80}, {"ottant", 80}, {"novanta", 90}, {"novant", 90}}
+
+// italianUnits end Italian compounds.
+var italianUnits = map[string]int{"uno": 1, "due": 2, "tre": 3, "tré": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9}
 
 // spelledDigits rewrites in n (normalized text) the runs of at least
 // minSpelled number words, and of kanji numerals, as digits: "zero one
@@ -611,7 +631,8 @@ var kanaDigits = []struct {
 	w string
 	d byte
 }{
-	{"キュウ", '9'}, {"キュー", '9'}, {"きゅう", '9'}, {"ゼロ", '0'}, {"ぜろ", '0'}, {"レイ", '0'}, {"れい", '0'},
+	{"キュウ", '9'}, {"キュー", '9'}, {"きゅう", '9'}, {"ゴー", '5'}, {"ごー", '5'}, {"ニー", '2'}, {"にー", '2'},
+	{"ゼロ", '0'}, {"ぜろ", '0'}, {"レイ", '0'}, {"れい", '0'},
 	{"イチ", '1'}, {"いち", '1'}, {"サン", '3'}, {"さん", '3'}, {"ヨン", '4'}, {"よん", '4'}, {"ロク", '6'}, {"ろく", '6'},
 	{"ナナ", '7'}, {"なな", '7'}, {"ハチ", '8'}, {"はち", '8'}, {"シチ", '7'}, {"ニ", '2'}, {"に", '2'}, {"ゴ", '5'},
 	{"ご", '5'}, {"ク", '9'}, {"シ", '4'}, {"マル", '0'}, {"まる", '0'},
@@ -640,7 +661,7 @@ func kanaNumerals(n string) string {
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(n[j:])
-			if len(digits) > 0 && strings.ContainsRune("ー-、・ ", r) {
+			if len(digits) > 0 && strings.ContainsRune("ー-、・ の", r) {
 				if digits[len(digits)-1] != '-' {
 					digits = append(digits, '-') // the groups stay apart
 				}

@@ -139,3 +139,16 @@ func TestPhonesInOddDress(t *testing.T) {
 		}
 	}
 }
+
+// Italian compounds and Japanese kana digits with long vowels and の are
+// numbers too.
+func TestMoreSpelledPhones(t *testing.T) {
+	for _, tc := range []struct{ lang, body string }{
+		{"it", "mi chiami pure in negozio al tre-tre-nove, cinque-sei-otto, ventidue-zero-uno, dal lunedì al venerdì"},
+		{"ja", "お電話はこちらへ：ゼロハチゼロ の ナナサンイチニ の ヨンハチゴーロク"},
+	} {
+		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, "contact") {
+			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func TestIsAttributionMatchesSpec(t *testing.T) {
 func TestPatternLiteralsAreInEveryMatch(t *testing.T) {
 	samples := []string{
 		"please leave us a 5 star rating", "give five stars", "a positive review please", "good feedback",
-		"10% rabatt", "code save10", "gutschein10", "20% off", "15 % discount", "código promo10",
+		"10% rabatt", "12,90 € statt 17,70", "9.99 instead of 14.99", "19,90 € au lieu de 26,50", "19,90 € invece di 26,50", "10,00 € en lugar de 12,00", "code save10", "gutschein10", "20% off", "15 % discount", "código promo10",
 		"10% de réduction", "codice sconto20", "5% di sconto", "10% de descuento", "10%off", "3割引",
 		"per whatsapp", "über telegram", "sur whatsapp", "por signal", "tramite telegram", "lineid", "ライン id",
 		"@shopname on instagram", "wa.me/491234", "t.me/shop",
