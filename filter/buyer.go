@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -221,12 +222,23 @@ var issuerMarkers = []string{"vat", "ust-id", "ustid", "ust.-id", "umsatzsteuer"
 	"codice fiscale", "rea", "rfc", "company no", "company number", "registered office", "abn", "gstin", "gst", "登録番号",
 	"適格請求書", "インボイス", "法人番号"}
 
+// jpInvoiceNumber is a Japanese qualified-invoice issuer's registration
+// number (T and 13 digits), which marks its block even where the words
+// around it cannot be read.
+var jpInvoiceNumber = regexp.MustCompile(`(?:^|[^A-Za-z0-9])T\d{13}(?:$|[^0-9])`)
+
 // issuerLines marks the lines of a document that belong to its issuer's
 // block: the lines up to three before and after one that names a marker.
 func issuerLines(lines []string) []bool {
 	out := make([]bool, len(lines))
 	for i, l := range lines {
 		n := lower(l)
+		if jpInvoiceNumber.MatchString(l) {
+			for j := max(0, i-3); j <= min(len(lines)-1, i+3); j++ {
+				out[j] = true
+			}
+			continue
+		}
 		for _, m := range issuerMarkers {
 			if k := strings.Index(n, m); k >= 0 && (k == 0 || !asciiAlnum(n[k-1])) && (k+len(m) == len(n) || !asciiAlnum(n[k+len(m)])) {
 				for j := max(0, i-3); j <= min(len(lines)-1, i+3); j++ {

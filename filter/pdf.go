@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -44,7 +46,33 @@ func pdfPages(data []byte) (pages []string, err error) {
 			text = text[:maxPDFText-total]
 		}
 		total += len(text)
-		pages = append(pages, strings.ReplaceAll(text, "\r", "\n"))
+		pages = append(pages, utf16Lines(strings.ReplaceAll(text, "\r", "\n")))
 	}
 	return pages, nil
+}
+
+// utf16Lines decodes the lines of a page that are UTF-16 rather than text:
+// a CJK font with a UCS-2 encoding and no ToUnicode map gives its codes
+// as they are ("\x00h\x00t\x00t\x00p…"), and a coupon in Japanese would
+// go unread.
+func utf16Lines(page string) string {
+	if strings.IndexByte(page, 0) < 0 && utf8.ValidString(page) {
+		return page
+	}
+	lines := strings.Split(page, "\n")
+	for i, l := range lines {
+		if len(l) < 2 || utf8.ValidString(l) && strings.IndexByte(l, 0) < 0 {
+			continue
+		}
+		b := []byte(l)
+		if len(b)%2 == 1 {
+			b = b[:len(b)-1]
+		}
+		u := make([]uint16, len(b)/2)
+		for k := range u {
+			u[k] = uint16(b[2*k])<<8 | uint16(b[2*k+1])
+		}
+		lines[i] = string(utf16.Decode(u))
+	}
+	return strings.Join(lines, "\n")
 }

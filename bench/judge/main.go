@@ -12,23 +12,15 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/internal/judge"
 )
-
-// label is one line of a labels.tsv.
-type label struct {
-	path, file, expect, note string
-	cats                     []string
-}
 
 // tally counts one group's outcomes.
 type tally struct {
@@ -76,22 +68,23 @@ func main() {
 	e := filter.NewEngine(p)
 	var all tally
 	for _, dir := range flag.Args() {
-		labels, err := readLabels(dir)
+		labels, err := judge.ReadLabels(dir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "judge:", err)
 			os.Exit(1)
 		}
 		byLang := map[string]*tally{}
 		for _, l := range labels {
-			if *only != "" && !strings.Contains(","+*only+",", ","+strings.SplitN(l.file, "/", 2)[0]+",") {
+			if *only != "" && !strings.Contains(","+*only+",", ","+l.Lang()+",") {
 				continue
 			}
-			t, wrong, err := judge(e, l)
+			v, err := judge.Judge(e, l)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "judge:", err)
 				os.Exit(1)
 			}
-			lang := strings.SplitN(l.file, "/", 2)[0]
+			t, wrong := count(l, v), v.Wrong(l)
+			lang := l.Lang()
 			if byLang[lang] == nil {
 				byLang[lang] = &tally{}
 			}
@@ -113,116 +106,24 @@ func main() {
 	}
 }
 
-// judge checks one labelled message and says what went wrong, if anything.
-func judge(e *filter.Engine, l label) (tally, string, error) {
-	f, err := os.Open(l.path)
-	if err != nil {
-		return tally{}, "", err
-	}
-	defer f.Close()
-	res := e.CheckReader(l.file, io.Reader(f))
-	refusing := map[string]bool{}
-	var found []string
-	for _, v := range res.Violations {
-		if v.Action >= filter.Quarantine {
-			refusing[v.Category] = true
-		}
-		found = append(found, fmt.Sprintf("%s %s %q", v.Action, v.Rule, clip(v.Excerpt, 70)))
-	}
+// count turns one verdict into a tally.
+func count(l judge.Label, v judge.Verdict) tally {
 	var t tally
-	wrong := ""
-	switch l.expect {
-	case "pass":
+	if l.Expect == "pass" {
 		t.compliant = 1
-		if res.Refused() {
+		if v.Outcome == judge.FalseRefusal {
 			t.falseRefused = 1
-			wrong = "FALSE REFUSAL"
 		}
-	default:
-		t.violating = 1
-		missing := []string{}
-		for _, c := range l.cats {
-			if !refusing[c] {
-				missing = append(missing, c)
-			}
-		}
-		switch {
-		case !res.Refused():
-			wrong = "MISSED " + strings.Join(l.cats, ",")
-		case len(missing) > 0:
-			t.wrongCat = 1
-			wrong = "WRONG CATEGORY, missing " + strings.Join(missing, ",")
-		default:
-			t.caught = 1
-		}
+		return t
 	}
-	if wrong != "" {
-		wrong = fmt.Sprintf("%s %s  [%s]\n      found: %s", wrong, l.file, l.note, strings.Join(found, "; "))
-		if len(res.Problems) > 0 {
-			wrong += "\n      problems: " + strings.Join(res.Problems, "; ")
-		}
+	t.violating = 1
+	switch v.Outcome {
+	case judge.Right:
+		t.caught = 1
+	case judge.WrongCategory:
+		t.wrongCat = 1
 	}
-	return t, wrong, nil
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
-// readLabels reads every labels.tsv under dir (its own and its language
-// folders').
-func readLabels(dir string) ([]label, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "labels.tsv"))
-	more, _ := filepath.Glob(filepath.Join(dir, "*", "labels.tsv"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no labels.tsv", dir)
-	}
-	var out []label
-	for _, name := range files {
-		ls, err := readLabelFile(dir, name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ls...)
-	}
-	return out, nil
-}
-
-func readLabelFile(dir, name string) ([]label, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []label
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		p := strings.Split(line, "\t")
-		if len(p) < 3 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want FILE, EXPECT, CATEGORIES, NOTE", name, n, len(p))
-		}
-		l := label{file: p[0], expect: p[1], path: filepath.Join(dir, p[0])}
-		if len(p) > 3 {
-			l.note = p[3]
-		}
-		if p[2] != "" {
-			l.cats = strings.Split(p[2], ",")
-		}
-		if l.expect != "pass" && l.expect != "refuse" {
-			return nil, fmt.Errorf("%s:%d: expect %q, want pass or refuse", name, n, l.expect)
-		}
-		out = append(out, l)
-	}
-	return out, sc.Err()
+	return t
 }
 
 func sortedKeys[V any](m map[string]V) []string {
