@@ -554,7 +554,7 @@ func urlsIn(re *regexp.Regexp, s string) []string {
 				w = w[:j]
 			}
 		}
-		if hasDomainDot(w) {
+		if hasTLDDot(w) {
 			out = append(out, re.FindAllString(w, -1)...)
 		}
 	}
@@ -581,6 +581,20 @@ func hasDomainDot(s string) bool {
 	}
 	return false
 }
+
+// hasTLDDot reports whether a word can hold a domain: a dot after a word
+// character and before two letters (a top-level domain starts so; "P.S."
+// and "5.99" have none), so that the URL matcher runs only there.
+func hasTLDDot(s string) bool {
+	for i := 1; i+2 < len(s); i++ {
+		if s[i] == '.' && isWordByte(s[i-1]) && tldByte(s[i+1]) && tldByte(s[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func tldByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80 }
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 0x80

@@ -71,6 +71,7 @@ func TestSpelledAddresses(t *testing.T) {
 		{"fr", "je vous réponds dès ce soir : gaetan arobase pixelia-store \r\npoint fr", true},
 		{"it", "g i o r g i o . b i a n c h i [chiocciola] f e r r a m e n t a b i a n c \r\nh i [punto] i t", true},
 		{"en", "trade & wholesale: h a r r i e t @ b r i g h t w i c k - c a n d l e s . c o . u k", true},
+		{"en", "Just write to me at john at gmail dot com and I'll answer tonight.", true},
 		{"en", "The manual is available at amazon dot co dot uk under the product page.", false},
 		{"en", "We will look at it at home and point you to the answer.", false},
 		{"en", "Your parcel arrives at the depot at 9 am; the driver calls at the door.", false},

@@ -124,13 +124,22 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 	var b strings.Builder
 	strong, weak := false, false
 	end, addr, spoken := i, "", false
-	prevWord := false
-	for j := i; j < len(toks); j++ {
+	prevWord, at, dotAfterAt := false, false, false
+	ats, lastAtWord := 0, -1 // how many '@', and the word before the last
+	j := i
+	for ; j < len(toks); j++ {
 		t := toks[j]
 		if t.sign == 1 || t.sign != 0 && b.Len() == 0 || j-i > maxSpelledTokens {
 			break // no address word, or a chain starting with a sign
 		}
 		if t.sign != 0 {
+			at = at || t.sign == '@'
+			if t.sign == '@' {
+				if ats++; j > i {
+					lastAtWord = j - 1
+				}
+			}
+			dotAfterAt = dotAfterAt || at && t.sign == '.'
 			b.WriteByte(t.sign)
 			weak = weak || t.weak
 			strong = strong || t.spoken && !t.weak
@@ -146,15 +155,26 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 			strong = true
 		}
 		b.WriteString(t.word)
+		at = at || strings.IndexByte(t.word, '@') >= 0
+		dotAfterAt = dotAfterAt || at && strings.IndexByte(t.word, '.') >= 0
 		prevWord = true
+		if !at || !dotAfterAt {
+			continue // no address before its '@' and a dot after it
+		}
 		if s := b.String(); isAddress(s) {
 			local, _, _ := strings.Cut(s, "@")
 			end, addr = j+1, s
-			spoken = strong || weak && strings.ContainsAny(local, "._0123456789")
+			spoken = strong || weak && (strings.ContainsAny(local, "._0123456789") || freemailDomain(s))
 		}
 	}
 	if end == i {
-		return i + 1, "", false
+		// No address in the chain. With a second '@' one may start at
+		// the word before it ("write to me at john at gmail dot com");
+		// else none starts later in it.
+		if ats > 1 && lastAtWord > i {
+			return lastAtWord, "", false
+		}
+		return max(j, i+1), "", false
 	}
 	return end, addr, spoken
 }
@@ -222,4 +242,12 @@ func revealAddresses(n string) string {
 	}
 	b.WriteString(n[last:])
 	return b.String()
+}
+
+// freemailDomain reports whether the address s is at a mail provider many
+// people share ("john at gmail.com").
+func freemailDomain(s string) bool {
+	_, domain, _ := strings.Cut(s, "@")
+	site, err := publicsuffix.EffectiveTLDPlusOne(strings.Trim(domain, ".-_"))
+	return err == nil && freemail[site]
 }
