@@ -178,6 +178,10 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 		c.format(t)
 	}
 	c.attachments(m)
+	// What was not read may hide anything: never a pass.
+	for _, why := range m.Unread {
+		c.add("unreadable", "unreadable", why, "message", e.p.action("unreadable"))
+	}
 	c.customRules(m)
 	if c.usedException {
 		c.exceptionStatements(m)

@@ -16,6 +16,7 @@ import (
 	// ISO-2022-JP, Shift_JIS, EUC-KR, GB18030 …) with go-message.
 	_ "github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 	"github.com/gabriel-vasile/mimetype"
 )
 
@@ -47,6 +48,11 @@ type Message struct {
 	// Problems lists what was malformed in the message; a malformed message
 	// is still checked as far as it can be read.
 	Problems []string
+	// Unread lists the content the engine could not read (a limit it
+	// reached, a structure it cannot take apart, a format it cannot
+	// decode): what it did not read may hide anything, so the message is
+	// refused or held, never passed.
+	Unread []string
 }
 
 // TextPart is one text part, split into the seller's new text and quotes.
@@ -168,28 +174,19 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	w.parts++
 	if w.parts > maxParts {
 		if w.parts == maxParts+1 {
-			w.m.Problems = append(w.m.Problems, fmt.Sprintf("more than %d MIME parts; the rest is not checked", maxParts))
+			w.unread(fmt.Sprintf("more than %d MIME parts", maxParts))
 		}
 		return
 	}
 	if depth > maxDepth {
-		w.m.Problems = append(w.m.Problems, fmt.Sprintf("MIME parts nested deeper than %d", maxDepth))
+		w.unread(fmt.Sprintf("MIME parts nested deeper than %d", maxDepth))
 		return
 	}
-	if mr := e.MultipartReader(); mr != nil {
-		for {
-			p, err := mr.NextPart()
-			if err == io.EOF {
-				return
-			}
-			if err != nil && p == nil {
-				w.m.Problems = append(w.m.Problems, "malformed multipart: "+err.Error())
-				return
-			}
-			w.walk(p, depth+1)
-		}
-	}
 	ct, params, _ := e.Header.ContentType()
+	if strings.HasPrefix(ct, "multipart/") {
+		w.multipart(e, params["boundary"], depth)
+		return
+	}
 	disp, dparams, _ := e.Header.ContentDisposition()
 	name := dparams["filename"]
 	if name == "" {
@@ -200,7 +197,10 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		data, err := w.readText(e.Body, maxTextPart)
 		if err != nil {
 			w.m.Problems = append(w.m.Problems, "unreadable text part: "+err.Error())
+			w.unread("a text part that cannot be decoded: " + err.Error())
 		}
+		// A longer part is more text than the check's budget: it is held
+		// for review (format.too-long).
 		io.Copy(io.Discard, e.Body)
 		if ct == "text/html" {
 			part := parseHTML(data)
@@ -213,9 +213,20 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		}
 		return
 	}
-	if ct == "message/rfc822" {
-		w.walk(e, depth+1)
+	if ct == "message/rfc822" || ct == "message/global" {
+		// A forwarded message: its text is read like the message's own.
+		inner, err := message.Read(e.Body)
+		if inner == nil {
+			w.unread("an attached message whose header cannot be read: " + err.Error())
+			return
+		}
+		w.walk(inner, depth+1)
+		io.Copy(io.Discard, e.Body)
 		return
+	}
+	if ct == "application/ms-tnef" || ct == "application/vnd.ms-tnef" || strings.EqualFold(name, "winmail.dat") {
+		// Outlook's rich text: no maintained reader could be had here.
+		w.unread("Outlook rich text (winmail.dat) cannot be read: send the message as HTML or plain text")
 	}
 	// Only attachments whose text is checked are kept whole (bounded);
 	// for the rest the first bytes tell the type, and the size is counted.
@@ -242,6 +253,94 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		a.Name = "inline" + extFor(a.Sniffed)
 	}
 	w.m.Attachments = append(w.m.Attachments, a)
+}
+
+// unread notes content the engine did not read.
+func (w *walker) unread(why string) {
+	w.m.Unread = append(w.m.Unread, why)
+}
+
+// multipartPeek is how much of a multipart body is kept while its parts
+// are read: when no part turns up (a boundary that never appears), the
+// body is what a client shows as text.
+const multipartPeek = 64 << 10
+
+// multipart walks the parts of a multipart entity. One without a boundary,
+// or whose boundary never appears, is read as the text a client shows.
+func (w *walker) multipart(e *message.Entity, boundary string, depth int) {
+	if boundary == "" {
+		w.textBody(e.Body, "a multipart without a boundary")
+		return
+	}
+	peek := &peekReader{r: e.Body, max: multipartPeek}
+	mr := textproto.NewMultipartReader(peek, boundary)
+	parts := 0
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if parts == 0 {
+				w.boundaryless(peek, e.Body)
+				return
+			}
+			w.m.Problems = append(w.m.Problems, "malformed multipart: "+err.Error())
+			w.unread("a multipart broken after its first parts: " + err.Error())
+			return
+		}
+		parts++
+		pe, err := message.New(message.Header{Header: p.Header}, p)
+		if pe == nil {
+			w.unread("a MIME part whose header cannot be read: " + err.Error())
+			continue
+		}
+		w.walk(pe, depth+1)
+	}
+	if parts == 0 {
+		w.boundaryless(peek, e.Body)
+	}
+}
+
+// boundaryless reads a multipart body in which no boundary appeared as
+// text: what the multipart reader consumed (kept by peek) and the rest.
+func (w *walker) boundaryless(peek *peekReader, rest io.Reader) {
+	if peek.lost() {
+		w.unread(fmt.Sprintf("a multipart whose boundary never appears, longer than %d bytes", multipartPeek))
+	}
+	w.textBody(io.MultiReader(bytes.NewReader(peek.buf), rest), "a multipart whose boundary never appears")
+}
+
+// textBody reads a body a client would show as text, as text; the
+// problem it stands for is noted.
+func (w *walker) textBody(r io.Reader, problem string) {
+	w.m.Problems = append(w.m.Problems, problem+": read as text")
+	data, err := w.readText(r, maxTextPart)
+	if err != nil {
+		w.unread("unreadable text: " + err.Error())
+	}
+	io.Copy(io.Discard, r) // more is over the check's budget: held (format.too-long)
+	w.m.Texts = append(w.m.Texts, TextPart{Lines: splitQuotes(string(data))})
+}
+
+// peekReader keeps the first bytes read through it.
+type peekReader struct {
+	r    io.Reader
+	buf  []byte
+	max  int
+	read int // bytes read through it
+}
+
+// lost reports whether more was read through p than it kept.
+func (p *peekReader) lost() bool { return p.read > len(p.buf) }
+
+func (p *peekReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += n
+	if room := p.max - len(p.buf); room > 0 {
+		p.buf = append(p.buf, b[:min(n, room)]...)
+	}
+	return n, err
 }
 
 var wordDecoder = mime.WordDecoder{}

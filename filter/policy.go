@@ -19,7 +19,7 @@ import (
 var defaultPolicyYAML []byte
 
 // Categories are the policy's finding categories.
-var Categories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format"}
+var Categories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format", "unreadable"}
 
 // PolicyFile is the YAML an admin writes (and the embedded default).
 type PolicyFile struct {
@@ -234,6 +234,9 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		}
 		if !validCategory(cat) && cat != "attachment_text" {
 			return nil, errf([]string{"actions", cat}, "unknown category %q (one of %s, attachment_text)", cat, strings.Join(Categories, ", "))
+		}
+		if cat == "unreadable" && act < Quarantine {
+			return nil, errf([]string{"actions", cat}, "what the engine cannot read is refused or held: use reject or quarantine")
 		}
 		if act == Strip && cat != "pixel" {
 			return nil, errf([]string{"actions", cat}, "strip only applies to pixel (remote images)")
