@@ -57,6 +57,9 @@ type htmlParser struct {
 
 	// linkLine and imageLine are the lines each link and image stands in.
 	linkLine, imageLine []int
+	// rawOpen is the text of a script, style, title … not closed yet (nil
+	// when none is open).
+	rawOpen []byte
 
 	// Where the pending authors were first used.
 	qLines, qLinks, qImages int
@@ -102,9 +105,17 @@ func parseHTML(data []byte) TextPart {
 	for n := 0; n < maxHTMLTokens; n++ {
 		tt := p.z.Next()
 		if tt == html.ErrorToken {
+			// A tag left open at the end swallowed what follows it.
+			if raw := p.z.Raw(); len(raw) > 0 {
+				p.hiddenTail(raw)
+			}
 			break
 		}
 		switch tt {
+		case html.CommentToken:
+			if raw := p.z.Raw(); !bytes.HasSuffix(raw, []byte("-->")) {
+				p.hiddenTail(raw) // a comment never closed hides the rest
+			}
 		case html.TextToken:
 			p.textToken(p.z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
@@ -112,6 +123,11 @@ func parseHTML(data []byte) TextPart {
 		case html.EndTagToken:
 			p.endTag()
 		}
+	}
+	if p.rawOpen != nil {
+		// A script or style never closed: its "content" is the rest of
+		// the document, which a sloppy client may well show.
+		p.hiddenTail(p.rawOpen)
 	}
 	for len(p.stack) > 1 {
 		p.pop()
@@ -181,11 +197,13 @@ func (p *htmlParser) textToken(t []byte) {
 	p.all = append(append(p.all, t...), ' ')
 	switch p.parent().a {
 	case atom.Style:
+		p.rawOpen = append(p.rawOpen[:0], t...)
 		if p.body {
 			p.css(string(t))
 		}
 		return
-	case atom.Script, atom.Noscript, atom.Title, atom.Head:
+	case atom.Script, atom.Noscript, atom.Title, atom.Head, atom.Textarea, atom.Xmp, atom.Noembed, atom.Noframes, atom.Iframe:
+		p.rawOpen = append(p.rawOpen[:0], t...)
 		return
 	}
 	if !p.body {
@@ -199,6 +217,28 @@ func (p *htmlParser) textToken(t []byte) {
 	q, by := p.where()
 	p.text(t, q, by)
 }
+
+// hiddenTail reads text that markup left open at the end of the document
+// hides (an unclosed script, tag or comment) as a line of its own, its
+// tags dropped: the engine reads what a client might show.
+func (p *htmlParser) hiddenTail(raw []byte) {
+	text := bytes.TrimPrefix(raw, []byte("<!--"))
+	text = anyTag.ReplaceAll(text, []byte(" "))
+	text = openTag.ReplaceAll(text, []byte(" "))
+	if len(bytes.TrimSpace(text)) == 0 {
+		return
+	}
+	p.flush()
+	q, by := p.where()
+	p.text(text, q, by)
+	p.flush()
+}
+
+// anyTag is a complete tag; openTag the name of one cut off at the end.
+var (
+	anyTag  = regexp.MustCompile(`<[^>]*>`)
+	openTag = regexp.MustCompile(`<[!/]?[A-Za-z][A-Za-z0-9:-]*`)
+)
 
 // startBody ends the document's head, as a browser does at the first
 // content that cannot be in it.
@@ -416,6 +456,7 @@ func (p *htmlParser) startTag() {
 func (p *htmlParser) parent() *frame { return &p.stack[len(p.stack)-1] }
 
 func (p *htmlParser) endTag() {
+	p.rawOpen = p.rawOpen[:0:0]
 	name, _ := p.z.TagName()
 	a := atom.Lookup(name)
 	if a == atom.Br {

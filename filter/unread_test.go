@@ -53,3 +53,24 @@ func sortedCategories(v Verdict) string {
 	sort.Strings(cs)
 	return strings.Join(cs, ",")
 }
+
+// HTML that leaves a script, a tag or a comment open to the end hides what
+// follows from a parser, not always from a client: the engine reads it.
+func TestUnclosedHTMLIsRead(t *testing.T) {
+	for _, body := range []string{
+		`<p>Hello,</p><script>var x=1; <p>Call 030 1234567 or www.my-own-shop.example</p>`,
+		`<p>Hello,</p><div title="abc>Call 030 1234567 or www.my-own-shop.example</div>`,
+		`<p>Hello,</p><!-- Call 030 1234567 or www.my-own-shop.example`,
+		`<p>Hello,</p><style>p{} Call 030 1234567 or www.my-own-shop.example`,
+	} {
+		v := checkRaw(t, htmlMessage("de", body))
+		if got := sortedCategories(v); got != "contact,link" {
+			t.Errorf("%q: refusing %q, want contact,link (%+v)", body, got, v.Violations)
+		}
+	}
+	// Closed scripts and comments are no text.
+	v := checkRaw(t, htmlMessage("en", `<p>Hello,</p><script>var tel="030 1234567";</script><!-- www.x.example --><p>Bye</p>`))
+	if v.Refused() {
+		t.Errorf("a closed script or comment was read as text: %+v", v.Violations)
+	}
+}
