@@ -19,6 +19,7 @@ const (
 	codeMailboxUnavailable  = 550 // RFC 5321 4.2.3: mailbox unavailable / policy refusal
 	codeExceededStorage     = 552 // RFC 5321 4.2.3: exceeded storage allocation
 	codeBadSequence         = 503 // RFC 5321 4.2.3: bad sequence of commands
+	codeSyntaxParams        = 501 // RFC 5321 4.2.3: syntax error in parameters or arguments
 	codeTransactionFailed   = 554 // RFC 5321 4.2.3: transaction failed
 )
 
@@ -38,6 +39,7 @@ var (
 	ecNextHopTimeout  = smtp.EnhancedCode{4, 4, 2} // RFC 3463 3.5: bad connection
 	ecTooBig          = smtp.EnhancedCode{5, 3, 4} // RFC 3463 3.4: message too big for system
 	ecBadSender       = smtp.EnhancedCode{5, 1, 7} // RFC 3463 3.2: bad sender's mailbox address syntax
+	ecBadDestSyntax   = smtp.EnhancedCode{5, 1, 3} // RFC 3463 3.2: bad destination mailbox address syntax
 	ecBadSequence     = smtp.EnhancedCode{5, 5, 1}
 	ecShuttingDown    = smtp.EnhancedCode{4, 3, 2} // RFC 3463 3.4: system not accepting network messages
 	ecTooManyConns    = smtp.EnhancedCode{4, 7, 0}

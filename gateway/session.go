@@ -152,6 +152,12 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 
 // Rcpt implements smtp.Session.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !plainAddress(to) {
+		// Two '@', a quoted local part, spaces: another MTA may read it
+		// otherwise than the gateway did.
+		s.log.Warn("ambiguous recipient refused", "rcpt", to)
+		return reply(codeSyntaxParams, ecBadDestSyntax, "Recipient <%s> refused: only a plain address (letters, digits, dots, one @) at an Amazon relay domain is accepted", to)
+	}
 	at := strings.LastIndexByte(to, '@')
 	if at < 0 || !s.lv.rcptDomains[strings.ToLower(to[at+1:])] {
 		s.log.Warn("recipient refused", "rcpt", to)
@@ -695,4 +701,34 @@ func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
 		return ""
 	}
 	return bm.Text()
+}
+
+// plainAddress reports whether addr is local@domain with a dot-atom local
+// part (RFC 5322 atext and single dots) and a plain domain: nothing a next
+// hop could read differently (a second '@', quotes, a route).
+func plainAddress(addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") || len(addr) > 254 {
+		return false
+	}
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if !atext(local[i]) && local[i] != '.' {
+			return false
+		}
+	}
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// atext is RFC 5322's atext, ASCII only.
+func atext(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }

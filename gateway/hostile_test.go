@@ -1,0 +1,65 @@
+package gateway_test
+
+import (
+	"encoding/base64"
+	"net"
+	"net/textproto"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawSession opens a plain-text SMTP session on the development listener,
+// authenticated as the agent, for commands a well-behaved client would
+// never send.
+func rawSession(t *testing.T, e *env) *textproto.Conn {
+	t.Helper()
+	nc, err := net.Dial("tcp", e.devAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	c := textproto.NewConn(nc)
+	t.Cleanup(func() { c.Close() })
+	expect(t, c, "", 220)
+	expect(t, c, "EHLO attacker.test", 250)
+	expect(t, c, "AUTH PLAIN "+base64.StdEncoding.EncodeToString([]byte("\x00"+agentLogin+"\x00"+agentPassword)), 235)
+	return c
+}
+
+// expect sends cmd (none when "") and reads a reply, failing unless its
+// code is code; it returns the reply's text.
+func expect(t *testing.T, c *textproto.Conn, cmd string, code int) string {
+	t.Helper()
+	if cmd != "" {
+		if err := c.PrintfLine("%s", cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, msg, err := c.ReadResponse(code)
+	if err != nil {
+		t.Fatalf("%q: %d %s (%v), want %d", cmd, got, msg, err, code)
+	}
+	return msg
+}
+
+// Only a plain dot-atom address at an Amazon relay domain may pass: a
+// second '@' or a quoted local part could be read otherwise by the next
+// hop, and is refused with 501 5.1.3.
+func TestAmbiguousRecipientsRefused(t *testing.T) {
+	e := startEnv(t, "")
+	c := rawSession(t, e)
+	expect(t, c, "MAIL FROM:<"+agentAddr+">", 250)
+	for _, rcpt := range []string{
+		"<victim@evil.example@marketplace.amazon.de>",
+		`<"victim@evil.example"@marketplace.amazon.de>`,
+		`<"a b"@marketplace.amazon.de>`,
+		"<a..b@marketplace.amazon.de>",
+	} {
+		if msg := expect(t, c, "RCPT TO:"+rcpt, 501); !strings.HasPrefix(msg, "5.") {
+			t.Errorf("RCPT TO:%s: %q, want an enhanced code 5.x.x", rcpt, msg)
+		}
+	}
+	// The session goes on: a plain buyer address is accepted.
+	expect(t, c, "RCPT TO:<"+buyerAddr+">", 250)
+}
