@@ -63,3 +63,28 @@ func TestAmbiguousRecipientsRefused(t *testing.T) {
 	// The session goes on: a plain buyer address is accepted.
 	expect(t, c, "RCPT TO:<"+buyerAddr+">", 250)
 }
+
+// The author is the agent, once: a second From (someone else's after the
+// agent's), a From with two mailboxes, or a Sender naming someone else is
+// refused, and nothing reaches the next hop.
+func TestOneAuthorOnly(t *testing.T) {
+	e := startEnv(t, "")
+	body := "To: " + buyerAddr + "\r\nSubject: Re: order\r\nMessage-ID: <x@seller.test>\r\n\r\nIt left today.\r\n"
+	for name, head := range map[string]string{
+		"second From":        "From: <" + agentAddr + ">\r\nFrom: <ceo@other-shop.example>\r\n",
+		"two mailboxes":      "From: <" + agentAddr + ">, <ceo@other-shop.example>\r\n",
+		"foreign Sender":     "From: <" + agentAddr + ">\r\nSender: <ceo@other-shop.example>\r\n",
+		"two Sender headers": "From: <" + agentAddr + ">\r\nSender: <" + agentAddr + ">\r\nSender: <x@other.example>\r\n",
+	} {
+		err := send(e.login(), agentAddr, []string{buyerAddr}, []byte(head+body))
+		if code := smtpCode(err); code != 550 {
+			t.Errorf("%s: %v, want 550", name, err)
+		}
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, []byte("From: <"+agentAddr+">\r\nSender: <"+agentAddr+">\r\n"+body)); err != nil {
+		t.Errorf("the agent as From and Sender: %v", err)
+	}
+	if n := len(e.hop.Received()); n != 1 {
+		t.Errorf("next hop got %d messages, want only the last", n)
+	}
+}

@@ -240,14 +240,8 @@ func (s *session) data(r io.Reader) error {
 		log.Warn("unreadable message", "err", err)
 		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read (%s) [%s]", oneLine(err.Error()), qid)
 	}
-	for _, a := range m.From {
-		if !p.mayUse(a.Address) {
-			log.Warn("From header refused", "from", a.Address)
-			return reply(codeMailboxUnavailable, ecPolicy, "From: <%s> refused: you may only send as your own addresses [%s]", a.Address, qid)
-		}
-	}
-	if len(m.From) == 0 {
-		return reply(codeMailboxUnavailable, ecBadSender, "Message refused: it has no From header [%s]", qid)
+	if err := s.checkAuthor(m, p, qid, log); err != nil {
+		return err
 	}
 
 	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: p.Agent}
@@ -731,4 +725,32 @@ func plainAddress(addr string) bool {
 // atext is RFC 5322's atext, ASCII only.
 func atext(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
+
+// checkAuthor holds the message's author fields to the agent: exactly one
+// From field with exactly one mailbox, and a Sender (if any), each one of
+// the agent's own addresses. A second From, or a Sender naming someone
+// else, would let a client show another author than the one checked.
+func (s *session) checkAuthor(m *filter.Message, p *principal, qid string, log *slog.Logger) error {
+	froms := m.Header.Values("From")
+	switch {
+	case len(froms) == 0 || len(m.From) == 0:
+		return reply(codeMailboxUnavailable, ecBadSender, "Message refused: it has no From header [%s]", qid)
+	case len(froms) > 1 || len(m.From) > 1:
+		log.Warn("several authors refused", "from", froms)
+		return reply(codeMailboxUnavailable, ecBadSender, "Message refused: it must have exactly one From header with one address [%s]", qid)
+	case !p.mayUse(m.From[0].Address):
+		log.Warn("From header refused", "from", m.From[0].Address)
+		return reply(codeMailboxUnavailable, ecPolicy, "From: <%s> refused: you may only send as your own addresses [%s]", m.From[0].Address, qid)
+	}
+	senders := m.Header.Values("Sender")
+	if len(senders) == 0 {
+		return nil
+	}
+	sender, err := m.Header.AddressList("Sender")
+	if len(senders) > 1 || err != nil || len(sender) != 1 || !p.mayUse(sender[0].Address) {
+		log.Warn("Sender header refused", "sender", senders)
+		return reply(codeMailboxUnavailable, ecPolicy, "Sender: %s refused: it must be one of your own addresses [%s]", strings.Join(senders, ", "), qid)
+	}
+	return nil
 }
