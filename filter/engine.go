@@ -647,6 +647,26 @@ func hostOf(u string) string {
 	return h
 }
 
+// governmentHost reports whether host is a government's (a recall notice
+// of a health ministry, a customs page): no seller can own one.
+func governmentHost(host string) bool {
+	labels := strings.Split(strings.ToLower(host), ".")
+	n := len(labels)
+	if n < 2 {
+		return false
+	}
+	last, second := labels[n-1], labels[n-2]
+	switch {
+	case last == "gov" || last == "mil":
+		return true
+	case last == "eu" && second == "europa":
+		return true
+	case len(last) == 2 && (second == "gov" || second == "gob" || second == "gouv" || second == "go" || second == "gc" || second == "admin" || second == "bund" && last == "de"):
+		return true
+	}
+	return false
+}
+
 // localAddress reports whether host is an IP address of the buyer's own
 // network or machine (192.168.4.1 of a router's setup page): it leads
 // nowhere outside.
@@ -661,7 +681,7 @@ func (c *check) allowedHost(host string) bool {
 	if err != nil {
 		etld1 = host
 	}
-	if c.e.p.domains[etld1] {
+	if c.e.p.domains[etld1] || governmentHost(host) {
 		return true
 	}
 	// The allowed domain or any name under it: amazon.com.be's suffix

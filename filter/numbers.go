@@ -477,13 +477,29 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelCode
 	}
 	switch {
-	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)):
+	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]):
 		return labelService
 	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
 		return labelCode
 	}
 	return labelNone
 }
+
+// ownWords reports whether the text between a service's name and its
+// number says the number is the seller's own ("our service line").
+func ownWords(s string) bool {
+	for _, w := range labelWords(s) {
+		if ownWord[w] {
+			return true
+		}
+	}
+	return strings.Contains(s, "弊社") || strings.Contains(s, "当店")
+}
+
+// ownWord are the words of the seller speaking of itself.
+var ownWord = map[string]bool{"our": true, "ours": true, "we": true, "unser": true, "unsere": true, "unseren": true,
+	"unserer": true, "uns": true, "wir": true, "notre": true, "nos": true, "nous": true, "nuestro": true, "nuestra": true,
+	"nosotros": true, "nostro": true, "nostra": true, "noi": true}
 
 // sentenceDot returns where the last ". " that ends a sentence is in w, or
 // -1: the dots of abbreviations ("Tel. ", "Nr. ", "tél. ") end none.

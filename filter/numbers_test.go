@@ -111,6 +111,10 @@ func TestNumbersLabelledOtherwise(t *testing.T) {
 		{"de", "Die Gehäusenummer 2025-0418 steht auf der Rückseite.", false},
 		{"en", "Open a browser and type 192.168.4.1 in the address bar.", false},
 		{"de", "Unsere Nummer 0611 4470 28, rufen Sie an.", true},
+		{"en", "The manufacturer's toll-free service line is 1800 425 7781 (Vardhan customer care).", false},
+		{"de", "Der Hersteller-Service ist unsere Partnerhotline: 0611 4470 28.", true},
+		{"it", "Avviso di richiamo del Ministero: https://www.salute.gov.it/portale/news/p3_2_1_3_1.jsp?id=123", false},
+		{"en", "Sent from Yahoo Mail on Android https://mail.onelink.me/107872968?pid=nativeplacement", false},
 		{"en", "Open http://203.0.113.7/offer for the deal.", true},
 	}
 	for _, tc := range cases {

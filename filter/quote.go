@@ -161,7 +161,7 @@ func isSeparator(l string) bool {
 // Sent line, in the client's language.
 var (
 	outlookFromNames = []string{"from", "von", "de", "da", "差出人", "送信者"}
-	outlookSentNames = []string{"sent", "gesendet", "envoyé", "envoyé le", "enviado", "enviado el", "enviada", "fecha",
+	outlookSentNames = []string{"sent", "gesendet", "envoyé", "envoyé le", "enviado", "enviado el", "enviada", "enviados", "fecha",
 		"inviato", "data", "date", "datum", "送信日時", "日付", "日時"}
 )
 
