@@ -411,6 +411,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 				rule = "link.lookalike"
 			}
 			c.add("link", rule, excerpt(orig, u), at.String(), act("link"))
+			c.ownShop(u, host, excerpt(orig, u), at.String(), act)
 		} else if i := strings.Index(scan, u); i >= 0 {
 			scan = scan[:i] + strings.Repeat(" ", len(u)) + scan[i+len(u):]
 		}
@@ -645,6 +646,17 @@ func hostOf(u string) string {
 		return ""
 	}
 	return h
+}
+
+// ownShop adds a promotion finding for a link to the seller's own site
+// (its sender domain's name) or a link tagged for a campaign (utm_…): the
+// seller sends the buyer shopping elsewhere, more than it links.
+func (c *check) ownShop(u, host, excerpt, where string, act func(string) Action) {
+	site, err := publicsuffix.EffectiveTLDPlusOne(host)
+	own := err == nil && c.mark != "" && strings.HasPrefix(site, c.mark+".")
+	if own || strings.Contains(strings.ToLower(u), "utm_source=") || strings.Contains(strings.ToLower(u), "utm_campaign=") {
+		c.add("promotion", "promotion.own-shop", excerpt, where, act("promotion"))
+	}
 }
 
 // governmentHost reports whether host is a government's (a recall notice
@@ -993,6 +1005,7 @@ func (c *check) links(links []Link) {
 		}
 		if !c.allowedHost(host) {
 			c.add("link", "link.external", href, "html link href", c.e.p.action("link"))
+			c.ownShop(href, host, href, "html link href", c.e.p.action)
 			continue
 		}
 		// The text shows a domain: it must be the href's.

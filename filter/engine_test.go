@@ -79,8 +79,8 @@ func TestDetectors(t *testing.T) {
 		{"de", "Besuchen Sie unseren Shop: www.meinshop.de", "link,promotion"},
 		{"de", "mehr auf meinshop [dot] de", "link"},
 		{"fr", "rendez-vous sur www . maboutique . fr", "link"},
-		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link"},
-		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link"},
+		{"ja", "ｗｗｗ．ｓｈｏｐ．ｊｐ をご覧ください", "link,promotion"}, // shop.jp is the sender shop.test's own site
+		{"ja", "ｓｈｏｐ。ｊｐ をご覧ください", "link,promotion"},
 		{"ja", "LINEでお問い合わせください。ID: @hikari_shop", "contact"},
 		{"de", "Rufen Sie an: 030–1234567", "contact"}, // an en dash
 		// A labelled phone number in another country's plan than the marketplace's.
