@@ -834,6 +834,7 @@ func gluedCode(n string, lo int) bool {
 // one by one run together ("0 4 5 – 6 8 1" is "045-681"). It returns n
 // itself when there is nothing to rewrite.
 func plainDigits(n string) string {
+	n = letterZeros(n)
 	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !spacedDigitRun(n) {
 		return n
 	}
@@ -852,6 +853,57 @@ func plainDigits(n string) string {
 		out = append(out, b[i])
 	}
 	return string(out)
+}
+
+// letterZeros writes as 0 the letter o that stands for a zero among the
+// digits of a number ("33 1O58 77 42", "(o89) 44 12 77"): an o glued to a
+// digit or a bracket, in a stretch of at least six digits. The word "o"
+// ("3 o 4 días") stands apart and stays.
+func letterZeros(n string) string {
+	if !strings.ContainsAny(n, "oO") {
+		return n
+	}
+	var b []byte
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if c != 'o' && c != 'O' {
+			continue
+		}
+		prev, next := byte(' '), byte(' ')
+		if i > 0 {
+			prev = n[i-1]
+		}
+		if i+1 < len(n) {
+			next = n[i+1]
+		}
+		glued := isDigitByte(prev) && (isDigitByte(next) || next == ' ' || next == ')') || prev == '(' && isDigitByte(next) ||
+			isDigitByte(next) && (prev == ' ' || prev == '(' || prev == '-')
+		if !glued || digitsAround(n, i) < 6 {
+			continue
+		}
+		if b == nil {
+			b = []byte(n)
+		}
+		b[i] = '0'
+	}
+	if b == nil {
+		return n
+	}
+	return string(b)
+}
+
+// digitsAround counts the digits in the stretch of phone characters (and
+// o's) around n[i].
+func digitsAround(n string, i int) int {
+	in := func(c byte) bool { return phoneByte(c) || c == 'o' || c == 'O' }
+	lo, hi := i, i
+	for lo > 0 && in(n[lo-1]) {
+		lo--
+	}
+	for hi < len(n) && in(n[hi]) {
+		hi++
+	}
+	return digitCount(n[lo:hi])
 }
 
 func digitOrSep(c byte) bool { return isDigitByte(c) || c == '-' || c == '.' || c == '/' }

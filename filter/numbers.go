@@ -413,7 +413,7 @@ func kanjiNumerals(n string) string {
 		for j < len(rs) {
 			if _, ok := kanjiDigits[rs[j]]; ok {
 				digits++
-			} else if !strings.ContainsRune("ー-・ ", rs[j]) {
+			} else if !strings.ContainsRune("ー-・ ()（）　－", rs[j]) {
 				break
 			}
 			j++

@@ -138,7 +138,7 @@ func TestPhonesInOddDress(t *testing.T) {
 			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
 		}
 	}
-	for _, body := range []string{"Qty 2 | 12.99 EUR | 1 2 3", "Steps 1 2 3 4 and 5 are done."} {
+	for _, body := range []string{"Qty 2 | 12.99 EUR | 1 2 3", "Steps 1 2 3 4 and 5 are done.", "Llega en 3 o 4 días, entre 10 o 12 horas."} {
 		if v := checkRaw(t, plain("en", body)); v.Refused() {
 			t.Errorf("%q refused: %+v", body, v.Violations)
 		}
@@ -151,6 +151,9 @@ func TestMoreSpelledPhones(t *testing.T) {
 	for _, tc := range []struct{ lang, body string }{
 		{"it", "mi chiami pure in negozio al tre-tre-nove, cinque-sei-otto, ventidue-zero-uno, dal lunedì al venerdì"},
 		{"ja", "お電話はこちらへ：ゼロハチゼロ の ナナサンイチニ の ヨンハチゴーロク"},
+		{"es", "mándeme una foto de la etiqueta al whats 33 1O58 77 42 y hoy mismo le sale"},
+		{"de", "Servicetelefon (Mo-Fr 9-16 Uhr): (o89) 44 12 77 - 0"},
+		{"ja", "直通：〇六（四八〇〇）二二一九　平日九時〜十八時"},
 	} {
 		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, "contact") {
 			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
