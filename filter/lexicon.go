@@ -311,7 +311,8 @@ func selectivity(lits []string) int {
 	min := -1
 	for _, l := range lits {
 		s := len(l)
-		if r, _ := utf8.DecodeRuneInString(l); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		// Symbols are rare, but for the punctuation of every sentence.
+		if r, _ := utf8.DecodeRuneInString(l); !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(".,;:-/ ", r) {
 			s += 3
 		}
 		if min < 0 || s < min {
