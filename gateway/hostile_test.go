@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/gateway"
 )
 
 // rawSession opens a plain-text SMTP session on the development listener,
@@ -86,5 +89,69 @@ func TestOneAuthorOnly(t *testing.T) {
 	}
 	if n := len(e.hop.Received()); n != 1 {
 		t.Errorf("next hop got %d messages, want only the last", n)
+	}
+}
+
+// Whatever line endings and NULs come in, what reaches the next hop has
+// CRLF only and no NUL, so no MTA behind the gateway can find an end of
+// data the gateway did not mean (SMTP smuggling), even with a policy that
+// only monitors.
+func TestLineEndingsLeaveAsCRLF(t *testing.T) {
+	p, err := filter.ParsePolicy("monitor.yaml", []byte("monitor: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEnvOpts(t, "", func(o *gateway.Options, e *env) { o.Checker = filter.NewEngine(p) })
+	c := rawSession(t, e)
+	expect(t, c, "MAIL FROM:<"+agentAddr+">", 250)
+	expect(t, c, "RCPT TO:<"+buyerAddr+">", 250)
+	expect(t, c, "DATA", 354)
+	msg := "From: <" + agentAddr + ">\r\nTo: " + buyerAddr + "\r\nSubject: Re: x\r\n\r\n" +
+		"Hello\rbare CR\nbare LF\r\n" + // bare endings
+		"a\r.\r\nMAIL FROM:<x@evil.example>\r\n" + // CR.CRLF
+		"b\n.\nRCPT TO:<y@evil.example>\r\n" + // LF.LF
+		"c\x00.\x00\r\nend\r\n.\r\n"
+	if _, err := c.W.WriteString(msg); err != nil {
+		t.Fatal(err)
+	}
+	c.W.Flush()
+	expect(t, c, "", 250)
+	got := e.hop.Received()
+	if len(got) != 1 {
+		t.Fatalf("next hop got %d messages, want 1", len(got))
+	}
+	data := string(got[0].Data)
+	if strings.ContainsRune(data, 0) {
+		t.Error("a NUL reached the next hop")
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] == '\r' && (i+1 == len(data) || data[i+1] != '\n') || data[i] == '\n' && (i == 0 || data[i-1] != '\r') {
+			t.Fatalf("a bare CR or LF at %d reached the next hop: %q", i, data[max(0, i-10):min(len(data), i+10)])
+		}
+	}
+	if !strings.Contains(data, "MAIL FROM:<x@evil.example>") {
+		t.Error("the smuggled text was lost instead of sent as text")
+	}
+}
+
+// A client that stops in the middle of DATA gets a 451 and the connection
+// closes: what it sends later is never read as commands.
+func TestDataTimeoutClosesConnection(t *testing.T) {
+	e := startEnv(t, "limits: {data_timeout: 300ms}")
+	c := rawSession(t, e)
+	expect(t, c, "MAIL FROM:<"+agentAddr+">", 250)
+	expect(t, c, "RCPT TO:<"+buyerAddr+">", 250)
+	expect(t, c, "DATA", 354)
+	c.W.WriteString("From: <" + agentAddr + ">\r\nSubject: x\r\n\r\nhalf a message")
+	c.W.Flush()
+	expect(t, c, "", 451)
+	// Later bytes of the message would be commands if the session went on.
+	c.W.WriteString("\r\nRSET\r\nNOOP\r\n")
+	c.W.Flush()
+	if line, err := c.ReadLine(); err == nil {
+		t.Errorf("after the data timeout the session answered %q, want a closed connection", line)
+	}
+	if n := len(e.hop.Received()); n != 0 {
+		t.Errorf("next hop got %d messages", n)
 	}
 }

@@ -108,8 +108,13 @@ func (s *inboundSession) data(r io.Reader) error {
 	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
 	defer cancel()
 	start := time.Now()
+	// Forwarded with one line ending and no NUL, like outbound mail.
+	size, err := canonicalSize(sp.Reader())
+	if err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the spooled message, try again later [%s]", qid), Cause: err}
+	}
 	hopReply, derr := g.inboundRelay.Deliver(ctx, &Delivery{
-		QueueID: qid, From: s.from, To: s.rcpts, Body: sp.Reader(), Size: sp.Size(), UTF8: s.utf8,
+		QueueID: qid, From: s.from, To: s.rcpts, Body: canonical(sp.Reader()), Size: size, UTF8: s.utf8,
 	})
 	out := &store.Record{Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Inbound,
 		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: buyer, OrderID: rec.OrderID}

@@ -194,7 +194,10 @@ func (s *session) readData(r io.Reader) (*spool.Spool, error) {
 			s.g.metrics.limitHits.WithLabelValues("max_message_size").Inc()
 			return nil, reply(codeExceededStorage, ecTooBig, "Message too big (limits: max_message_size = %d bytes)", s.lv.cfg.Limits.MaxMessageSize)
 		}
-		// The client went away or the disk is full: nothing is relayed.
+		// The client went away, was too slow, or the disk is full: nothing
+		// is relayed, and the connection closes after the reply: what the
+		// client still sends must not be read as commands.
+		s.closeAfter(reply(codeLocalError, ecSystem, "Message not received completely, nothing was sent; closing the connection"))
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Message not received completely, nothing was sent"), Cause: err}
 	}
 	s.g.metrics.messageBytes.Observe(float64(sp.Size()))
@@ -318,8 +321,12 @@ func (s *session) data(r io.Reader) error {
 
 	// What goes out: the message (rewritten when the policy stripped
 	// something), signed for its From domain.
-	var body func() io.Reader = sp.Reader
-	size := sp.Size()
+	// Sent with one line ending and no NUL, whatever came in.
+	body := func() io.Reader { return canonical(sp.Reader()) }
+	size, err := canonicalSize(sp.Reader())
+	if err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the spooled message, try again later [%s]", qid), Cause: err}
+	}
 	rewritten := verdict.Rewritten
 	if verdict.Action == filter.Strip && !verdict.Monitor {
 		raw, err := io.ReadAll(sp.Reader())
@@ -341,6 +348,7 @@ func (s *session) data(r io.Reader) error {
 		rewritten = removeSubjectTag(raw, summaryTag)
 	}
 	if rewritten != nil {
+		rewritten, _ = io.ReadAll(canonical(bytes.NewReader(rewritten)))
 		body = func() io.Reader { return bytes.NewReader(rewritten) }
 		size = int64(len(rewritten))
 	}
@@ -753,4 +761,14 @@ func (s *session) checkAuthor(m *filter.Message, p *principal, qid string, log *
 		return reply(codeMailboxUnavailable, ecPolicy, "Sender: %s refused: it must be one of your own addresses [%s]", strings.Join(senders, ", "), qid)
 	}
 	return nil
+}
+
+// closeAfter writes r on the connection itself and closes it: go-smtp
+// would answer and then read on, taking the rest of an interrupted DATA
+// for commands.
+func (s *session) closeAfter(r *smtp.SMTPError) {
+	nc := s.conn.Conn()
+	nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(nc, "%d %d.%d.%d %s\r\n", r.Code, r.EnhancedCode[0], r.EnhancedCode[1], r.EnhancedCode[2], r.Message)
+	nc.Close()
 }
