@@ -543,11 +543,13 @@ func deliveryReply(qid string, err error) error {
 		}
 		return reply(de.Code, ec, "Next hop deferred the message, nothing was sent; try again later [%s]: %s", qid, clip(oneLine(de.Message), 400))
 	}
-	ec := ecNextHop
+	// Why the connection failed names the next hop's address: it is in
+	// the log and the trail (under the queue ID), not in the agent's reply.
+	ec, why := ecNextHop, "cannot be reached"
 	if errors.Is(de.Err, context.DeadlineExceeded) {
-		ec = ecNextHopTimeout
+		ec, why = ecNextHopTimeout, "did not answer in time"
 	}
-	return reply(codeLocalError, ec, "Next hop unavailable (%s), nothing was sent; try again later [%s]", clip(oneLine(de.Message), 200), qid)
+	return reply(codeLocalError, ec, "Next hop %s, nothing was sent; try again later [%s]", why, qid)
 }
 
 func domainOf(addr string) string {

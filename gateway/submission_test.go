@@ -313,6 +313,11 @@ func TestNextHopDownAnswers451(t *testing.T) {
 	if !strings.Contains(err.Error(), "nothing was sent") {
 		t.Errorf("451 text does not say nothing was sent: %v", err)
 	}
+	// The next hop's address is for the operator's log, not the agent.
+	host, port, _ := net.SplitHostPort(e.hop.Addr)
+	if strings.Contains(err.Error(), host+":"+port) || strings.Contains(err.Error(), "dial") {
+		t.Errorf("451 shows the next hop's internal address: %v", err)
+	}
 }
 
 func TestNextHopSlowerThanTimeout(t *testing.T) {
