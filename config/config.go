@@ -210,6 +210,9 @@ type Store struct {
 // Metrics is the operations HTTP listener.
 type Metrics struct {
 	Listen string `yaml:"listen"`
+	// Pprof serves Go's profiler under /debug/pprof/ (off by default), to
+	// loopback clients only.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Admin configures the admin HTTP API.

@@ -97,3 +97,30 @@ func TestSecretFromEnvironment(t *testing.T) {
 		t.Errorf("unset variable: %v", err)
 	}
 }
+
+// A plain-HTTP admin or metrics listener reachable from the network is
+// warned about, naming the file and line; on loopback it is not.
+func TestWarnsAboutPlainHTTPOnTheNetwork(t *testing.T) {
+	base := "submission: [{listen: '127.0.0.1:2587', insecure_development: true}]\n" +
+		"relay: {url: 'maildir:out'}\n" +
+		"metrics: {listen: '%s'}\n" +
+		"admin: {listen: '%s', tokens: [0123456789abcdef0123]}\n"
+	for _, c := range []struct {
+		addr string
+		warn int
+	}{{"127.0.0.1:9587", 0}, {"0.0.0.0:9587", 2}, {"[::1]:9587", 0}, {"10.1.2.3:9587", 2}} {
+		cfg, err := Parse("t.yaml", []byte(strings.ReplaceAll(base, "%s", c.addr)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, w := range cfg.Warnings {
+			if strings.Contains(w, "plain HTTP") && strings.Contains(w, "t.yaml:") {
+				n++
+			}
+		}
+		if n != c.warn {
+			t.Errorf("listeners on %s: %d plain-HTTP warnings, want %d (%v)", c.addr, n, c.warn, cfg.Warnings)
+		}
+	}
+}

@@ -351,10 +351,29 @@ func (v *validator) validate(c *Config) {
 		if c.Admin.TLS && c.TLS == nil {
 			v.errorf(p("admin", "tls"), "admin tls needs the tls: certificate")
 		}
+		if !c.Admin.TLS && !loopbackListen(c.Admin.Listen) {
+			v.warnf(p("admin", "listen"), "the admin API listens on %s in plain HTTP: its tokens cross the network readable (set admin tls: true, or listen on 127.0.0.1)", c.Admin.Listen)
+		}
 	}
 	if c.Metrics.Listen != "" {
 		v.hostPort(p("metrics", "listen"), c.Metrics.Listen)
+		if !loopbackListen(c.Metrics.Listen) {
+			v.warnf(p("metrics", "listen"), "the metrics listener is on %s in plain HTTP: anyone who reaches it reads the gateway's counters (listen on 127.0.0.1, or put it behind a firewall)", c.Metrics.Listen)
+		}
 	}
+}
+
+// loopbackListen reports whether a listen address is on loopback only.
+func loopbackListen(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (v *validator) account(path []any, name string, accounts map[string]bool) {

@@ -102,6 +102,8 @@ type Gateway struct {
 	addrs    []net.Addr
 	draining atomic.Bool
 
+	readiness probeCache
+
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	// stop ends the gateway's background work.
@@ -592,7 +594,40 @@ func (g *Gateway) Ready(ctx context.Context) error {
 	if len(g.addrs) == 0 {
 		return errors.New("no listener")
 	}
-	return nil
+	// Ready only when a message could go through: the store takes its
+	// record and the next hop answers. Probes are spaced out: a load
+	// balancer asking every second does not open a connection each time.
+	return g.readiness.get(g.now(), func() error {
+		if err := g.store.Check(ctx); err != nil {
+			return err
+		}
+		if err := g.relay.Check(ctx); err != nil {
+			return fmt.Errorf("next hop: %w", err)
+		}
+		return nil
+	})
+}
+
+// probeCache keeps a readiness probe's outcome for a few seconds.
+type probeCache struct {
+	mu  sync.Mutex
+	at  time.Time
+	err error
+}
+
+// probeEvery is how long a readiness probe's outcome stands.
+const probeEvery = 5 * time.Second
+
+// get returns the cached outcome, probing again when it is older than
+// probeEvery.
+func (c *probeCache) get(now time.Time, probe func() error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && now.Sub(c.at) < probeEvery {
+		return c.err
+	}
+	c.err, c.at = probe(), now
+	return c.err
 }
 
 // Send hands a message the gateway writes itself (an SLA alert, a notice

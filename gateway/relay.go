@@ -73,6 +73,8 @@ type Relay interface {
 	// Deliver returns the next hop's reply text once it accepted the message,
 	// or a *DeliveryError.
 	Deliver(ctx context.Context, d *Delivery) (string, error)
+	// Check reports whether the next hop can be reached now.
+	Check(ctx context.Context) error
 	// Close releases pooled connections.
 	Close() error
 }
@@ -496,3 +498,43 @@ func (m *mxRelay) Close() error { return nil }
 
 // PermanentFailure reports whether retrying cannot help (queue.Permanent).
 func (e *DeliveryError) PermanentFailure() bool { return e.Permanent }
+
+// Check implements Relay: a connection is opened (greeting, EHLO, TLS) and
+// kept in the pool for the next message.
+func (r *smtpRelay) Check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	c, pooled, err := r.get(ctx)
+	if err != nil {
+		return err
+	}
+	if pooled {
+		// A pooled session may have died since: it must answer.
+		stop := context.AfterFunc(ctx, func() { c.raw.Close() })
+		err = c.Noop()
+		stop()
+		if err != nil {
+			c.Close()
+			if c, err = r.dial(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	r.put(c)
+	return nil
+}
+
+// Check implements Relay: the maildir's tmp folder takes a file.
+func (m *maildirRelay) Check(context.Context) error {
+	f, err := os.CreateTemp(filepath.Join(m.dir, "tmp"), ".ready-*")
+	if err != nil {
+		return fmt.Errorf("maildir %s: %w", m.dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// Check implements Relay: each recipient domain has its own next hops,
+// looked up per message; there is no one to ask in advance.
+func (*mxRelay) Check(context.Context) error { return nil }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	// The pure-Go SQLite driver: no cgo, so the binary stays static.
@@ -70,6 +71,8 @@ type sqlStore struct {
 
 	// Owned by the writer goroutine.
 	lastCheckpoint time.Time
+	// lastErr is the last commit's outcome: what readiness reports.
+	lastErr atomic.Pointer[commitOutcome]
 }
 
 func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
@@ -211,6 +214,7 @@ func (s *sqlStore) writer() {
 			}
 		}
 		err := s.commit(batch)
+		s.lastErr.Store(&commitOutcome{err: err, at: time.Now()})
 		for _, p := range batch {
 			p.done <- err
 		}
@@ -351,3 +355,25 @@ func (s *sqlStore) Close() error {
 	})
 	return err
 }
+
+// Check implements Store: the database answers and the last commit worked.
+func (s *sqlStore) Check(ctx context.Context) error {
+	if err := s.wdb.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	// A failed commit makes the store unready for a while, then traffic
+	// may test it again (a store that stays unready gets none).
+	if o := s.lastErr.Load(); o != nil && o.err != nil && time.Since(o.at) < unreadyFor {
+		return fmt.Errorf("store: the last commit failed %s ago: %w", time.Since(o.at).Round(time.Second), o.err)
+	}
+	return nil
+}
+
+// commitOutcome is a commit's error and when it happened.
+type commitOutcome struct {
+	err error
+	at  time.Time
+}
+
+// unreadyFor is how long a failed commit keeps the store unready.
+const unreadyFor = 30 * time.Second

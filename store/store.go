@@ -105,6 +105,9 @@ type Store interface {
 	// the process loses nothing AppendOrdered returned; a power loss before
 	// that next Append may.
 	AppendOrdered(ctx context.Context, r *Record) error
+	// Check reports whether the store can take records now: the database
+	// answers and the last commit did not fail.
+	Check(ctx context.Context) error
 	// Close releases the store.
 	Close() error
 }

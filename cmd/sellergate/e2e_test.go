@@ -165,11 +165,13 @@ func (g *gw) run(t *testing.T, args ...string) {
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", g.sub); err == nil {
 			c.Close()
-			// Ready means the operations listener answers too.
+			// Started means the operations listener answers too (alive:
+			// readiness also needs the next hop, which a test may have
+			// taken down).
 			if g.metrics == "" {
 				return
 			}
-			if resp, err := http.Get("http://" + g.metrics + "/readyz"); err == nil {
+			if resp, err := http.Get("http://" + g.metrics + "/healthz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
 					return
@@ -978,4 +980,25 @@ func TestQueueRetriesAcrossRestart(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestReadinessFollowsTheNextHop: /readyz answers 503 naming the next hop
+// while it is down (every message would get 451), and the profiler is not
+// served unless configured.
+func TestReadinessFollowsTheNextHop(t *testing.T) {
+	g := startGateway(t, "")
+	if resp, err := http.Get("http://" + g.metrics + "/debug/pprof/"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/debug/pprof/ without metrics pprof: true: %v %v, want 404", resp, err)
+	}
+	g.hop.Srv.Close()
+	time.Sleep(6 * time.Second) // past the cached probe
+	resp, err := http.Get("http://" + g.metrics + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "next hop") {
+		t.Errorf("/readyz with the next hop down: %d %s, want 503 naming the next hop", resp.StatusCode, body)
+	}
 }

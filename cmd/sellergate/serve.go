@@ -214,8 +214,10 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		if cfg.Metrics.Pprof {
+			mux.Handle("/debug/pprof/", loopbackOnly(http.HandlerFunc(pprof.Index)))
+			mux.Handle("/debug/pprof/profile", loopbackOnly(http.HandlerFunc(pprof.Profile)))
+		}
 		mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 		mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 			if err := gw.Ready(r.Context()); err != nil {
@@ -278,4 +280,16 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// loopbackOnly serves h to clients on the gateway's own machine only.
+func loopbackOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			http.Error(w, "the profiler answers loopback clients only", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
