@@ -194,6 +194,21 @@ func (s *sqlStore) Verify(ctx context.Context) (*VerifyReport, error) {
 	if last != nil {
 		rep.HeadID, rep.HeadHash = last.ID, last.Hash
 	}
+	// The head each commit records: the newest records cannot go unseen.
+	var headID int64
+	var headHash string
+	switch err := s.rdb.QueryRowContext(ctx, `SELECT record_id, hash FROM chain_head WHERE one = 1`).Scan(&headID, &headHash); {
+	case errors.Is(err, sql.ErrNoRows):
+		if last != nil {
+			return fail(last, last.ID, "the chain head is gone: the newest records may have been removed")
+		}
+	case err != nil:
+		return nil, fmt.Errorf("verify: reading the chain head: %w", err)
+	case last == nil || headID > last.ID:
+		return fail(last, headID, fmt.Sprintf("the chain ends before record %d, its recorded head: the chain was truncated", headID))
+	case headID != last.ID || headHash != last.Hash:
+		return fail(last, last.ID, fmt.Sprintf("the chain's last record is %d, its recorded head %d: the chain was changed at its end", last.ID, headID))
+	}
 	// Checkpoints: the chain must still contain each checkpointed head.
 	crows, err := s.rdb.QueryContext(ctx, `SELECT record_id, hash, time_ms FROM checkpoints ORDER BY id`)
 	if err != nil {

@@ -167,6 +167,10 @@ func migrations(d dialect) []string {
 			closed_ms BIGINT NOT NULL DEFAULT 0
 		);
 		CREATE INDEX exceptions_thread ON exceptions (thread, state)`,
+		// 4: the chain's head, kept beside the records it protects: removing
+		// the newest records no longer leaves a chain that looks whole.
+		`CREATE TABLE chain_head (one INTEGER PRIMARY KEY CHECK (one = 1), record_id BIGINT NOT NULL, hash TEXT NOT NULL);
+		INSERT INTO chain_head (one, record_id, hash) SELECT 1, id, hash FROM records WHERE id = (SELECT MAX(id) FROM records)`,
 	}
 }
 

@@ -70,7 +70,8 @@ type sqlStore struct {
 	isClosed bool
 
 	// Owned by the writer goroutine.
-	lastCheckpoint time.Time
+	lastCheckpoint  time.Time
+	sinceCheckpoint int // records committed since
 	// lastErr is the last commit's outcome: what readiness reports.
 	lastErr atomic.Pointer[commitOutcome]
 }
@@ -287,8 +288,16 @@ func (s *sqlStore) commit(batch []*prepared) error {
 		ids[i], hashes[i], assigned[i] = c.ID, hash, thread
 		headID, headHash = c.ID, hash
 	}
+	sh, err := s.txStmt(ctx, tx, setHeadSQL)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := sh.ExecContext(ctx, headID, headHash); err != nil {
+		return fmt.Errorf("store: recording the chain head: %w", err)
+	}
 	now := s.opts.Clock()
-	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval
+	s.sinceCheckpoint += len(batch)
+	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval || s.sinceCheckpoint >= checkpointEvery
 	if checkpoint {
 		ck, err := s.txStmt(ctx, tx, checkpointSQL)
 		if err != nil {
@@ -302,7 +311,7 @@ func (s *sqlStore) commit(batch []*prepared) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	if checkpoint {
-		s.lastCheckpoint = now
+		s.lastCheckpoint, s.sinceCheckpoint = now, 0
 	}
 	for i, p := range batch {
 		p.rec.ID, p.rec.Hash = ids[i], hashes[i]
@@ -368,6 +377,10 @@ func (s *sqlStore) Check(ctx context.Context) error {
 	}
 	return nil
 }
+
+// checkpointEvery is how many records make a checkpoint at the latest,
+// whatever the interval.
+const checkpointEvery = 1000
 
 // commitOutcome is a commit's error and when it happened.
 type commitOutcome struct {

@@ -58,6 +58,8 @@ func (c *stmtCache) close() error {
 const (
 	chainHeadSQL    = `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`
 	checkpointSQL   = `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`
+	setHeadSQL      = `INSERT INTO chain_head (one, record_id, hash) VALUES (1, ?, ?)
+		ON CONFLICT (one) DO UPDATE SET record_id = excluded.record_id, hash = excluded.hash`
 	latestThreadSQL = `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`
 )
 
@@ -68,6 +70,7 @@ var writerQueries = []string{
 	chainHeadSQL,
 	insertRecordSQL,
 	checkpointSQL,
+	setHeadSQL,
 	latestThreadSQL,
 }
 

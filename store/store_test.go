@@ -387,6 +387,9 @@ func testTamper(t *testing.T, b backend) {
 		{"delete a row", []string{`DELETE FROM records WHERE id = 3`}, 4, "removed"},
 		{"reorder two rows", []string{`UPDATE records SET id = -1 WHERE id = 2`, `UPDATE records SET id = 2 WHERE id = 3`, `UPDATE records SET id = 3 WHERE id = -1`}, 2, "does not link"},
 		{"truncate the chain", []string{`DELETE FROM records WHERE id >= 4`}, 5, "truncated"},
+		// With no checkpoint after the cut, the recorded head still shows it.
+		{"truncate the chain and its checkpoints", []string{`DELETE FROM records WHERE id >= 4`, `DELETE FROM checkpoints`}, 5, "truncated"},
+		{"remove the newest record", []string{`DELETE FROM records WHERE id = 5`, `DELETE FROM checkpoints WHERE record_id = 5`}, 5, "truncated"},
 		{"insert a row", []string{`UPDATE records SET id = id + 100 WHERE id >= 3`, `UPDATE records SET id = id - 99 WHERE id >= 100`, `INSERT INTO records (` + recordColumns + `, body) SELECT 3, time_ms, kind, queue_id, direction, agent, mail_from, rcpt, message_id, 'forged', from_hdr, buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash, body FROM records WHERE id = 2`}, 3, ""},
 	}
 	for _, c := range cases {
