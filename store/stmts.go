@@ -56,9 +56,9 @@ func (c *stmtCache) close() error {
 
 // Statements of the commit path that are also run elsewhere.
 const (
-	chainHeadSQL    = `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`
-	checkpointSQL   = `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`
-	setHeadSQL      = `INSERT INTO chain_head (one, record_id, hash) VALUES (1, ?, ?)
+	chainHeadSQL  = `SELECT id, hash FROM records ORDER BY id DESC LIMIT 1`
+	checkpointSQL = `INSERT INTO checkpoints (record_id, hash, time_ms) VALUES (?, ?, ?)`
+	setHeadSQL    = `INSERT INTO chain_head (one, record_id, hash) VALUES (1, ?, ?)
 		ON CONFLICT (one) DO UPDATE SET record_id = excluded.record_id, hash = excluded.hash`
 	latestThreadSQL = `SELECT thread FROM records WHERE buyer = ? AND thread <> '' ORDER BY id DESC LIMIT 1`
 )
