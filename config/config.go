@@ -180,6 +180,16 @@ type Limits struct {
 	MaxRecipients         int           `yaml:"max_recipients"`
 	ConnectionsPerIP      int           `yaml:"connections_per_ip"`
 	AuthFailuresPerMinute int           `yaml:"auth_failures_per_minute"`
+	// MaxConnections caps the open connections of all clients together
+	// (default 1000): the gateway's memory stays bounded.
+	MaxConnections int `yaml:"max_connections"`
+	// SessionsPerIPPerMinute caps how many new connections one address
+	// (an IPv6 /64) opens per minute (default 300).
+	SessionsPerIPPerMinute int `yaml:"sessions_per_ip_per_minute"`
+	// AuthFailuresPerAccount caps failed AUTH attempts per login per
+	// minute, from all addresses together (default 10): guessing one
+	// agent's password from many addresses is throttled too.
+	AuthFailuresPerAccount int `yaml:"auth_failures_per_account"`
 	CommandTimeout        time.Duration `yaml:"command_timeout"`
 	DataTimeout           time.Duration `yaml:"data_timeout"`
 	ShutdownTimeout       time.Duration `yaml:"shutdown_timeout"`
@@ -408,6 +418,15 @@ func (c *Config) applyDefaults() {
 	}
 	if l.AuthFailuresPerMinute == 0 {
 		l.AuthFailuresPerMinute = 5
+	}
+	if l.MaxConnections == 0 {
+		l.MaxConnections = 1000
+	}
+	if l.SessionsPerIPPerMinute == 0 {
+		l.SessionsPerIPPerMinute = 300
+	}
+	if l.AuthFailuresPerAccount == 0 {
+		l.AuthFailuresPerAccount = 10
 	}
 	if l.CommandTimeout == 0 {
 		l.CommandTimeout = 5 * time.Minute

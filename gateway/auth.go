@@ -118,47 +118,112 @@ func (s *loginServer) Next(response []byte) (challenge []byte, done bool, err er
 
 var _ sasl.Server = (*loginServer)(nil)
 
-// failureLimiter counts AUTH failures per client IP in a sliding minute.
-type failureLimiter struct {
+// failureLimiter counts AUTH failures per key (a client address, a login)
+// in a sliding minute.
+type failureLimiter[K comparable] struct {
 	limit int
 	now   func() time.Time
 
 	mu       sync.Mutex
-	failures map[netip.Addr][]time.Time
+	failures map[K][]time.Time
 }
 
-func newFailureLimiter(limit int, now func() time.Time) *failureLimiter {
-	return &failureLimiter{limit: limit, now: now, failures: map[netip.Addr][]time.Time{}}
+func newFailureLimiter[K comparable](limit int, now func() time.Time) *failureLimiter[K] {
+	return &failureLimiter[K]{limit: limit, now: now, failures: map[K][]time.Time{}}
 }
 
-func (l *failureLimiter) recent(ip netip.Addr) []time.Time {
+func (l *failureLimiter[K]) recent(k K) []time.Time {
 	cut := l.now().Add(-time.Minute)
-	ts := l.failures[ip]
+	ts := l.failures[k]
 	i := 0
 	for i < len(ts) && ts[i].Before(cut) {
 		i++
 	}
 	ts = ts[i:]
 	if len(ts) == 0 {
-		delete(l.failures, ip)
+		delete(l.failures, k)
 	} else {
-		l.failures[ip] = ts
+		l.failures[k] = ts
 	}
 	return ts
 }
 
-// blocked reports whether ip had too many failures in the last minute.
-func (l *failureLimiter) blocked(ip netip.Addr) bool {
+// blocked reports whether k had too many failures in the last minute.
+func (l *failureLimiter[K]) blocked(k K) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(ip)) >= l.limit
+	return len(l.recent(k)) >= l.limit
 }
 
-// fail records a failure and reports whether ip is now blocked.
-func (l *failureLimiter) fail(ip netip.Addr) bool {
+// fail records a failure and reports whether k is now blocked.
+func (l *failureLimiter[K]) fail(k K) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := append(l.recent(ip), l.now())
-	l.failures[ip] = ts
+	ts := append(l.recent(k), l.now())
+	l.failures[k] = ts
 	return len(ts) >= l.limit
+}
+
+// rateLimiter lets each key (a client network) start so many sessions a
+// minute, as a token bucket: one number and a time per key, and keys idle
+// for a minute are forgotten, so that many addresses cost bounded memory.
+type rateLimiter struct {
+	perMinute float64
+	now       func() time.Time
+
+	mu      sync.Mutex
+	buckets map[netip.Prefix]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newRateLimiter(perMinute int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{perMinute: float64(perMinute), now: now, buckets: map[netip.Prefix]*bucket{}}
+}
+
+// allow takes a token for ip's network, reporting false when none is left.
+func (l *rateLimiter) allow(ip netip.Addr) bool {
+	if l.perMinute <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.swept) > time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.last) > time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	k := clientNet(ip)
+	b := l.buckets[k]
+	if b == nil {
+		b = &bucket{tokens: l.perMinute, last: now}
+		l.buckets[k] = b
+	}
+	b.tokens = min(l.perMinute, b.tokens+now.Sub(b.last).Minutes()*l.perMinute)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// clientNet is the network one client holds: its IPv4 address, or the /64
+// of its IPv6 address (one host has a whole /64).
+func clientNet(ip netip.Addr) netip.Prefix {
+	ip = ip.Unmap()
+	bits := 32
+	if ip.Is6() {
+		bits = 64
+	}
+	p, _ := ip.Prefix(bits)
+	return p
 }

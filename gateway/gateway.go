@@ -88,7 +88,9 @@ type Gateway struct {
 
 	relay        Relay
 	inboundRelay Relay
-	authFail     *failureLimiter
+	authFail     *failureLimiter[netip.Addr]
+	authAccount  *failureLimiter[string]
+	sessionRate  *rateLimiter
 	conns        *connLimiter
 	daily        *dailyCounter
 	ownDomains   map[string]bool
@@ -125,7 +127,7 @@ func New(o Options) (*Gateway, error) {
 		held:      o.Held,
 		buyerMsgs: o.BuyerMessages,
 		large:     make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
-		conns:     newConnLimiter(cfg.Limits.ConnectionsPerIP),
+		conns:     newConnLimiter(cfg.Limits.ConnectionsPerIP, cfg.Limits.MaxConnections),
 		sessions:  map[*session]struct{}{},
 		stop:      make(chan struct{}),
 	}
@@ -140,7 +142,9 @@ func New(o Options) (*Gateway, error) {
 		reg = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(reg)
-	g.authFail = newFailureLimiter(cfg.Limits.AuthFailuresPerMinute, g.now)
+	g.authFail = newFailureLimiter[netip.Addr](cfg.Limits.AuthFailuresPerMinute, g.now)
+	g.authAccount = newFailureLimiter[string](cfg.Limits.AuthFailuresPerAccount, g.now)
+	g.sessionRate = newRateLimiter(cfg.Limits.SessionsPerIPPerMinute, g.now)
 	g.daily = newDailyCounter(g.now)
 	checker := o.Checker
 	if checker == nil {
@@ -379,9 +383,18 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		case l.g.authFail.blocked(ip):
 			why = "Too many authentication failures from your address, try again in a minute"
 			l.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
-		case !l.g.conns.acquire(ip):
-			why = fmt.Sprintf("Too many connections from your address (limits: connections_per_ip = %d)", l.g.cfg.Limits.ConnectionsPerIP)
-			l.g.metrics.limitHits.WithLabelValues("connections_per_ip").Inc()
+		case !l.g.sessionRate.allow(ip):
+			why = fmt.Sprintf("Too many new sessions from your address, slow down (limits: sessions_per_ip_per_minute = %d)", l.g.cfg.Limits.SessionsPerIPPerMinute)
+			l.g.metrics.limitHits.WithLabelValues("sessions_per_ip_per_minute").Inc()
+		default:
+			switch l.g.conns.acquire(ip) {
+			case connsPerIP:
+				why = fmt.Sprintf("Too many connections from your address (limits: connections_per_ip = %d)", l.g.cfg.Limits.ConnectionsPerIP)
+				l.g.metrics.limitHits.WithLabelValues("connections_per_ip").Inc()
+			case connsTotal:
+				why = fmt.Sprintf("Too many connections to the gateway, try again later (limits: max_connections = %d)", l.g.cfg.Limits.MaxConnections)
+				l.g.metrics.limitHits.WithLabelValues("max_connections").Inc()
+			}
 		}
 		if why != "" {
 			go func() {
@@ -408,32 +421,47 @@ func (c *limitedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// connLimiter counts open connections per IP.
+// connLimiter counts open connections per client network and in all.
 type connLimiter struct {
-	max int
-	mu  sync.Mutex
-	n   map[netip.Addr]int
+	perIP, total int
+	mu           sync.Mutex
+	n            map[netip.Prefix]int
+	all          int
 }
 
-func newConnLimiter(max int) *connLimiter {
-	return &connLimiter{max: max, n: map[netip.Addr]int{}}
+// Outcomes of connLimiter.acquire.
+const (
+	connsOK    = iota
+	connsPerIP // the client has too many
+	connsTotal // the gateway has too many
+)
+
+func newConnLimiter(perIP, total int) *connLimiter {
+	return &connLimiter{perIP: perIP, total: total, n: map[netip.Prefix]int{}}
 }
 
-func (l *connLimiter) acquire(ip netip.Addr) bool {
+func (l *connLimiter) acquire(ip netip.Addr) int {
+	k := clientNet(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.max > 0 && l.n[ip] >= l.max {
-		return false
+	switch {
+	case l.total > 0 && l.all >= l.total:
+		return connsTotal
+	case l.perIP > 0 && l.n[k] >= l.perIP:
+		return connsPerIP
 	}
-	l.n[ip]++
-	return true
+	l.n[k]++
+	l.all++
+	return connsOK
 }
 
 func (l *connLimiter) release(ip netip.Addr) {
+	k := clientNet(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.n[ip]--; l.n[ip] <= 0 {
-		delete(l.n, ip)
+	l.all--
+	if l.n[k]--; l.n[k] <= 0 {
+		delete(l.n, k)
 	}
 }
 

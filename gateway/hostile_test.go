@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
+
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
 )
@@ -153,5 +155,75 @@ func TestDataTimeoutClosesConnection(t *testing.T) {
 	}
 	if n := len(e.hop.Received()); n != 0 {
 		t.Errorf("next hop got %d messages", n)
+	}
+}
+
+// greeting dials the submission listener and returns its first line.
+func greeting(t *testing.T, addr string) (net.Conn, string) {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	nc.SetDeadline(time.Now().Add(5 * time.Second))
+	line, _ := textproto.NewReader(newBufReader(nc)).ReadLine()
+	return nc, line
+}
+
+// The gateway caps its connections in all: past the cap a client gets a
+// 421 naming the limit, and a freed slot is usable again.
+func TestGlobalConnectionCap(t *testing.T) {
+	e := startEnv(t, "limits: {max_connections: 3, connections_per_ip: 100}")
+	var open []net.Conn
+	for i := 0; i < 3; i++ {
+		nc, line := greeting(t, e.subAddr)
+		if !strings.HasPrefix(line, "220") {
+			t.Fatalf("connection %d: %q", i+1, line)
+		}
+		open = append(open, nc)
+	}
+	if _, line := greeting(t, e.subAddr); !strings.HasPrefix(line, "421") || !strings.Contains(line, "max_connections") {
+		t.Errorf("fourth connection: %q, want 421 naming max_connections", line)
+	}
+	open[0].Close()
+	time.Sleep(200 * time.Millisecond)
+	if _, line := greeting(t, e.subAddr); !strings.HasPrefix(line, "220") {
+		t.Errorf("after one closed: %q, want 220", line)
+	}
+}
+
+// One address may not open sessions faster than its rate.
+func TestSessionRatePerAddress(t *testing.T) {
+	e := startEnv(t, "limits: {sessions_per_ip_per_minute: 5}")
+	for i := 0; i < 5; i++ {
+		nc, line := greeting(t, e.subAddr)
+		if !strings.HasPrefix(line, "220") {
+			t.Fatalf("session %d: %q", i+1, line)
+		}
+		nc.Close()
+	}
+	if _, line := greeting(t, e.subAddr); !strings.HasPrefix(line, "421") || !strings.Contains(line, "sessions_per_ip_per_minute") {
+		t.Errorf("sixth session within the minute: %q, want 421 naming sessions_per_ip_per_minute", line)
+	}
+}
+
+// Guessing one agent's password is throttled per login, whatever the
+// addresses: after the limit even the right password is not checked.
+func TestAuthThrottledPerAccount(t *testing.T) {
+	e := startEnv(t, "limits: {auth_failures_per_account: 3, auth_failures_per_minute: 100}")
+	for i := 0; i < 3; i++ {
+		err := e.dial().Auth(sasl.NewPlainClient("", agentLogin, "guess"))
+		if smtpCode(err) != 535 {
+			t.Fatalf("guess %d: %v, want 535", i+1, err)
+		}
+	}
+	err := e.dial().Auth(sasl.NewPlainClient("", agentLogin, agentPassword))
+	if smtpCode(err) != 421 || !strings.Contains(err.Error(), "auth_failures_per_account") {
+		t.Errorf("the right password after 3 failures for the login: %v, want 421 naming auth_failures_per_account", err)
+	}
+	// Another agent's login is not affected.
+	if err := e.dial().Auth(sasl.NewPlainClient("", "nobody-else", "x")); smtpCode(err) != 535 {
+		t.Errorf("another login: %v, want 535", err)
 	}
 }

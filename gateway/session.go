@@ -91,10 +91,18 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 			s.closeSoon()
 			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
 		}
+		// Before any password is checked: a login guessed from many
+		// addresses is throttled as one.
+		if s.g.authAccount.blocked(login) {
+			s.g.metrics.limitHits.WithLabelValues("auth_failures_per_account").Inc()
+			s.closeSoon()
+			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures for this login, try again in a minute (limits: auth_failures_per_account = %d)", s.lv.cfg.Limits.AuthFailuresPerAccount)
+		}
 		p, err := s.lv.auth.check(login, password)
 		if err != nil {
 			s.g.metrics.authFailures.Inc()
 			s.log.Warn("auth failed", "login", login)
+			s.g.authAccount.fail(login)
 			if s.g.authFail.fail(s.ip) {
 				s.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
 				s.closeSoon()

@@ -2,7 +2,9 @@
 // messages over parallel sessions (one connection per message, as
 // smtp-source does by default) and prints throughput and latency
 // percentiles as one JSON line. With -idle it instead holds N idle
-// sessions open (after EHLO) for a while, to measure a server's memory.
+// sessions open (after EHLO) for a while, to measure a server's memory;
+// with -flood it opens N connections at once from many loopback addresses
+// (127.0.x.y, -per of them each) and counts the greetings (220 or 421).
 package main
 
 import (
@@ -28,9 +30,14 @@ func main() {
 	to := flag.String("to", "", "recipient")
 	idle := flag.Int("idle", 0, "hold this many idle sessions instead of sending")
 	hold := flag.Duration("hold", 5*time.Second, "how long to hold idle sessions")
+	flood := flag.Int("flood", 0, "open this many connections at once and count the greetings")
+	per := flag.Int("per", 20, "connections per loopback source address (with -flood)")
 	flag.Parse()
 	if *idle > 0 {
 		os.Exit(holdIdle(*addr, *idle, *hold))
+	}
+	if *flood > 0 {
+		os.Exit(floodConns(*addr, *flood, *per, *hold))
 	}
 	raw, err := os.ReadFile(*file)
 	if err != nil {
@@ -118,6 +125,50 @@ func holdIdle(addr string, n int, hold time.Duration) int {
 		conns = append(conns, c)
 	}
 	fmt.Printf("{\"idle_sessions\": %d}\n", len(conns))
+	time.Sleep(hold)
+	for _, c := range conns {
+		c.Close()
+	}
+	return 0
+}
+
+// floodConns opens n connections, per of them from each source address
+// 127.0.x.y (so that per-address limits do not decide), reads each
+// greeting, holds them, and prints the counts as JSON.
+func floodConns(addr string, n, per int, hold time.Duration) int {
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		src := &net.TCPAddr{IP: net.IPv4(127, 0, byte(2+i/per/250), byte(1+i/per%250))}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := net.Dialer{LocalAddr: src, Timeout: 10 * time.Second}
+			conn, err := d.Dial("tcp", addr)
+			if err != nil {
+				mu.Lock()
+				counts["dial error"]++
+				mu.Unlock()
+				return
+			}
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			buf := make([]byte, 512)
+			k, _ := conn.Read(buf)
+			code := "no greeting"
+			if k >= 3 {
+				code = string(buf[:3])
+			}
+			mu.Lock()
+			counts[code]++
+			conns = append(conns, conn)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	out, _ := json.Marshal(map[string]any{"connections": n, "greetings": counts})
+	fmt.Println(string(out))
 	time.Sleep(hold)
 	for _, c := range conns {
 		c.Close()
