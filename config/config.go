@@ -176,10 +176,10 @@ type DKIMKey struct {
 
 // Limits bound what clients may do.
 type Limits struct {
-	MaxMessageSize        Size          `yaml:"max_message_size"`
-	MaxRecipients         int           `yaml:"max_recipients"`
-	ConnectionsPerIP      int           `yaml:"connections_per_ip"`
-	AuthFailuresPerMinute int           `yaml:"auth_failures_per_minute"`
+	MaxMessageSize        Size `yaml:"max_message_size"`
+	MaxRecipients         int  `yaml:"max_recipients"`
+	ConnectionsPerIP      int  `yaml:"connections_per_ip"`
+	AuthFailuresPerMinute int  `yaml:"auth_failures_per_minute"`
 	// MaxConnections caps the open connections of all clients together
 	// (default 1000): the gateway's memory stays bounded.
 	MaxConnections int `yaml:"max_connections"`
@@ -189,11 +189,11 @@ type Limits struct {
 	// AuthFailuresPerAccount caps failed AUTH attempts per login per
 	// minute, from all addresses together (default 10): guessing one
 	// agent's password from many addresses is throttled too.
-	AuthFailuresPerAccount int `yaml:"auth_failures_per_account"`
-	CommandTimeout        time.Duration `yaml:"command_timeout"`
-	DataTimeout           time.Duration `yaml:"data_timeout"`
-	ShutdownTimeout       time.Duration `yaml:"shutdown_timeout"`
-	SpoolMemory           Size          `yaml:"spool_memory"`
+	AuthFailuresPerAccount int           `yaml:"auth_failures_per_account"`
+	CommandTimeout         time.Duration `yaml:"command_timeout"`
+	DataTimeout            time.Duration `yaml:"data_timeout"`
+	ShutdownTimeout        time.Duration `yaml:"shutdown_timeout"`
+	SpoolMemory            Size          `yaml:"spool_memory"`
 	// LargeConcurrency caps how many messages above spool_memory are checked,
 	// recorded and relayed at once (default 8): memory stays bounded however
 	// many clients send large mail together; the others wait for their reply.
