@@ -149,6 +149,10 @@ func marketplaceOf(rcpt []string) (region, lang string) {
 	return
 }
 
+// ExceptionsEnabled reports whether the engine's policy runs the
+// off-Amazon exception protocol.
+func (e *Engine) ExceptionsEnabled() bool { return e.p.ExceptionEnabled() }
+
 // Check returns the verdict for m sent with env.
 func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	c := &check{e: e, env: env, buyers: map[string]bool{}, seen: map[string]bool{}, budget: textBudget}

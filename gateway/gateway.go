@@ -32,6 +32,29 @@ import (
 // Checker is the policy seam: it judges one parsed outgoing message.
 type Checker interface {
 	Check(m *filter.Message, env filter.Envelope) filter.Verdict
+	// ExceptionsEnabled reports whether the policy runs the off-Amazon
+	// exception protocol (else no message needs its thread's exception
+	// looked up).
+	ExceptionsEnabled() bool
+}
+
+// ExceptionEvents runs the off-Amazon exception protocol of a thread.
+type ExceptionEvents interface {
+	LiveException(ctx context.Context, thread string) (kind, state string)
+	ExceptionMessageSent(ctx context.Context, rec *store.Record) error
+	ExceptionSummarySent(ctx context.Context, rec *store.Record) error
+}
+
+// AgentActivity hears of an agent's refused or held messages in a thread
+// (the SLA clock shows the agent is working on it).
+type AgentActivity interface {
+	AgentActivity(ctx context.Context, rec *store.Record) error
+}
+
+// ThreadFinder names the thread a message to a buyer about an order
+// belongs to, as the store assigns it.
+type ThreadFinder interface {
+	ThreadFor(ctx context.Context, buyer, order string) (string, error)
 }
 
 // SLAEvents is the SLA seam: the gateway reports buyer messages that start
@@ -65,6 +88,15 @@ type Options struct {
 	// Held is called after a message the policy quarantined was recorded
 	// (the operations side tells the agent).
 	Held func(rec *store.Record)
+	// Exceptions and Threads run the off-Amazon exception protocol; nil
+	// either: off.
+	Exceptions ExceptionEvents
+	Threads    ThreadFinder
+	// Activity hears of refused and held messages; nil: nobody.
+	Activity AgentActivity
+	// RelayCounter, when set, holds the daily cap across restarts and
+	// gateways; nil: the gateway counts what it relayed itself.
+	RelayCounter store.RelayCounter
 	// BuyerMessages, when set, finds the buyer message a reply answers:
 	// the policy then knows the buyer's words by what the buyer wrote,
 	// whatever the agent's client made of the quote. Nil: quotes are
@@ -96,8 +128,12 @@ type Gateway struct {
 	ownDomains   map[string]bool
 	amazonDKIM   []string
 
-	held      func(rec *store.Record)
-	buyerMsgs store.BuyerMessages
+	held       func(rec *store.Record)
+	buyerMsgs  store.BuyerMessages
+	exceptions ExceptionEvents
+	threads    ThreadFinder
+	activity   AgentActivity
+	relayCount store.RelayCounter
 	// large admits messages spilled to disk, a few at a time.
 	large    chan struct{}
 	servers  []*smtp.Server
@@ -117,19 +153,23 @@ type Gateway struct {
 func New(o Options) (*Gateway, error) {
 	cfg := o.Config
 	g := &Gateway{
-		cfg:       cfg,
-		store:     o.Store,
-		sla:       o.SLA,
-		log:       o.Logger,
-		now:       o.Now,
-		lookup:    o.LookupTXT,
-		tls:       o.TLSConfig,
-		held:      o.Held,
-		buyerMsgs: o.BuyerMessages,
-		large:     make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
-		conns:     newConnLimiter(cfg.Limits.ConnectionsPerIP, cfg.Limits.MaxConnections),
-		sessions:  map[*session]struct{}{},
-		stop:      make(chan struct{}),
+		cfg:        cfg,
+		store:      o.Store,
+		sla:        o.SLA,
+		log:        o.Logger,
+		now:        o.Now,
+		lookup:     o.LookupTXT,
+		tls:        o.TLSConfig,
+		held:       o.Held,
+		buyerMsgs:  o.BuyerMessages,
+		exceptions: o.Exceptions,
+		threads:    o.Threads,
+		activity:   o.Activity,
+		relayCount: o.RelayCounter,
+		large:      make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
+		conns:      newConnLimiter(cfg.Limits.ConnectionsPerIP, cfg.Limits.MaxConnections),
+		sessions:   map[*session]struct{}{},
+		stop:       make(chan struct{}),
 	}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -565,8 +605,8 @@ func (lv *live) accountOf(agent string) string {
 // countDaily keeps the daily counter in step with the store until stop is
 // closed; the first read happens before it returns.
 func (g *Gateway) countDaily(stop <-chan struct{}) {
-	rc, ok := g.store.(store.RelayCounter)
-	if !ok {
+	rc := g.relayCount
+	if rc == nil {
 		return
 	}
 	read := func() {

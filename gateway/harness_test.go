@@ -30,7 +30,7 @@ type env struct {
 	pki     *testutil.PKI
 	hop     *testutil.NextHop
 	gw      *gateway.Gateway
-	st      store.Store
+	st      *store.SQL
 	cfg     *config.Config
 	dir     string
 	subAddr string // STARTTLS submission listener
@@ -155,7 +155,8 @@ limits: {max_message_size: 200KB, spool_memory: 4KB, shutdown_timeout: 5s%s}
 		SLA:       e.sla,
 		// As the binary wires it: the store finds the buyer message a
 		// reply answers.
-		BuyerMessages: e.st.(store.BuyerMessages),
+		BuyerMessages: e.st,
+		RelayCounter:  e.st,
 	}
 	if mut != nil {
 		mut(&opts, e)

@@ -57,6 +57,9 @@ func (g *Gateway) Reload(cfg *config.Config, checker Checker) (needRestart []str
 		{"limits.max_recipients", old.Limits.MaxRecipients, cfg.Limits.MaxRecipients},
 		{"limits.connections_per_ip", old.Limits.ConnectionsPerIP, cfg.Limits.ConnectionsPerIP},
 		{"limits.auth_failures_per_minute", old.Limits.AuthFailuresPerMinute, cfg.Limits.AuthFailuresPerMinute},
+		{"limits.max_connections", old.Limits.MaxConnections, cfg.Limits.MaxConnections},
+		{"limits.sessions_per_ip_per_minute", old.Limits.SessionsPerIPPerMinute, cfg.Limits.SessionsPerIPPerMinute},
+		{"limits.auth_failures_per_account", old.Limits.AuthFailuresPerAccount, cfg.Limits.AuthFailuresPerAccount},
 		{"limits.command_timeout", old.Limits.CommandTimeout, cfg.Limits.CommandTimeout},
 		{"limits.shutdown_timeout", old.Limits.ShutdownTimeout, cfg.Limits.ShutdownTimeout},
 	} {

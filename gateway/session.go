@@ -259,14 +259,14 @@ func (s *session) data(r io.Reader) error {
 	// The thread's off-Amazon exception, if one is live: while it is open
 	// its channel may be named; once the conversation left, a message
 	// tagged [summary] is the closing summary.
-	ex, _ := g.sla.(exceptionEvents)
+	ex := g.exceptions
 	exState := ""
-	if xs, ok := g.store.(store.ExceptionStore); ok && ex != nil && len(s.rcpts) > 0 && exceptionsEnabled(s.lv.checker) {
+	if ex != nil && g.threads != nil && len(s.rcpts) > 0 && s.lv.checker.ExceptionsEnabled() {
 		order := ""
 		if len(m.OrderIDs) > 0 {
 			order = m.OrderIDs[0]
 		}
-		if thread, err := xs.ThreadFor(context.Background(), s.rcpts[0], order); err == nil {
+		if thread, err := g.threads.ThreadFor(context.Background(), s.rcpts[0], order); err == nil {
 			kind, state := ex.LiveException(context.Background(), thread)
 			exState = state
 			if state == store.ExceptionOpen {
@@ -293,8 +293,10 @@ func (s *session) data(r io.Reader) error {
 		if err := s.append(rec); err != nil {
 			return err
 		}
-		if a, ok := g.sla.(agentActivity); ok {
-			a.AgentActivity(context.Background(), rec)
+		if g.activity != nil {
+			if err := g.activity.AgentActivity(context.Background(), rec); err != nil {
+				log.Error("SLA agent activity", "err", err)
+			}
 		}
 		g.metrics.messages.WithLabelValues("out", verdict.Action.String(), rec.Status).Inc()
 		g.metrics.refusals.WithLabelValues(p.Agent).Inc()
@@ -603,20 +605,8 @@ func fmtHM(d time.Duration) string {
 // exception; the gateway removes it before relaying.
 const summaryTag = "[summary]"
 
-// agentActivity is implemented by an SLA seam that shows who last wrote
-// in an open thread.
-type agentActivity interface {
-	AgentActivity(ctx context.Context, rec *store.Record) error
-}
-
-// exceptionEvents is implemented by an SLA seam that also runs the
-// off-Amazon exception protocol.
-type exceptionEvents interface {
-	LiveException(ctx context.Context, thread string) (kind, state string)
-	ExceptionMessageSent(ctx context.Context, rec *store.Record) error
-	ExceptionSummarySent(ctx context.Context, rec *store.Record) error
-}
-
+// usedException reports whether the verdict let something pass only
+// because of the thread's open exception.
 func usedException(v filter.Verdict) bool {
 	for _, x := range v.Violations {
 		if x.Rule == filter.RuleExceptionUsed {
@@ -658,16 +648,6 @@ func removeSubjectTag(raw []byte, tag string) []byte {
 	out := make([]byte, 0, len(raw))
 	out = append(out, raw[:i]...)
 	return append(out, raw[j:]...)
-}
-
-// exceptionsEnabled reports whether the checker's policy enables the
-// off-Amazon exception protocol; when it does not, no message needs the
-// thread's exception looked up (two queries per message saved).
-func exceptionsEnabled(c Checker) bool {
-	if pc, ok := c.(interface{ Policy() *filter.Policy }); ok {
-		return pc.Policy().ExceptionEnabled()
-	}
-	return true
 }
 
 // buyerLookupTimeout bounds the look-up of the buyer message a reply

@@ -27,8 +27,8 @@ import (
 func TestSLAThroughTheGateway(t *testing.T) {
 	var tr *sla.Tracker
 	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
-		tr = sla.New(e.st.(store.SLAStore), e.st, sla.Config{}, nil, nil, nil, nil)
-		o.SLA = tr
+		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
 	})
 	ctx := context.Background()
 	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
@@ -73,8 +73,8 @@ func TestExceptionProtocolEndToEnd(t *testing.T) {
 	}
 	var tr *sla.Tracker
 	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
-		tr = sla.New(e.st.(store.SLAStore), e.st, sla.Config{}, nil, nil, nil, nil)
-		o.SLA = tr
+		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
 		o.Checker = filter.NewEngine(p)
 	})
 	ctx := context.Background()
@@ -126,7 +126,7 @@ func TestExceptionProtocolEndToEnd(t *testing.T) {
 	if strings.Contains(last, "[summary]") || !strings.Contains(last, "Subject: "+subject) {
 		t.Errorf("relayed summary still carries the tag or lost its subject:\n%s", last)
 	}
-	recs, _ := e.st.(store.Auditor).Search(ctx, store.Query{Thread: thread, Kind: store.KindException})
+	recs, _ := e.st.Search(ctx, store.Query{Thread: thread, Kind: store.KindException})
 	var steps []string
 	for _, r := range recs {
 		steps = append(steps, r.Status)
@@ -135,7 +135,7 @@ func TestExceptionProtocolEndToEnd(t *testing.T) {
 		t.Errorf("exception steps in the audit trail: %v", steps)
 	}
 	var bundle bytes.Buffer
-	if _, err := store.Export(ctx, e.st.(store.Auditor), store.Query{Order: "302-1234567-7654321"}, &bundle); err != nil {
+	if _, err := store.Export(ctx, e.st, store.Query{Order: "302-1234567-7654321"}, &bundle); err != nil {
 		t.Fatal(err)
 	}
 	zr, _ := zip.NewReader(bytes.NewReader(bundle.Bytes()), int64(bundle.Len()))
@@ -162,8 +162,8 @@ func TestHeldReplyStopsClockOnlyWhenRelayed(t *testing.T) {
 	}
 	var tr *sla.Tracker
 	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
-		tr = sla.New(e.st.(store.SLAStore), e.st, sla.Config{}, nil, nil, nil, nil)
-		o.SLA = tr
+		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
 		o.Checker = filter.NewEngine(p)
 	})
 	ctx := context.Background()

@@ -436,7 +436,7 @@ func TestDailyLimitHoldsAcrossRestart(t *testing.T) {
 	if err := e.gw.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
+	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, RelayCounter: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ const (
 
 // Service reviews held messages.
 type Service struct {
-	Store store.Store
+	Store Store
 	Queue *queue.Queue
 	// From is the sender of notices to agents (postmaster@hostname).
 	From string
@@ -41,7 +41,13 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func (s *Service) auditor() store.Auditor { return s.Store.(store.Auditor) }
+func (s *Service) auditor() store.Auditor { return s.Store }
+
+// Store is what held messages are kept in and read back from.
+type Store interface {
+	store.Store
+	store.Auditor
+}
 
 // Held is a message waiting for a decision.
 type Held struct {

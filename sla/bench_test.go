@@ -24,8 +24,8 @@ func BenchmarkSLA100kThreads(b *testing.B) {
 	defer s.Close()
 	c := &clock{t: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tr := New(s.(store.SLAStore), s, Config{Thresholds: []time.Duration{18 * time.Hour, 22 * time.Hour}}, nil, nil, quiet, c.now)
-	ss := s.(store.SLAStore)
+	tr := New(s, s, Config{Thresholds: []time.Duration{18 * time.Hour, 22 * time.Hour}}, nil, nil, quiet, c.now)
+	ss := s
 	ctx := context.Background()
 	for i := 0; i < 100000; i++ {
 		since := c.now().Add(-time.Duration(i%1440) * time.Minute)

@@ -49,9 +49,15 @@ type Notifier interface {
 	Notify(ctx context.Context, a Alert) error
 }
 
+// Store is what the tracker keeps its clocks and exceptions in.
+type Store interface {
+	store.SLAStore
+	store.ExceptionStore
+}
+
 // Tracker implements the gateway's SLA seam on top of the store.
 type Tracker struct {
-	st        store.SLAStore
+	st        Store
 	audit     store.Store
 	cfg       Config
 	points    []time.Duration // thresholds and the deadline, ascending
@@ -65,7 +71,7 @@ type Tracker struct {
 }
 
 // New returns a tracker. now may be nil for time.Now; reg may be nil.
-func New(st store.SLAStore, audit store.Store, cfg Config, notifiers []Notifier, reg prometheus.Registerer, log *slog.Logger, now func() time.Time) *Tracker {
+func New(st Store, audit store.Store, cfg Config, notifiers []Notifier, reg prometheus.Registerer, log *slog.Logger, now func() time.Time) *Tracker {
 	if now == nil {
 		now = time.Now
 	}

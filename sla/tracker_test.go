@@ -58,7 +58,7 @@ func newHook(t *testing.T) *hook {
 
 func (h *hook) count() int { h.mu.Lock(); defer h.mu.Unlock(); return len(h.got) }
 
-func openStore(t *testing.T, path string) store.Store {
+func openStore(t *testing.T, path string) *store.SQL {
 	t.Helper()
 	s, err := store.Open(context.Background(), store.Options{Path: path})
 	if err != nil {
@@ -68,8 +68,8 @@ func openStore(t *testing.T, path string) store.Store {
 	return s
 }
 
-func newTracker(s store.Store, c *clock, h *hook, reg prometheus.Registerer) *Tracker {
-	return New(s.(store.SLAStore), s, Config{Thresholds: []time.Duration{18 * time.Hour, 22 * time.Hour}},
+func newTracker(s *store.SQL, c *clock, h *hook, reg prometheus.Registerer) *Tracker {
+	return New(s, s, Config{Thresholds: []time.Duration{18 * time.Hour, 22 * time.Hour}},
 		[]Notifier{&Webhook{URL: h.srv.URL}}, reg, nil, c.now)
 }
 
@@ -77,7 +77,7 @@ const buyer = "q1w2e3r4@marketplace.amazon.de"
 
 // buyerMessage records an inbound buyer message and reports it, as the
 // gateway does.
-func buyerMessage(t *testing.T, s store.Store, tr *Tracker, c *clock, id string) *store.Record {
+func buyerMessage(t *testing.T, s *store.SQL, tr *Tracker, c *clock, id string) *store.Record {
 	t.Helper()
 	r := &store.Record{Time: c.now(), Kind: store.KindMessage, Direction: store.Inbound, Buyer: buyer,
 		OrderID: "302-1234567-7654321", MessageID: id, Status: store.StatusRecorded, Verdict: "buyer"}
@@ -90,7 +90,7 @@ func buyerMessage(t *testing.T, s store.Store, tr *Tracker, c *clock, id string)
 	return r
 }
 
-func reply(t *testing.T, s store.Store, tr *Tracker, c *clock) {
+func reply(t *testing.T, s *store.SQL, tr *Tracker, c *clock) {
 	t.Helper()
 	r := &store.Record{Time: c.now(), Kind: store.KindMessage, Direction: store.Outbound, Agent: "anna", Buyer: buyer, Status: store.StatusAccepted}
 	if err := s.Append(context.Background(), r); err != nil {
@@ -143,7 +143,7 @@ func TestDismissStopsWithReasonOnRecord(t *testing.T) {
 	if _, ok := tr.TimeLeft(context.Background(), r.Thread); ok {
 		t.Error("clock running after dismissal")
 	}
-	recs, _ := s.(store.Auditor).Search(context.Background(), store.Query{Thread: r.Thread, Kind: KindSLA})
+	recs, _ := s.Search(context.Background(), store.Query{Thread: r.Thread, Kind: KindSLA})
 	if len(recs) != 1 || recs[0].Status != "dismissed" || recs[0].Note != "buyer only said thank you" || recs[0].Agent != "anna" {
 		t.Errorf("dismissal record: %+v", recs)
 	}
@@ -195,7 +195,7 @@ func TestAlertsFireOnceEachAcrossRestart(t *testing.T) {
 	if v := testutil.ToFloat64(tr2.metrics.breaches.WithLabelValues("amazon.de")); v != 1 {
 		t.Errorf("breaches_total = %v", v)
 	}
-	recs, _ := s2.(store.Auditor).Search(ctx, store.Query{Thread: r.Thread, Kind: KindSLA})
+	recs, _ := s2.Search(ctx, store.Query{Thread: r.Thread, Kind: KindSLA})
 	if len(recs) != 1 || recs[0].Status != "breach" {
 		t.Errorf("breach record: %+v", recs)
 	}
@@ -206,7 +206,7 @@ func TestAlertsFireOnceEachAcrossRestart(t *testing.T) {
 func TestRealTimeShortDurations(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "a.db"))
 	h := newHook(t)
-	tr := New(s.(store.SLAStore), s, Config{Thresholds: []time.Duration{50 * time.Millisecond}, SweepInterval: 20 * time.Millisecond},
+	tr := New(s, s, Config{Thresholds: []time.Duration{50 * time.Millisecond}, SweepInterval: 20 * time.Millisecond},
 		[]Notifier{&Webhook{URL: h.srv.URL, Format: "slack"}}, nil, nil, nil)
 	r := &store.Record{Time: time.Now(), Kind: store.KindMessage, Direction: store.Inbound, Buyer: buyer, MessageID: "rt@amazon.de"}
 	s.Append(context.Background(), r)
@@ -232,7 +232,7 @@ func TestTwoTrackersOnePostgresFireOnce(t *testing.T) {
 		t.Skip("SELLERGATE_TEST_POSTGRES is not set")
 	}
 	dsn = freshDB(t, dsn)
-	open := func() store.Store {
+	open := func() *store.SQL {
 		s, err := store.Open(context.Background(), store.Options{Driver: "postgres", DSN: dsn})
 		if err != nil {
 			t.Fatal(err)
@@ -276,7 +276,7 @@ func TestEmailAlertGoesThroughSMTP(t *testing.T) {
 		defer c.Close()
 		return c.SendMail(from, to, bytes.NewReader(msg))
 	}
-	tr := New(s.(store.SLAStore), s, Config{Thresholds: []time.Duration{18 * time.Hour}},
+	tr := New(s, s, Config{Thresholds: []time.Duration{18 * time.Hour}},
 		[]Notifier{&Email{From: "sellergate@seller.test", To: "team@seller.test", Send: send, Now: c.now}}, nil, nil, c.now)
 	buyerMessage(t, s, tr, c, "m1@amazon.de")
 	c.add(19 * time.Hour)

@@ -70,7 +70,7 @@ func (r *VerifyReport) String() string {
 }
 
 // Search implements Auditor.
-func (s *sqlStore) Search(ctx context.Context, q Query) ([]*Record, error) {
+func (s *SQL) Search(ctx context.Context, q Query) ([]*Record, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -132,7 +132,7 @@ func (s *sqlStore) Search(ctx context.Context, q Query) ([]*Record, error) {
 }
 
 // Body implements Auditor.
-func (s *sqlStore) Body(ctx context.Context, id int64) ([]byte, error) {
+func (s *SQL) Body(ctx context.Context, id int64) ([]byte, error) {
 	var gz []byte
 	var sum string
 	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT body, sha256 FROM records WHERE id = ?`), id).Scan(&gz, &sum)
@@ -152,7 +152,7 @@ func (s *sqlStore) Body(ctx context.Context, id int64) ([]byte, error) {
 // that ids have no gaps, that each kept body matches its SHA-256, and that
 // every checkpoint names a record with the same hash (so a truncated or
 // rewritten tail shows even when the rest links up).
-func (s *sqlStore) Verify(ctx context.Context) (*VerifyReport, error) {
+func (s *SQL) Verify(ctx context.Context) (*VerifyReport, error) {
 	rep := &VerifyReport{OK: true}
 	fail := func(r *Record, id int64, problem string) (*VerifyReport, error) {
 		rep.OK, rep.BreakID, rep.Problem = false, id, problem
@@ -267,7 +267,7 @@ func (s *sqlStore) Verify(ctx context.Context) (*VerifyReport, error) {
 }
 
 // Purge implements Auditor.
-func (s *sqlStore) Purge(ctx context.Context, before time.Time) (int64, error) {
+func (s *SQL) Purge(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.wdb.ExecContext(ctx, s.d.rebind(`UPDATE records SET body = NULL WHERE time_ms < ? AND body IS NOT NULL`), before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("purging bodies: %w", err)
@@ -276,7 +276,7 @@ func (s *sqlStore) Purge(ctx context.Context, before time.Time) (int64, error) {
 }
 
 // Checkpoint records the current chain head now, whatever the interval.
-func (s *sqlStore) Checkpoint(ctx context.Context) error {
+func (s *SQL) Checkpoint(ctx context.Context) error {
 	var id int64
 	var hash string
 	err := s.rdb.QueryRowContext(ctx, chainHeadSQL).Scan(&id, &hash)

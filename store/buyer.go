@@ -26,7 +26,7 @@ var ErrNoBuyerMessage = errors.New("no buyer message on record")
 // order answers: the message of the order's thread, or, when the reply
 // names no order, the buyer's newest message. It returns
 // ErrNoBuyerMessage when there is none or its body is gone.
-func (s *sqlStore) LatestBuyerMessage(ctx context.Context, buyer, order string) ([]byte, error) {
+func (s *SQL) LatestBuyerMessage(ctx context.Context, buyer, order string) ([]byte, error) {
 	buyer = strings.ToLower(buyer)
 	query, arg := latestBuyerSQL, buyer
 	if order != "" {

@@ -24,7 +24,7 @@ const relayedSinceSQL = `SELECT agent, COUNT(*) FROM records
 	GROUP BY agent`
 
 // RelayedSince implements RelayCounter.
-func (s *sqlStore) RelayedSince(ctx context.Context, since time.Time) (map[string]int, error) {
+func (s *SQL) RelayedSince(ctx context.Context, since time.Time) (map[string]int, error) {
 	q, err := s.readStmt(ctx, relayedSinceSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)

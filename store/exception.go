@@ -41,10 +41,10 @@ type ExceptionStore interface {
 	SetExceptionState(ctx context.Context, thread, state string, at time.Time) error
 }
 
-var _ ExceptionStore = (*sqlStore)(nil)
+var _ ExceptionStore = (*SQL)(nil)
 
 // ThreadFor implements ExceptionStore.
-func (s *sqlStore) ThreadFor(ctx context.Context, buyer, order string) (string, error) {
+func (s *SQL) ThreadFor(ctx context.Context, buyer, order string) (string, error) {
 	buyer = strings.ToLower(buyer)
 	if order != "" {
 		return ThreadKey(buyer, order), nil
@@ -62,7 +62,7 @@ func (s *sqlStore) ThreadFor(ctx context.Context, buyer, order string) (string, 
 }
 
 // OpenException implements ExceptionStore.
-func (s *sqlStore) OpenException(ctx context.Context, e Exception) error {
+func (s *SQL) OpenException(ctx context.Context, e Exception) error {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (s *sqlStore) OpenException(ctx context.Context, e Exception) error {
 }
 
 // LiveException implements ExceptionStore.
-func (s *sqlStore) LiveException(ctx context.Context, thread string) (*Exception, error) {
+func (s *SQL) LiveException(ctx context.Context, thread string) (*Exception, error) {
 	var e Exception
 	var opened int64
 	q, err := s.readStmt(ctx, `SELECT thread, kind, note, opened_by, opened_ms, state FROM exceptions WHERE thread = ? AND state <> ? ORDER BY id DESC LIMIT 1`)
@@ -102,7 +102,7 @@ func (s *sqlStore) LiveException(ctx context.Context, thread string) (*Exception
 }
 
 // SetExceptionState implements ExceptionStore.
-func (s *sqlStore) SetExceptionState(ctx context.Context, thread, state string, at time.Time) error {
+func (s *SQL) SetExceptionState(ctx context.Context, thread, state string, at time.Time) error {
 	closed := int64(0)
 	if state == ExceptionClosed {
 		closed = ms(at)

@@ -55,7 +55,7 @@ func TestExportAndVerifyBundle(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			s, _ := b.open(t)
 			thread20(t, s)
-			a := s.(Auditor)
+			a := s
 			var buf bytes.Buffer
 			man, err := Export(context.Background(), a, Query{Order: "302-1234567-7654321"}, &buf)
 			if err != nil {
@@ -129,7 +129,7 @@ func TestTimelineRendersInChromium(t *testing.T) {
 	s := mustOpen(t, Options{Path: filepath.Join(t.TempDir(), "audit.db")})
 	thread20(t, s)
 	var buf bytes.Buffer
-	if _, err := Export(context.Background(), s.(Auditor), Query{Order: "302-1234567-7654321"}, &buf); err != nil {
+	if _, err := Export(context.Background(), s, Query{Order: "302-1234567-7654321"}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))

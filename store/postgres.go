@@ -13,7 +13,7 @@ import (
 // openPostgres opens the PostgreSQL store shared by several gateways: each
 // gateway batches its own Appends, and a transaction-scoped advisory lock
 // orders the batches of all gateways into one chain.
-func openPostgres(ctx context.Context, o Options) (*sqlStore, error) {
+func openPostgres(ctx context.Context, o Options) (*SQL, error) {
 	if o.DSN == "" {
 		return nil, errors.New("postgres store needs a DSN")
 	}
@@ -26,7 +26,7 @@ func openPostgres(ctx context.Context, o Options) (*sqlStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to postgres: %w", err)
 	}
-	s := &sqlStore{d: postgresDialect{}, wdb: db, rdb: db, opts: o}
+	s := &SQL{d: postgresDialect{}, wdb: db, rdb: db, opts: o}
 	if err := s.start(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres store: %w", err)

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-var _ SLAStore = (*sqlStore)(nil)
+var _ SLAStore = (*SQL)(nil)
 
 const clockColumns = `thread, buyer, order_id, marketplace, since_ms, last_agent, fired, next_alert_ms, state, exception`
 
@@ -50,7 +50,7 @@ func ms(t time.Time) int64 {
 }
 
 // StartClock implements SLAStore.
-func (s *sqlStore) StartClock(ctx context.Context, c Clock, messageID string) (bool, error) {
+func (s *SQL) StartClock(ctx context.Context, c Clock, messageID string) (bool, error) {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -87,7 +87,7 @@ func nonNilInt(s []int64) []int64 {
 }
 
 // StopClock implements SLAStore.
-func (s *sqlStore) StopClock(ctx context.Context, st Stop) (*Clock, error) {
+func (s *SQL) StopClock(ctx context.Context, st Stop) (*Clock, error) {
 	// Most replies follow up a thread whose clock is already stopped: a
 	// read tells, without taking the write lock. (A buyer message racing
 	// this reply opens its clock after it, which is the order they met.)
@@ -122,7 +122,7 @@ func (s *sqlStore) StopClock(ctx context.Context, st Stop) (*Clock, error) {
 }
 
 // OpenClock implements SLAStore.
-func (s *sqlStore) OpenClock(ctx context.Context, thread string) (*Clock, error) {
+func (s *SQL) OpenClock(ctx context.Context, thread string) (*Clock, error) {
 	c, err := scanClock(s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT `+clockColumns+` FROM sla_clocks WHERE thread = ?`), thread))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -130,7 +130,7 @@ func (s *sqlStore) OpenClock(ctx context.Context, thread string) (*Clock, error)
 	return c, err
 }
 
-func (s *sqlStore) clocks(ctx context.Context, q string, args ...any) ([]Clock, error) {
+func (s *SQL) clocks(ctx context.Context, q string, args ...any) ([]Clock, error) {
 	rows, err := s.rdb.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sla: %w", err)
@@ -149,7 +149,7 @@ func (s *sqlStore) clocks(ctx context.Context, q string, args ...any) ([]Clock, 
 // OpenClocks implements SLAStore. With 100,000 open threads the cost is in
 // handing rows one by one through database/sql, so the rows come as one
 // aggregated text (tab-separated fields, one line per clock).
-func (s *sqlStore) OpenClocks(ctx context.Context) ([]Clock, error) {
+func (s *SQL) OpenClocks(ctx context.Context) ([]Clock, error) {
 	agg := "group_concat"
 	sep := "char(9)"
 	nl := "char(10)"
@@ -205,13 +205,13 @@ func (s *sqlStore) OpenClocks(ctx context.Context) ([]Clock, error) {
 }
 
 // DueClocks implements SLAStore.
-func (s *sqlStore) DueClocks(ctx context.Context, now time.Time) ([]Clock, error) {
+func (s *SQL) DueClocks(ctx context.Context, now time.Time) ([]Clock, error) {
 	return s.clocks(ctx, `SELECT `+clockColumns+` FROM sla_clocks WHERE next_alert_ms > 0 AND next_alert_ms <= ? ORDER BY next_alert_ms`, ms(now))
 }
 
 // ClaimAlert implements SLAStore: the row is locked (PostgreSQL) or the
 // write is serialized (SQLite), so of several gateways one claims each alert.
-func (s *sqlStore) ClaimAlert(ctx context.Context, thread string, threshold int64, next time.Time) (bool, error) {
+func (s *SQL) ClaimAlert(ctx context.Context, thread string, threshold int64, next time.Time) (bool, error) {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -245,7 +245,7 @@ func (s *sqlStore) ClaimAlert(ctx context.Context, thread string, threshold int6
 }
 
 // ClockStats implements SLAStore.
-func (s *sqlStore) ClockStats(ctx context.Context) ([]ClockStat, error) {
+func (s *SQL) ClockStats(ctx context.Context) ([]ClockStat, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT marketplace, COUNT(*), MIN(since_ms), SUM(CASE WHEN state = 'summary_pending' THEN 1 ELSE 0 END) FROM sla_clocks GROUP BY marketplace`)
 	if err != nil {
 		return nil, fmt.Errorf("sla: %w", err)
@@ -265,7 +265,7 @@ func (s *sqlStore) ClockStats(ctx context.Context) ([]ClockStat, error) {
 }
 
 // TouchClock implements SLAStore.
-func (s *sqlStore) TouchClock(ctx context.Context, thread, agent string) error {
+func (s *SQL) TouchClock(ctx context.Context, thread, agent string) error {
 	_, err := s.wdb.ExecContext(ctx, s.d.rebind(`UPDATE sla_clocks SET last_agent = ? WHERE thread = ?`), agent, thread)
 	return err
 }

@@ -33,7 +33,7 @@ type Options struct {
 }
 
 // Open opens (creating and migrating as needed) the store o names.
-func Open(ctx context.Context, o Options) (Store, error) {
+func Open(ctx context.Context, o Options) (*SQL, error) {
 	if o.CheckpointInterval == 0 {
 		o.CheckpointInterval = time.Hour
 	}
@@ -49,10 +49,12 @@ func Open(ctx context.Context, o Options) (Store, error) {
 	return nil, fmt.Errorf("unknown store driver %q", o.Driver)
 }
 
-// sqlStore is the audit trail over database/sql, for SQLite and PostgreSQL.
+// SQL is the audit trail over database/sql, for SQLite and PostgreSQL: a
+// Store, an Auditor, an SLAStore, an ExceptionStore, a RelayCounter and
+// BuyerMessages, each declared where it is used.
 // One writer goroutine owns the chain head and commits whatever Appends are
 // waiting in one transaction (group commit).
-type sqlStore struct {
+type SQL struct {
 	d    dialect
 	wdb  *sql.DB // writes: one connection (SQLite) or a pool (PostgreSQL)
 	rdb  *sql.DB // reads
@@ -76,7 +78,7 @@ type sqlStore struct {
 	lastErr atomic.Pointer[commitOutcome]
 }
 
-func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
+func openSQLite(ctx context.Context, o Options) (*SQL, error) {
 	if o.Path == "" {
 		return nil, errors.New("sqlite store needs a path")
 	}
@@ -102,7 +104,7 @@ func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
 		return nil, fmt.Errorf("opening %s: %w", o.Path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	s := &sqlStore{d: sqliteDialect{lazy: new(bool)}, wdb: wdb, rdb: rdb, opts: o}
+	s := &SQL{d: sqliteDialect{lazy: new(bool)}, wdb: wdb, rdb: rdb, opts: o}
 	if err := s.start(ctx); err != nil {
 		wdb.Close()
 		rdb.Close()
@@ -112,7 +114,7 @@ func openSQLite(ctx context.Context, o Options) (*sqlStore, error) {
 }
 
 // start migrates the schema and starts the writer.
-func (s *sqlStore) start(ctx context.Context) error {
+func (s *SQL) start(ctx context.Context) error {
 	if err := migrate(ctx, s.wdb, s.d); err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func (s *sqlStore) start(ctx context.Context) error {
 
 // retention removes raw bodies older than the retention age, hourly and
 // once at start; records, verdicts and hashes stay.
-func (s *sqlStore) retention() {
+func (s *SQL) retention() {
 	defer s.wg.Done()
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -150,14 +152,14 @@ func (s *sqlStore) retention() {
 }
 
 // Append adds r to the chain and returns once it is durable.
-func (s *sqlStore) Append(ctx context.Context, r *Record) error { return s.append(ctx, r, false) }
+func (s *SQL) Append(ctx context.Context, r *Record) error { return s.append(ctx, r, false) }
 
 // AppendOrdered adds r to the chain and returns once it is committed.
-func (s *sqlStore) AppendOrdered(ctx context.Context, r *Record) error {
+func (s *SQL) AppendOrdered(ctx context.Context, r *Record) error {
 	return s.append(ctx, r, true)
 }
 
-func (s *sqlStore) append(ctx context.Context, r *Record, lazy bool) error {
+func (s *SQL) append(ctx context.Context, r *Record, lazy bool) error {
 	p, err := s.gz.prepare(r)
 	if err != nil {
 		return err
@@ -187,7 +189,7 @@ func (s *sqlStore) append(ctx context.Context, r *Record, lazy bool) error {
 // maxBatch bounds one group commit.
 const maxBatch = 256
 
-func (s *sqlStore) writer() {
+func (s *SQL) writer() {
 	defer s.wg.Done()
 	for {
 		var first *prepared
@@ -226,7 +228,7 @@ func (s *sqlStore) writer() {
 // is visible and every caller gets the error (the gateway answers 451).
 // The commit is forced to disk unless every record of the batch came from
 // AppendOrdered.
-func (s *sqlStore) commit(batch []*prepared) error {
+func (s *SQL) commit(batch []*prepared) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	durable := false
@@ -323,7 +325,7 @@ func (s *sqlStore) commit(batch []*prepared) error {
 
 // threadFor groups a record: by buyer and order when the order is known,
 // else into the buyer's latest thread.
-func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch map[string]string) (string, error) {
+func (s *SQL) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch map[string]string) (string, error) {
 	if r.OrderID != "" {
 		return ThreadKey(r.Buyer, r.OrderID), nil
 	}
@@ -349,7 +351,7 @@ func (s *sqlStore) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch m
 }
 
 // Close stops the writer after the Appends in flight and closes the database.
-func (s *sqlStore) Close() error {
+func (s *SQL) Close() error {
 	var err error
 	s.closed.Do(func() {
 		s.mu.Lock()
@@ -366,7 +368,7 @@ func (s *sqlStore) Close() error {
 }
 
 // Check implements Store: the database answers and the last commit worked.
-func (s *sqlStore) Check(ctx context.Context) error {
+func (s *SQL) Check(ctx context.Context) error {
 	if err := s.wdb.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

@@ -75,7 +75,7 @@ var writerQueries = []string{
 }
 
 // prepareWriter prepares writerQueries on the write pool.
-func (s *sqlStore) prepareWriter(ctx context.Context) error {
+func (s *SQL) prepareWriter(ctx context.Context) error {
 	for _, q := range writerQueries {
 		if _, err := s.stmts.get(ctx, s.wdb, s.d.rebind(q)); err != nil {
 			return err
@@ -87,7 +87,7 @@ func (s *sqlStore) prepareWriter(ctx context.Context) error {
 // txStmt returns query (in the portable "?" form) for tx, a transaction on
 // the write pool: the statement prepared at start when it is one of
 // writerQueries, else one prepared on the transaction's own connection.
-func (s *sqlStore) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+func (s *SQL) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	q := s.d.rebind(query)
 	s.stmts.mu.Lock()
 	st, ok := s.stmts.m[stmtKey{s.wdb, q}]
@@ -99,6 +99,6 @@ func (s *sqlStore) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.S
 }
 
 // readStmt returns the cached statement for query on the read pool.
-func (s *sqlStore) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+func (s *SQL) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s.stmts.get(ctx, s.rdb, s.d.rebind(query))
 }

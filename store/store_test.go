@@ -25,20 +25,20 @@ import (
 // database again (a restart).
 type backend struct {
 	name  string
-	open  func(t *testing.T) (Store, func() Store)
-	rawDB func(s Store) *sql.DB
+	open  func(t *testing.T) (*SQL, func() *SQL)
+	rawDB func(s *SQL) *sql.DB
 }
 
 func backends(t *testing.T) []backend {
-	bs := []backend{{name: "sqlite", open: func(t *testing.T) (Store, func() Store) {
+	bs := []backend{{name: "sqlite", open: func(t *testing.T) (*SQL, func() *SQL) {
 		path := filepath.Join(t.TempDir(), "audit.db")
 		o := Options{Path: path, CheckpointInterval: time.Hour}
-		return mustOpen(t, o), func() Store { return mustOpen(t, o) }
+		return mustOpen(t, o), func() *SQL { return mustOpen(t, o) }
 	}}}
 	if os.Getenv("SELLERGATE_TEST_POSTGRES") != "" {
-		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) (Store, func() Store) {
+		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) (*SQL, func() *SQL) {
 			o := Options{Driver: "postgres", DSN: freshPostgres(t), CheckpointInterval: time.Hour}
-			return mustOpen(t, o), func() Store { return mustOpen(t, o) }
+			return mustOpen(t, o), func() *SQL { return mustOpen(t, o) }
 		}})
 	} else if os.Getenv("CI") != "" {
 		t.Fatal("CI must run the PostgreSQL tests: SELLERGATE_TEST_POSTGRES is not set")
@@ -46,7 +46,7 @@ func backends(t *testing.T) []backend {
 	return bs
 }
 
-func mustOpen(t *testing.T, o Options) Store {
+func mustOpen(t *testing.T, o Options) *SQL {
 	t.Helper()
 	s, err := Open(context.Background(), o)
 	if err != nil {
@@ -134,7 +134,7 @@ func testDurable(t *testing.T, b backend) {
 	}
 	s.Close()
 	s2 := reopen()
-	a := s2.(Auditor)
+	a := s2
 	recs, err := a.Search(ctx, Query{Order: "302-1234567-7654321"})
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("after reopen: %d records, %v", len(recs), err)
@@ -184,7 +184,7 @@ func testBodyKept(t *testing.T, b backend) {
 		if err := s.Append(ctx, r); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.(Auditor).Body(ctx, r.ID)
+		got, err := s.Body(ctx, r.ID)
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("%d-byte body read back as %d bytes (%v)", len(want), len(got), err)
 		}
@@ -207,13 +207,13 @@ func testOrdered(t *testing.T, b backend) {
 	if r.ID != 1 || r.Hash == "" {
 		t.Fatalf("ordered append did not fill id/hash: %+v", r)
 	}
-	recs, err := s.(Auditor).Search(ctx, Query{Order: "403-1234567-7654321"})
+	recs, err := s.Search(ctx, Query{Order: "403-1234567-7654321"})
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("right after AppendOrdered: %d records, %v", len(recs), err)
 	}
 	s.Close()
 	s2 := reopen()
-	rep, err := s2.(Auditor).Verify(ctx)
+	rep, err := s2.Verify(ctx)
 	if err != nil || !rep.OK || rep.Records != 1 {
 		t.Fatalf("after reopen: %v %v", rep, err)
 	}
@@ -243,7 +243,7 @@ func testRelayedSince(t *testing.T, b backend) {
 	add("anna", midnight.Add(3*time.Minute), KindDelivery, StatusTempFail)
 	add("anna", midnight.Add(4*time.Minute), KindMessage, StatusAccepted)
 	add("network:10.0.0.0/8", midnight.Add(5*time.Minute), KindDelivery, StatusRelayed)
-	got, err := s.(RelayCounter).RelayedSince(ctx, midnight)
+	got, err := s.RelayedSince(ctx, midnight)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func testConcurrent(t *testing.T, b backend) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	rep, err := s.(Auditor).Verify(ctx)
+	rep, err := s.Verify(ctx)
 	if err != nil || !rep.OK || rep.Records != 500 {
 		t.Fatalf("after 500 concurrent appends: %v %v", rep, err)
 	}
@@ -320,7 +320,7 @@ func testPurge(t *testing.T, b backend) {
 			t.Fatal(err)
 		}
 	}
-	a := s.(Auditor)
+	a := s
 	n, err := a.Purge(ctx, time.Now().Add(-30*24*time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("purge removed %d bodies, %v; want 1", n, err)
@@ -352,7 +352,7 @@ func testSearch(t *testing.T, b backend) {
 			t.Fatal(err)
 		}
 	}
-	a := s.(Auditor)
+	a := s
 	for _, c := range []struct {
 		q    Query
 		want int
@@ -396,13 +396,13 @@ func testTamper(t *testing.T, b backend) {
 		t.Run(c.name, func(t *testing.T) {
 			s, _ := b.open(t)
 			seed(t, s, 5)
-			db := s.(*sqlStore).wdb
+			db := s.wdb
 			for _, q := range c.tamper {
 				if _, err := db.Exec(q); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
-			rep, err := s.(Auditor).Verify(context.Background())
+			rep, err := s.Verify(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,18 +414,18 @@ func testTamper(t *testing.T, b backend) {
 	t.Run("change a byte of a body", func(t *testing.T) {
 		s, _ := b.open(t)
 		seed(t, s, 5)
-		db := s.(*sqlStore).wdb
+		db := s.wdb
 		var gz []byte
-		if err := db.QueryRow(s.(*sqlStore).d.rebind(`SELECT body FROM records WHERE id = ?`), 2).Scan(&gz); err != nil {
+		if err := db.QueryRow(s.d.rebind(`SELECT body FROM records WHERE id = ?`), 2).Scan(&gz); err != nil {
 			t.Fatal(err)
 		}
 		raw, _ := decompressBody(gz)
 		raw[len(raw)-3] ^= 1
-		gz2, _, _, _ := s.(*sqlStore).gz.compressBody(bytes.NewReader(raw), 0)
-		if _, err := db.Exec(s.(*sqlStore).d.rebind(`UPDATE records SET body = ? WHERE id = ?`), gz2, 2); err != nil {
+		gz2, _, _, _ := s.gz.compressBody(bytes.NewReader(raw), 0)
+		if _, err := db.Exec(s.d.rebind(`UPDATE records SET body = ? WHERE id = ?`), gz2, 2); err != nil {
 			t.Fatal(err)
 		}
-		rep, _ := s.(Auditor).Verify(context.Background())
+		rep, _ := s.Verify(context.Background())
 		if rep.OK || rep.BreakID != 2 || !strings.Contains(rep.Problem, "body changed") {
 			t.Errorf("verify after a changed body byte: %v", rep)
 		}
@@ -433,17 +433,17 @@ func testTamper(t *testing.T, b backend) {
 }
 
 // seed appends n records and checkpoints the head.
-func seed(t *testing.T, s Store, n int) {
+func seed(t *testing.T, s *SQL, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
 		if err := s.Append(context.Background(), outbound("e@marketplace.amazon.de", "303-0000000-000000"+fmt.Sprint(i), fmt.Sprint("msg ", i), "text")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.(*sqlStore).Checkpoint(context.Background()); err != nil {
+	if err := s.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if rep, _ := s.(Auditor).Verify(context.Background()); !rep.OK {
+	if rep, _ := s.Verify(context.Background()); !rep.OK {
 		t.Fatalf("fresh chain does not verify: %v", rep)
 	}
 }
@@ -456,7 +456,7 @@ func TestRetentionRemovesOldBodiesByItself(t *testing.T) {
 	s.Append(context.Background(), old)
 	s.Close()
 	s2 := mustOpen(t, Options{Path: path, Retention: 30 * 24 * time.Hour})
-	a := s2.(Auditor)
+	a := s2
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		if _, err := a.Body(context.Background(), old.ID); errors.Is(err, ErrPurged) {
@@ -518,7 +518,7 @@ func TestPostgresOutageRecovers(t *testing.T) {
 	if err := s.Append(ctx, outbound("o@marketplace.amazon.de", "", "after", "x")); err != nil {
 		t.Fatalf("after the database came back: %v", err)
 	}
-	rep, err := s.(Auditor).Verify(ctx)
+	rep, err := s.Verify(ctx)
 	if err != nil || !rep.OK || rep.Records != 2 {
 		t.Errorf("chain after the outage: %v %v (want 2 records, nothing half-written)", rep, err)
 	}
@@ -563,7 +563,7 @@ func TestFullDiskRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after freeing space: %v", err)
 	}
-	if rep, err := s.(Auditor).Verify(ctx); err != nil || !rep.OK {
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK {
 		t.Errorf("chain after the full disk: %v %v", rep, err)
 	}
 }
@@ -595,7 +595,7 @@ func testLatestBuyer(t *testing.T, b backend) {
 			t.Fatal(err)
 		}
 	}
-	bm := s.(BuyerMessages)
+	bm := s
 	for _, c := range []struct{ buyer, order, want string }{
 		{buyer, order, "second question"},
 		{strings.ToUpper(buyer), order, "second question"},

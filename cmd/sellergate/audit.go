@@ -66,7 +66,7 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	a := st.(store.Auditor)
+	a := st
 	switch cmd {
 	case "verify":
 		if bundle != "" {

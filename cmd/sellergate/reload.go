@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,17 +20,19 @@ import (
 // first; on any error the old configuration stays and the error is logged
 // with file and line.
 type reloader struct {
-	path    string // "" for the embedded example: nothing to watch
-	gw      *gateway.Gateway
+	path string // "" for the embedded example: nothing to watch
+	gw   *gateway.Gateway
+	// engine is the policy in force, for the admin API's checks.
+	engine  *atomic.Pointer[filter.Engine]
 	log     *slog.Logger
 	reloads *prometheus.CounterVec
 	lastOK  prometheus.Gauge
 	stamps  map[string]time.Time
 }
 
-func newReloader(path string, gw *gateway.Gateway, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) *reloader {
+func newReloader(path string, gw *gateway.Gateway, engine *atomic.Pointer[filter.Engine], cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) *reloader {
 	f := promauto.With(reg)
-	r := &reloader{path: path, gw: gw, log: log,
+	r := &reloader{path: path, gw: gw, engine: engine, log: log,
 		reloads: f.NewCounterVec(prometheus.CounterOpts{Name: "sellergate_config_reloads_total",
 			Help: "Configuration reloads, by result (success, failure)."}, []string{"result"}),
 		lastOK: f.NewGauge(prometheus.GaugeOpts{Name: "sellergate_config_last_reload_success",
@@ -79,13 +82,15 @@ func (r *reloader) reload(why string) bool {
 		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
 		return false
 	}
-	restart, err := r.gw.Reload(cfg, filter.NewEngine(policy))
+	engine := filter.NewEngine(policy)
+	restart, err := r.gw.Reload(cfg, engine)
 	if err != nil {
 		r.reloads.WithLabelValues("failure").Inc()
 		r.lastOK.Set(0)
 		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
 		return false
 	}
+	r.engine.Store(engine)
 	r.stamps = r.fileStamps(cfg)
 	r.reloads.WithLabelValues("success").Inc()
 	r.lastOK.Set(1)

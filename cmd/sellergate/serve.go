@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -93,7 +94,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the audit store the configuration names.
-func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+func openStore(ctx context.Context, cfg *config.Config) (*store.SQL, error) {
 	return store.Open(ctx, store.Options{
 		Driver:             cfg.Store.Driver,
 		Path:               cfg.Store.Path,
@@ -104,7 +105,7 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 }
 
 // newTracker builds the SLA tracker and its notifiers from the configuration.
-func newTracker(cfg *config.Config, st store.Store, reg prometheus.Registerer, log *slog.Logger, send sla.Mailer) *sla.Tracker {
+func newTracker(cfg *config.Config, st *store.SQL, reg prometheus.Registerer, log *slog.Logger, send sla.Mailer) *sla.Tracker {
 	var notifiers []sla.Notifier
 	if w := cfg.SLA.Webhook; w != nil {
 		notifiers = append(notifiers, &sla.Webhook{URL: w.URL, Format: w.Format})
@@ -112,13 +113,13 @@ func newTracker(cfg *config.Config, st store.Store, reg prometheus.Registerer, l
 	if e := cfg.SLA.Email; e != nil && send != nil {
 		notifiers = append(notifiers, &sla.Email{From: e.From, To: e.To, Send: send})
 	}
-	return sla.New(st.(store.SLAStore), st, sla.Config{Thresholds: cfg.SLA.Thresholds, SweepInterval: cfg.SLA.SweepInterval},
+	return sla.New(st, st, sla.Config{Thresholds: cfg.SLA.Thresholds, SweepInterval: cfg.SLA.SweepInterval},
 		notifiers, reg, log, nil)
 }
 
 // openForCommand loads the configuration and opens its store for an
 // admin command; on failure it says why and returns the exit status.
-func openForCommand(cfgPath string, stderr io.Writer) (*config.Config, store.Store, int) {
+func openForCommand(cfgPath string, stderr io.Writer) (*config.Config, *store.SQL, int) {
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -182,13 +183,22 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}
 		return float64(len(list))
 	}))
+	// The policy in force: the gateway's, and the admin API's for its checks.
+	var engine atomic.Pointer[filter.Engine]
+	engine.Store(filter.NewEngine(policy))
 	gw, err = gateway.New(gateway.Options{
 		Config:  cfg,
 		Store:   st,
-		Checker: filter.NewEngine(policy),
+		Checker: engine.Load(),
 		SLA:     tracker,
-		// Both stores find the buyer message a reply answers.
-		BuyerMessages: st.(store.BuyerMessages),
+		// The tracker runs the exception protocol and hears of agents'
+		// work; the store names threads, counts the day's messages and
+		// finds the buyer message a reply answers.
+		Exceptions:    tracker,
+		Activity:      tracker,
+		Threads:       st,
+		RelayCounter:  st,
+		BuyerMessages: st,
 		Registry:      reg,
 		Logger:        log,
 		Held: func(rec *store.Record) {
@@ -234,16 +244,11 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}()
 		log.Info("listening", "listener", "metrics", "addr", ln.Addr().String())
 	}
-	go newReloader(cfgPath, gw, cfg, reg, log).run(ctx, 2*time.Second, hup)
+	go newReloader(cfgPath, gw, &engine, cfg, reg, log).run(ctx, 2*time.Second, hup)
 	if cfg.Admin.Listen != "" {
 		api := &admin.API{
-			Tokens: cfg.Admin.AllTokens(), Quarantine: held, SLA: tracker, Audit: st.(store.Auditor), Log: log,
-			Engine: func() *filter.Engine {
-				if e, ok := gw.Checker().(*filter.Engine); ok {
-					return e
-				}
-				return filter.NewEngine(filter.DefaultPolicy())
-			},
+			Tokens: cfg.Admin.AllTokens(), Quarantine: held, SLA: tracker, Audit: st, Log: log,
+			Engine: engine.Load,
 		}
 		api.ExceptionKind = func(kind string) bool { return api.Engine().Policy().ExceptionKind(kind) }
 		ln, err := net.Listen("tcp", cfg.Admin.Listen)
