@@ -1,0 +1,317 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/spool"
+	"github.com/sellergate/sellergate/store"
+)
+
+// outbound is one outgoing message's transaction, in named steps: admit
+// (read, parse, the sender), judge (the thread's exception, the buyer
+// message, the verdict), refuse or hold, reserve (the daily cap), prepare
+// (rewrite, canonical form, signature), commit and relay, after (SLA and
+// exception events). Each step returns the SMTP error it stands for; the
+// first one ends the transaction, and nothing is relayed unless every
+// step before commit and relay passed.
+type outbound struct {
+	s   *session
+	g   *Gateway
+	p   *principal
+	sp  *spool.Spool
+	qid string
+	log *slog.Logger
+
+	m         *filter.Message
+	verdict   filter.Verdict
+	rec       *store.Record
+	isSummary bool
+
+	// What goes out: the prefix (the signature) and the body, canonical.
+	sig  []byte
+	body func() io.Reader
+	size int64
+}
+
+// data runs the outbound transaction for the message in r.
+func (s *session) data(r io.Reader) error {
+	sp, err := s.readData(r)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	if sp.OnDisk() {
+		s.g.large <- struct{}{}
+		defer func() { <-s.g.large }()
+	}
+	qid := newQueueID()
+	t := &outbound{s: s, g: s.g, p: s.principal(), sp: sp, qid: qid, log: s.log.With("queue", qid)}
+	if err := t.admit(); err != nil {
+		return err
+	}
+	t.judge()
+	if t.verdict.Refused() && !t.verdict.Monitor {
+		return t.refuseOrHold()
+	}
+	done, err := t.reserve()
+	if err != nil {
+		return err
+	}
+	sent := false
+	defer func() { done(sent) }()
+	if err := t.prepare(); err != nil {
+		return err
+	}
+	hopReply, err := t.commitAndRelay()
+	if err != nil {
+		return err
+	}
+	sent = true
+	t.after()
+	return reply(codeOK, ecOK, "Relayed [%s]: %s", qid, oneLine(hopReply))
+}
+
+// admit parses the message and holds its author to the agent.
+func (t *outbound) admit() error {
+	m, err := filter.Parse(t.sp.Reader())
+	if err != nil {
+		t.log.Warn("unreadable message", "err", err)
+		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read (%s) [%s]", oneLine(err.Error()), t.qid)
+	}
+	t.m = m
+	return t.s.checkAuthor(m, t.p, t.qid, t.log)
+}
+
+// judge checks the message against the policy, with the thread's live
+// off-Amazon exception and the buyer message it answers, and builds its
+// record.
+func (t *outbound) judge() {
+	s, g := t.s, t.g
+	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: t.p.Agent}
+	// While an exception is open its channel may be named; once the
+	// conversation left, a message tagged [summary] is the closing summary.
+	switch state, kind := t.exception(); state {
+	case store.ExceptionOpen:
+		env.Exception = kind
+	case store.ExceptionSummaryPending:
+		t.isSummary = strings.Contains(strings.ToLower(t.m.Subject), summaryTag)
+	}
+	env.BuyerText = s.buyerText(t.m, t.log)
+	t.verdict = s.lv.checker.Check(t.m, env)
+	for _, v := range t.verdict.Violations {
+		g.metrics.violations.WithLabelValues(v.Category, v.Rule, v.Action.String()).Inc()
+	}
+	t.rec = s.record(t.qid, t.m, t.verdict, t.sp)
+}
+
+// exception returns the state and kind of the thread's live exception,
+// when the protocol runs.
+func (t *outbound) exception() (state, kind string) {
+	g, s := t.g, t.s
+	if g.exceptions == nil || g.threads == nil || len(s.rcpts) == 0 || !s.lv.checker.ExceptionsEnabled() {
+		return "", ""
+	}
+	order := ""
+	if len(t.m.OrderIDs) > 0 {
+		order = t.m.OrderIDs[0]
+	}
+	thread, err := g.threads.ThreadFor(context.Background(), s.rcpts[0], order)
+	if err != nil {
+		return "", ""
+	}
+	kind, state = g.exceptions.LiveException(context.Background(), thread)
+	return state, kind
+}
+
+// refuseOrHold records a refused or quarantined message with its bytes
+// and answers: 550 naming each finding, or 250 "held for review".
+func (t *outbound) refuseOrHold() error {
+	g, rec, v := t.g, t.rec, t.verdict
+	rec.Raw = t.sp.Reader()
+	rec.Size, rec.SHA256 = t.sp.Size(), t.sp.SHA256()
+	rec.Status = store.StatusRefused
+	if v.Action == filter.Quarantine {
+		rec.Status = store.StatusQuarantined
+	}
+	if err := t.s.append(rec); err != nil {
+		return err
+	}
+	if g.activity != nil {
+		if err := g.activity.AgentActivity(context.Background(), rec); err != nil {
+			t.log.Error("SLA agent activity", "err", err)
+		}
+	}
+	g.metrics.messages.WithLabelValues("out", v.Action.String(), rec.Status).Inc()
+	g.metrics.refusals.WithLabelValues(t.p.Agent).Inc()
+	t.log.Info("message "+rec.Status, "violations", len(v.Violations), "rcpt", t.s.rcpts)
+	if v.Action == filter.Quarantine {
+		if g.held != nil {
+			g.held(rec)
+		}
+		return reply(codeOK, ecOK, "Held for review by the messaging policy, not sent yet [%s]", t.qid)
+	}
+	left, waiting := g.sla.TimeLeft(context.Background(), rec.Thread)
+	return refusal(t.qid, v, left, waiting)
+}
+
+// reserve takes a place under the account's daily cap; done(sent) gives
+// it back or counts it.
+func (t *outbound) reserve() (done func(sent bool), err error) {
+	g, account := t.g, t.p.Account
+	limit := 0
+	if acct := t.s.lv.cfg.Account(account); acct != nil {
+		limit = acct.DailyLimit
+	}
+	if !g.daily.reserve(account, limit) {
+		g.metrics.limitHits.WithLabelValues("daily_limit").Inc()
+		return nil, reply(codeInsufficientStorage, ecTempPolicy, "Daily message limit reached for account %s (accounts: daily_limit = %d), try again tomorrow [%s]", account, limit, t.qid)
+	}
+	return func(sent bool) {
+		if sent {
+			g.daily.sent(account)
+		} else {
+			g.daily.release(account)
+		}
+	}, nil
+}
+
+// prepare makes what goes out: the message, rewritten when the policy
+// stripped something or a summary tag goes, in canonical form (CRLF, no
+// NUL), signed for its From domain.
+func (t *outbound) prepare() error {
+	t.body = func() io.Reader { return canonical(t.sp.Reader()) }
+	size, err := canonicalSize(t.sp.Reader())
+	if err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the spooled message, try again later [%s]", t.qid), Cause: err}
+	}
+	t.size = size
+	rewritten, err := t.rewrite()
+	if err != nil {
+		return err
+	}
+	if rewritten != nil {
+		rewritten, _ = io.ReadAll(canonical(bytes.NewReader(rewritten)))
+		t.body = func() io.Reader { return bytes.NewReader(rewritten) }
+		t.size = int64(len(rewritten))
+	}
+	t.sig, err = t.s.lv.signer.Sign(domainOf(t.m.From[0].Address), t.body())
+	if err != nil {
+		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot sign the message, try again later [%s]", t.qid), Cause: err}
+	}
+	// The store computes size and SHA-256 while it compresses the body.
+	t.rec.Raw = io.MultiReader(bytes.NewReader(t.sig), t.body())
+	t.rec.Size = int64(len(t.sig)) + t.size
+	t.rec.Status = store.StatusAccepted
+	return nil
+}
+
+// rewrite returns the message as it must go out when it changes (remote
+// images stripped, the summary tag removed), nil when it goes as received.
+func (t *outbound) rewrite() ([]byte, error) {
+	rewritten := t.verdict.Rewritten
+	if t.verdict.Action == filter.Strip && !t.verdict.Monitor {
+		raw, err := io.ReadAll(t.sp.Reader())
+		if err == nil {
+			rewritten, err = filter.StripRemote(raw)
+		}
+		if err != nil {
+			// What cannot be stripped is not sent.
+			t.log.Warn("strip failed", "err", err)
+			return nil, reply(codeMailboxUnavailable, ecPolicy, "Message refused: its remote images could not be removed (%s); attach images instead [%s]", oneLine(err.Error()), t.qid)
+		}
+	}
+	if t.isSummary {
+		// The tag is sellergate's marker, not the buyer's business.
+		raw := rewritten
+		if raw == nil {
+			raw, _ = io.ReadAll(t.sp.Reader())
+		}
+		rewritten = removeSubjectTag(raw, summaryTag)
+	}
+	return rewritten, nil
+}
+
+// commitAndRelay commits the message's record while the message streams
+// to the next hop (the final dot waits for the commit, so the next hop
+// never accepts a message the trail does not hold, and the two latencies
+// overlap), then records the next hop's reply: the 250 waits for that
+// record, whose commit is forced to disk and takes the first with it.
+// (Until then a crash of the process loses nothing; a power loss could
+// lose the record of a message the agent was not told was sent, and
+// resends.)
+func (t *outbound) commitAndRelay() (hopReply string, err error) {
+	g, s, rec := t.g, t.s, t.rec
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.appendWith(g.store.AppendOrdered, rec) }()
+	var recErr error
+	var once sync.Once
+	waitRecorded := func() error {
+		once.Do(func() { recErr = <-recorded })
+		return recErr
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
+	defer cancel()
+	hopReply, derr := g.relay.Deliver(ctx, &Delivery{
+		QueueID: t.qid, From: s.from, To: s.rcpts, Prefix: t.sig, Body: t.body(), Size: int64(len(t.sig)) + t.size,
+		UTF8: s.utf8, BeforeCommit: waitRecorded,
+	})
+	if err := waitRecorded(); err != nil {
+		return "", err // cut before the final dot: the next hop has nothing
+	}
+	elapsed := time.Since(start)
+	out := &store.Record{
+		Time: g.now(), Kind: store.KindDelivery, QueueID: t.qid, Direction: store.Outbound,
+		Agent: rec.Agent, MailFrom: rec.MailFrom, Rcpt: rec.Rcpt, MessageID: rec.MessageID,
+		Buyer: rec.Buyer, OrderID: rec.OrderID, Thread: rec.Thread, Verdict: rec.Verdict,
+	}
+	out.Status, out.Reply = outcome(hopReply, derr)
+	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(elapsed.Seconds())
+	if err := s.append(out); err != nil && derr != nil {
+		// Nothing was sent and the outcome cannot be recorded: the client
+		// tries again either way.
+		t.log.Error("recording delivery failure", "err", err)
+	} else if err != nil {
+		// The next hop has the message and its record is committed: the
+		// agent is told, so that the buyer does not get it twice.
+		t.log.Error("recording delivery outcome", "err", err)
+	}
+	g.metrics.messages.WithLabelValues("out", t.verdict.Action.String(), out.Status).Inc()
+	t.log.Info("message "+out.Status, "rcpt", s.rcpts, "size", rec.Size, "verdict", t.verdict.Action.String(),
+		"relay_ms", elapsed.Milliseconds(), "reply", oneLine(out.Reply))
+	if derr != nil {
+		return "", deliveryReply(t.qid, derr)
+	}
+	return hopReply, nil
+}
+
+// after tells the SLA clock and the exception protocol that the reply went
+// out; their failures are logged, the message is sent either way.
+func (t *outbound) after() {
+	g := t.g
+	if err := g.sla.ReplyRelayed(context.Background(), t.rec); err != nil {
+		t.log.Error("SLA event", "err", err)
+	}
+	if g.exceptions == nil {
+		return
+	}
+	var err error
+	switch {
+	case usedException(t.verdict):
+		err = g.exceptions.ExceptionMessageSent(context.Background(), t.rec)
+	case t.isSummary:
+		err = g.exceptions.ExceptionSummarySent(context.Background(), t.rec)
+	}
+	if err != nil {
+		t.log.Error("exception step", "err", err)
+	}
+}
