@@ -3,7 +3,9 @@ package gateway
 import (
 	"context"
 	"errors"
+	"github.com/sellergate/sellergate/spool"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -66,35 +68,11 @@ func (s *inboundSession) data(r io.Reader) error {
 	if err != nil {
 		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read [%s]", qid)
 	}
-	rec := &store.Record{
-		Time: g.now(), Kind: store.KindMessage, QueueID: qid, Direction: store.Inbound,
-		MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...), MessageID: m.MessageID,
-		Subject: m.Subject, From: m.Header.Get("From"), Raw: sp.Reader(), Size: sp.Size(), SHA256: sp.SHA256(),
-	}
-	if len(m.OrderIDs) > 0 {
-		rec.OrderID = m.OrderIDs[0]
-	}
-	buyer := ""
-	for _, a := range m.From {
-		if isBuyerAddress(a.Address) {
-			buyer = strings.ToLower(a.Address)
-		}
-	}
-	verified := buyer != "" && g.amazonSigned(sp.Reader())
-	rec.Buyer = buyer
-	if verified {
-		rec.Verdict = "buyer"
-	} else {
-		rec.Verdict = "unverified"
-	}
-	if g.cfg.Inbound.Mode == "copy" {
-		rec.Status = store.StatusRecorded
-	} else {
-		rec.Status = store.StatusAccepted
-	}
+	rec := s.record(qid, m, sp)
 	if err := s.append(rec); err != nil {
 		return err
 	}
+	verified := rec.Verdict == "buyer"
 	if verified {
 		if err := g.sla.BuyerMessage(context.Background(), rec); err != nil {
 			log.Error("SLA event", "err", err)
@@ -102,13 +80,46 @@ func (s *inboundSession) data(r io.Reader) error {
 	}
 	if g.cfg.Inbound.Mode == "copy" {
 		g.metrics.messages.WithLabelValues("in", rec.Verdict, rec.Status).Inc()
-		log.Info("inbound message recorded", "buyer", buyer, "verified", verified)
+		log.Info("inbound message recorded", "buyer", rec.Buyer, "verified", verified)
 		return reply(codeOK, ecOK, "Recorded [%s]", qid)
 	}
+	return s.forward(qid, rec, sp, log)
+}
+
+// record is an inbound message's record: the buyer (an Amazon relay
+// address in From) and whether Amazon's signature vouches for it.
+func (s *inboundSession) record(qid string, m *filter.Message, sp *spool.Spool) *store.Record {
+	g := s.g
+	rec := &store.Record{
+		Time: g.now(), Kind: store.KindMessage, QueueID: qid, Direction: store.Inbound,
+		MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...), MessageID: m.MessageID,
+		Subject: m.Subject, From: m.Header.Get("From"), Raw: sp.Reader(), Size: sp.Size(), SHA256: sp.SHA256(),
+		Verdict: "unverified", Status: store.StatusAccepted,
+	}
+	if len(m.OrderIDs) > 0 {
+		rec.OrderID = m.OrderIDs[0]
+	}
+	for _, a := range m.From {
+		if isBuyerAddress(a.Address) {
+			rec.Buyer = strings.ToLower(a.Address)
+		}
+	}
+	if rec.Buyer != "" && g.amazonSigned(sp.Reader()) {
+		rec.Verdict = "buyer"
+	}
+	if g.cfg.Inbound.Mode == "copy" {
+		rec.Status = store.StatusRecorded
+	}
+	return rec
+}
+
+// forward relays an inbound message to the seller's mailbox, in canonical
+// form like outbound mail, and records the next hop's reply.
+func (s *inboundSession) forward(qid string, rec *store.Record, sp *spool.Spool, log *slog.Logger) error {
+	g := s.g
 	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
 	defer cancel()
 	start := time.Now()
-	// Forwarded with one line ending and no NUL, like outbound mail.
 	size, err := canonicalSize(sp.Reader())
 	if err != nil {
 		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the spooled message, try again later [%s]", qid), Cause: err}
@@ -117,14 +128,14 @@ func (s *inboundSession) data(r io.Reader) error {
 		QueueID: qid, From: s.from, To: s.rcpts, Body: canonical(sp.Reader()), Size: size, UTF8: s.utf8,
 	})
 	out := &store.Record{Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Inbound,
-		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: buyer, OrderID: rec.OrderID}
+		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: rec.Buyer, OrderID: rec.OrderID}
 	out.Status, out.Reply = outcome(hopReply, derr)
 	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(time.Since(start).Seconds())
 	if err := s.append(out); err != nil {
 		log.Error("recording inbound delivery outcome", "err", err)
 	}
 	g.metrics.messages.WithLabelValues("in", rec.Verdict, out.Status).Inc()
-	log.Info("inbound message "+out.Status, "buyer", buyer, "verified", verified)
+	log.Info("inbound message "+out.Status, "buyer", rec.Buyer, "verified", rec.Verdict == "buyer")
 	if derr != nil {
 		return deliveryReply(qid, derr)
 	}
