@@ -11,20 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellergate/sellergate/marketplace"
 	"gopkg.in/yaml.v3"
 )
 
 // AmazonRelayDomains are the domains of Amazon's anonymized buyer addresses,
 // one per marketplace. The gateway accepts no other recipient.
-var AmazonRelayDomains = []string{
-	"marketplace.amazon.com", "marketplace.amazon.ca", "marketplace.amazon.com.mx",
-	"marketplace.amazon.com.br", "marketplace.amazon.co.uk", "marketplace.amazon.de",
-	"marketplace.amazon.fr", "marketplace.amazon.it", "marketplace.amazon.es",
-	"marketplace.amazon.nl", "marketplace.amazon.se", "marketplace.amazon.pl",
-	"marketplace.amazon.com.be", "marketplace.amazon.com.tr", "marketplace.amazon.ae",
-	"marketplace.amazon.sa", "marketplace.amazon.eg", "marketplace.amazon.in",
-	"marketplace.amazon.co.jp", "marketplace.amazon.sg", "marketplace.amazon.com.au",
-}
+var AmazonRelayDomains = marketplace.RelayDomains()
 
 // ProviderRelayHosts are submission servers whose operator signs DKIM for its
 // own users' domains (Gmail, Microsoft 365).

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sellergate/sellergate/marketplace"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -23,21 +24,6 @@ import (
 // another address than an Amazon relay address, or it names the seller's
 // own domain: a quote cannot carry the seller's shop.
 
-// relayPrefix starts the domain of every Amazon buyer relay address.
-const relayPrefix = "marketplace.amazon."
-
-// IsRelayAddress reports whether addr is an Amazon buyer relay address
-// (…@marketplace.amazon.de, …@marketplace.amazon.co.jp): never a contact
-// detail the seller gives away.
-func IsRelayAddress(addr string) bool {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return false
-	}
-	d := strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
-	return strings.HasPrefix(d, relayPrefix) && len(d) > len(relayPrefix)+1
-}
-
 // minUnquotedMatch is how long an unquoted passage must be before its
 // presence in the buyer's message makes it the buyer's: a short line
 // ("Thank you") proves nothing about who wrote it, and is harmless anyway.
@@ -54,7 +40,7 @@ func (c *check) exempt(quote bool, by, text string) bool {
 // buyerQuote reports whether a quote attributed to by (an address, or ""
 // when the quote names none) is taken for the buyer's without a record.
 func (c *check) buyerQuote(by string) bool {
-	return by == "" || c.buyers[by] || IsRelayAddress(by)
+	return by == "" || c.buyers[by] || marketplace.IsRelayAddress(by)
 }
 
 // inBuyerText reports whether text is in the buyer's recorded message.
@@ -117,7 +103,7 @@ func sellerMark(mailFrom string) string {
 	}
 	d := strings.ToLower(mailFrom[at+1:])
 	reg, err := publicsuffix.EffectiveTLDPlusOne(d)
-	if err != nil || freemail[reg] || IsRelayAddress(mailFrom) {
+	if err != nil || freemail[reg] || marketplace.IsRelayAddress(mailFrom) {
 		return ""
 	}
 	label := reg[:strings.IndexByte(reg, '.')]
@@ -308,11 +294,6 @@ func (c *check) documentText(name string, lines []string, where func(int) string
 // amazonImageSites are the registrable domains of Amazon's image servers.
 var amazonImageSites = map[string]bool{"media-amazon.com": true, "ssl-images-amazon.com": true, "images-amazon.com": true}
 
-// amazonSuffixes are what follows "amazon." in the marketplaces' names.
-var amazonSuffixes = map[string]bool{"com": true, "ca": true, "com.mx": true, "com.br": true, "co.uk": true,
-	"de": true, "fr": true, "it": true, "es": true, "nl": true, "se": true, "pl": true, "com.be": true,
-	"com.tr": true, "ae": true, "sa": true, "eg": true, "in": true, "co.jp": true, "sg": true, "com.au": true}
-
 // isAmazonHost reports whether host is Amazon's own: a marketplace
 // (amazon.de, www.amazon.com.be) or its image servers (m.media-amazon.com).
 func isAmazonHost(host string) bool {
@@ -320,7 +301,12 @@ func isAmazonHost(host string) bool {
 		return true
 	}
 	if i := strings.LastIndex(host, "amazon."); i == 0 || i > 0 && host[i-1] == '.' {
-		return amazonSuffixes[host[i+len("amazon."):]]
+		suffix := host[i+len("amazon."):]
+		for _, m := range marketplace.All {
+			if m.Suffix == suffix {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"github.com/sellergate/sellergate/marketplace"
 	"golang.org/x/net/publicsuffix"
 	"mvdan.cc/xurls/v2"
 )
@@ -112,41 +113,14 @@ const textBudget = 1 << 20
 
 func (c *check) full() bool { return len(c.out) >= maxFindings }
 
-// marketplaceOf maps a buyer address's TLD to a phone region and a language.
+// marketplaceOf returns the phone region and language of the marketplace
+// the first recipient's relay address belongs to (amazon.com's for none).
 func marketplaceOf(rcpt []string) (region, lang string) {
-	region, lang = "US", "en"
-	if len(rcpt) == 0 {
-		return
+	m := marketplace.All[0]
+	if len(rcpt) > 0 {
+		m, _ = marketplace.Of(rcpt[0])
 	}
-	d := strings.ToLower(rcpt[0][strings.LastIndexByte(rcpt[0], '@')+1:])
-	tld := strings.TrimPrefix(d, "marketplace.amazon.")
-	switch tld {
-	case "de":
-		return "DE", "de"
-	case "fr":
-		return "FR", "fr"
-	case "es":
-		return "ES", "es"
-	case "it":
-		return "IT", "it"
-	case "co.jp":
-		return "JP", "ja"
-	case "co.uk":
-		return "GB", "en"
-	case "com.mx":
-		return "MX", "es"
-	case "com.br":
-		return "BR", "en"
-	case "com.be":
-		return "BE", "fr"
-	}
-	if i := strings.LastIndexByte(tld, '.'); i >= 0 {
-		tld = tld[i+1:]
-	}
-	if tld != "com" && len(tld) == 2 {
-		return strings.ToUpper(tld), "en"
-	}
-	return
+	return m.Region, m.Lang
 }
 
 // ExceptionsEnabled reports whether the engine's policy runs the
@@ -394,7 +368,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	rest := n
 	if strings.IndexByte(n, '@') >= 0 {
 		for _, em := range c.e.emails.FindAllString(n, -1) {
-			if !c.buyers[em] && !IsRelayAddress(em) {
+			if !c.buyers[em] && !marketplace.IsRelayAddress(em) {
 				c.add("contact", "contact.email", excerpt(orig, em), at.String(), act("contact"))
 			}
 		}
@@ -1045,7 +1019,7 @@ func (c *check) links(links []Link) {
 		switch {
 		case strings.HasPrefix(lh, "mailto:"):
 			addr := strings.ToLower(strings.SplitN(strings.TrimPrefix(lh, "mailto:"), "?", 2)[0])
-			if !c.buyers[addr] && !IsRelayAddress(addr) {
+			if !c.buyers[addr] && !marketplace.IsRelayAddress(addr) {
 				c.add("contact", "contact.email", href, "html link href", c.e.p.action("contact"))
 			}
 			continue

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"github.com/sellergate/sellergate/marketplace"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -95,7 +96,7 @@ func isAttribution(t string) bool {
 // or a date, or it names an Amazon relay address (Gmail's Japanese
 // "2025年11月3日(月) 14:02 NAME <addr>:").
 func bareAttribution(l string) bool {
-	if strings.Contains(strings.ToLower(l), "@"+relayPrefix) {
+	if marketplace.MentionsRelayAddress(l) {
 		return true
 	}
 	if strings.IndexByte(l, '@') < 0 && strings.IndexAny(l, "0123456789") < 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/marketplace"
 	"github.com/sellergate/sellergate/store"
 )
 
@@ -100,7 +101,7 @@ func (s *inboundSession) record(qid string, m *filter.Message, sp *spool.Spool) 
 		rec.OrderID = m.OrderIDs[0]
 	}
 	for _, a := range m.From {
-		if isBuyerAddress(a.Address) {
+		if marketplace.IsRelayAddress(a.Address) {
 			rec.Buyer = strings.ToLower(a.Address)
 		}
 	}
@@ -140,12 +141,6 @@ func (s *inboundSession) forward(qid string, rec *store.Record, sp *spool.Spool,
 		return deliveryReply(qid, derr)
 	}
 	return reply(codeOK, ecOK, "Delivered [%s]", qid)
-}
-
-// isBuyerAddress reports whether addr is an anonymized Amazon buyer address.
-func isBuyerAddress(addr string) bool {
-	d := domainOf(addr)
-	return strings.HasPrefix(d, "marketplace.amazon.")
 }
 
 // amazonSigned reports whether the message carries a valid DKIM signature

@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/marketplace"
 	"github.com/sellergate/sellergate/spool"
 	"github.com/sellergate/sellergate/store"
 )
@@ -452,7 +453,7 @@ func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
 	}
 	buyer := ""
 	for _, r := range s.rcpts {
-		if filter.IsRelayAddress(r) {
+		if marketplace.IsRelayAddress(r) {
 			buyer = r
 			break
 		}

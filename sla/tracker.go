@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/sellergate/sellergate/marketplace"
 	"github.com/sellergate/sellergate/store"
 )
 
@@ -98,8 +99,8 @@ func New(st Store, audit store.Store, cfg Config, notifiers []Notifier, reg prom
 // Marketplace returns the marketplace of a buyer address: "amazon.de" for
 // …@marketplace.amazon.de.
 func Marketplace(buyer string) string {
-	d := strings.ToLower(buyer[strings.LastIndexByte(buyer, '@')+1:])
-	return strings.TrimPrefix(d, "marketplace.")
+	m, _ := marketplace.Of(buyer)
+	return m.Name()
 }
 
 // nextAlert is when the first threshold not yet fired is due.
