@@ -108,3 +108,27 @@ func TestCheckBuyerMessage(t *testing.T) {
 		t.Errorf("a missing buyer message: exit %d, want 2", code)
 	}
 }
+
+// TestCheckRefusesWhatItCannotRead drives sellergate check as an attacker
+// would: a violation hidden in a multipart that never shows its boundary
+// is found and named; MIME nested past the limit, or Outlook's
+// winmail.dat, is refused as unreadable (exit 1), never passed.
+func TestCheckRefusesWhatItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	head := "From: support@shop.test\r\nTo: a1b2c3d4e5@marketplace.amazon.de\r\nSubject: Re: x\r\nMIME-Version: 1.0\r\n"
+	files := map[string]struct{ raw, want string }{
+		"boundary.eml": {head + "Content-Type: multipart/mixed; boundary=\"never\"\r\n\r\nRufen Sie an: 030 1234567\r\n", "[contact]"},
+		"nested.eml": {head + strings.Repeat("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n", 30) +
+			"Content-Type: text/plain\r\n\r\nRufen Sie an: 030 1234567\r\n", "[unreadable]"},
+		"tnef.eml": {head + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHallo\r\n" +
+			"--b\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\n\r\nxx\r\n--b--\r\n", "[unreadable]"},
+	}
+	for name, f := range files {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(f.raw), 0o644)
+		var out, errb bytes.Buffer
+		if code := run([]string{"check", path}, nil, &out, &errb); code != 1 || !strings.Contains(out.String(), f.want) {
+			t.Errorf("%s: exit %d, want 1 naming %s:\n%s%s", name, code, f.want, out.String(), errb.String())
+		}
+	}
+}
