@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
@@ -117,28 +116,13 @@ func (s *inboundSession) record(qid string, m *filter.Message, sp *spool.Spool) 
 // forward relays an inbound message to the seller's mailbox, in canonical
 // form like outbound mail, and records the next hop's reply.
 func (s *inboundSession) forward(qid string, rec *store.Record, sp *spool.Spool, log *slog.Logger) error {
-	g := s.g
-	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
-	defer cancel()
-	start := time.Now()
 	size, err := canonicalSize(sp.Reader())
 	if err != nil {
 		return &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the spooled message, try again later [%s]", qid), Cause: err}
 	}
-	hopReply, derr := g.inboundRelay.Deliver(ctx, &Delivery{
-		QueueID: qid, From: s.from, To: s.rcpts, Body: canonical(sp.Reader()), Size: size, UTF8: s.utf8,
-	})
-	out := &store.Record{Time: g.now(), Kind: store.KindDelivery, QueueID: qid, Direction: store.Inbound,
-		MailFrom: s.from, Rcpt: rec.Rcpt, MessageID: rec.MessageID, Buyer: rec.Buyer, OrderID: rec.OrderID}
-	out.Status, out.Reply = outcome(hopReply, derr)
-	g.metrics.relaySeconds.WithLabelValues(out.Status).Observe(time.Since(start).Seconds())
-	if err := s.append(out); err != nil {
-		log.Error("recording inbound delivery outcome", "err", err)
-	}
-	g.metrics.messages.WithLabelValues("in", rec.Verdict, out.Status).Inc()
-	log.Info("inbound message "+out.Status, "buyer", rec.Buyer, "verified", rec.Verdict == "buyer")
-	if derr != nil {
-		return deliveryReply(qid, derr)
+	d := &Delivery{QueueID: qid, From: s.from, To: s.rcpts, Body: canonical(sp.Reader()), Size: size, UTF8: s.utf8}
+	if _, err := s.relayAndRecord(s.g.inboundRelay, d, rec, nil, rec.Verdict, log); err != nil {
+		return err
 	}
 	return reply(codeOK, ecOK, "Delivered [%s]", qid)
 }

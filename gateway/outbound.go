@@ -258,19 +258,32 @@ func (t *outbound) commitAndRelay() (hopReply string, err error) {
 		once.Do(func() { recErr = <-recorded })
 		return recErr
 	}
+	d := &Delivery{
+		QueueID: t.qid, From: s.from, To: s.rcpts, Prefix: t.sig, Body: t.body(), Size: int64(len(t.sig)) + t.size,
+		UTF8: s.utf8, BeforeCommit: waitRecorded,
+	}
+	return s.relayAndRecord(g.relay, d, rec, waitRecorded, t.verdict.Action.String(), t.log)
+}
+
+// relayAndRecord delivers d to the next hop and records its reply after
+// rec, in both directions: outbound after its record committed
+// (waitRecorded), inbound after its record was appended (nil). The
+// next hop's failure becomes the client's reply; the record of it a log
+// line at worst.
+func (s *session) relayAndRecord(relay Relay, d *Delivery, rec *store.Record, waitRecorded func() error, verdict string, log *slog.Logger) (string, error) {
+	g := s.g
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Relay.Timeout)
 	defer cancel()
-	hopReply, derr := g.relay.Deliver(ctx, &Delivery{
-		QueueID: t.qid, From: s.from, To: s.rcpts, Prefix: t.sig, Body: t.body(), Size: int64(len(t.sig)) + t.size,
-		UTF8: s.utf8, BeforeCommit: waitRecorded,
-	})
-	if err := waitRecorded(); err != nil {
-		return "", err // cut before the final dot: the next hop has nothing
+	hopReply, derr := relay.Deliver(ctx, d)
+	if waitRecorded != nil {
+		if err := waitRecorded(); err != nil {
+			return "", err // cut before the final dot: the next hop has nothing
+		}
 	}
 	elapsed := time.Since(start)
 	out := &store.Record{
-		Time: g.now(), Kind: store.KindDelivery, QueueID: t.qid, Direction: store.Outbound,
+		Time: g.now(), Kind: store.KindDelivery, QueueID: d.QueueID, Direction: rec.Direction,
 		Agent: rec.Agent, MailFrom: rec.MailFrom, Rcpt: rec.Rcpt, MessageID: rec.MessageID,
 		Buyer: rec.Buyer, OrderID: rec.OrderID, Thread: rec.Thread, Verdict: rec.Verdict,
 	}
@@ -279,17 +292,17 @@ func (t *outbound) commitAndRelay() (hopReply string, err error) {
 	if err := s.append(out); err != nil && derr != nil {
 		// Nothing was sent and the outcome cannot be recorded: the client
 		// tries again either way.
-		t.log.Error("recording delivery failure", "err", err)
+		log.Error("recording delivery failure", "err", err)
 	} else if err != nil {
 		// The next hop has the message and its record is committed: the
-		// agent is told, so that the buyer does not get it twice.
-		t.log.Error("recording delivery outcome", "err", err)
+		// client is told, so that the message does not go twice.
+		log.Error("recording delivery outcome", "err", err)
 	}
-	g.metrics.messages.WithLabelValues("out", t.verdict.Action.String(), out.Status).Inc()
-	t.log.Info("message "+out.Status, "rcpt", s.rcpts, "size", rec.Size, "verdict", t.verdict.Action.String(),
+	g.metrics.messages.WithLabelValues(string(rec.Direction), verdict, out.Status).Inc()
+	log.Info("message "+out.Status, "direction", rec.Direction, "rcpt", d.To, "size", rec.Size, "verdict", verdict,
 		"relay_ms", elapsed.Milliseconds(), "reply", oneLine(out.Reply))
 	if derr != nil {
-		return "", deliveryReply(t.qid, derr)
+		return "", deliveryReply(d.QueueID, derr)
 	}
 	return hopReply, nil
 }
