@@ -37,12 +37,10 @@ var bareAttributions = []string{" wrote:", " writes:", " schrieb:", " geschriebe
 	" a écrit :", " escribió:", " escribio:", " ha scritto:", " scrisse:"}
 
 // Forwarded and quoted messages' separators: "-----Original Message-----"
-// (and Outlook's in each language), Amazon's "----- Message: -----".
-var (
-	separatorNames = []string{"original message", "ursprüngliche nachricht", "original-nachricht", "message d'origine",
-		"mensaje original", "messaggio originale", "元のメッセージ"}
-	wrapperWords = []string{"message", "nachricht", "mensaje", "messaggio", "メッセージ"}
-)
+// (and Outlook's in each language); Amazon's relay frame ("----- Message:
+// -----") is the marketplace package's knowledge.
+var separatorNames = []string{"original message", "ursprüngliche nachricht", "original-nachricht", "message d'origine",
+	"mensaje original", "messaggio originale", "元のメッセージ"}
 
 // maxAttribution bounds an attribution line; longer lines are text.
 const maxAttribution = 600
@@ -140,7 +138,7 @@ func isSeparator(l string) bool {
 	if lead < 3 || trail < 3 {
 		return false
 	}
-	for _, w := range wrapperWords {
+	for _, w := range marketplace.FrameWords {
 		for from := 0; from <= len(mid); {
 			k := strings.Index(mid[from:], w)
 			if k < 0 {

@@ -91,3 +91,8 @@ func Of(addr string) (m Marketplace, ok bool) {
 func MentionsRelayAddress(text string) bool {
 	return strings.Contains(strings.ToLower(text), "@"+relayPrefix)
 }
+
+// FrameWords name the buyer's message in the frame Amazon relays it in,
+// in the marketplaces' languages: "------------- Nachricht: -------------"
+// above it, "------------- Ende der Nachricht -------------" below.
+var FrameWords = []string{"message", "nachricht", "mensaje", "messaggio", "メッセージ"}
