@@ -69,10 +69,7 @@ func TestNeutralReviewRequests(t *testing.T) {
 		{"ja", "よろしければ星5のレビューをお願いします。", true},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, plain(tc.lang, tc.body))
-		if v.Refused() != tc.refuse || tc.refuse && !hasCategory(v, "review") {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), tc.refuse, "review")
 	}
 }
 
@@ -97,10 +94,7 @@ func TestDeclinedIsNoOffer(t *testing.T) {
 		{"en", "We refund the shipping costs once your review is online.", true},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, plain(tc.lang, tc.body))
-		if v.Refused() != tc.refuse {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), tc.refuse, "")
 	}
 }
 
@@ -156,10 +150,7 @@ func TestChangeRequestOverSentences(t *testing.T) {
 		{"en", "Thanks for the rating. Could you please confirm your address so we can change the delivery?", false},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, plain(tc.lang, tc.body))
-		if v.Refused() != tc.refuse {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), tc.refuse, "")
 	}
 	if _, err := compileConcepts(ConceptSpec{Terms: map[string]map[string][]string{"a": {"en": {"x"}}},
 		Rules: []ConceptRule{{ID: "r", Category: "review", All: []string{"a"}, Span: 9}}}); err == nil || !strings.Contains(err.Error(), "span 9") {

@@ -29,10 +29,7 @@ func TestNumbersByTheirWords(t *testing.T) {
 		{"fr", "Appelez Margaux au zéro quatre cent septante-deux, trente-huit, nonante et un, cinquante-quatre.", true},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, plain(tc.lang, tc.body))
-		if v.Refused() != tc.refuse {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), tc.refuse, "")
 	}
 }
 
@@ -77,10 +74,7 @@ func TestSpelledAddresses(t *testing.T) {
 		{"en", "Your parcel arrives at the depot at 9 am; the driver calls at the door.", false},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, strings.ReplaceAll(plain(tc.lang, tc.body), "charset=utf-8", "charset=utf-8; format=flowed"))
-		if v.Refused() != tc.refuse || tc.refuse && !hasCategory(v, "contact") {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, strings.ReplaceAll(plain(tc.lang, tc.body), "charset=utf-8", "charset=utf-8; format=flowed"), tc.refuse, "contact")
 	}
 }
 
@@ -118,10 +112,7 @@ func TestNumbersLabelledOtherwise(t *testing.T) {
 		{"en", "Open http://203.0.113.7/offer for the deal.", true},
 	}
 	for _, tc := range cases {
-		v := checkRaw(t, plain(tc.lang, tc.body))
-		if v.Refused() != tc.refuse {
-			t.Errorf("%s %q: refused %v, want %v (%+v)", tc.lang, tc.body, v.Refused(), tc.refuse, v.Violations)
-		}
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), tc.refuse, "")
 	}
 }
 
@@ -158,5 +149,15 @@ func TestMoreSpelledPhones(t *testing.T) {
 		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, "contact") {
 			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
 		}
+	}
+}
+
+// expectVerdict checks raw (the message with body in lang): refused or
+// not as refuse says, and, when refused and cat is not "", refused for cat.
+func expectVerdict(t *testing.T, lang, body, raw string, refuse bool, cat string) {
+	t.Helper()
+	v := checkRaw(t, raw)
+	if v.Refused() != refuse || refuse && cat != "" && !hasCategory(v, cat) {
+		t.Errorf("%s %q: refused %v, want %v %s (%+v)", lang, body, v.Refused(), refuse, cat, v.Violations)
 	}
 }
