@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,6 +35,19 @@ type Envelope struct {
 	// Exception is the kind of the off-Amazon exception open for the
 	// thread ("" when none).
 	Exception string
+	// Thread is what the trail says about the thread, nil when unknown
+	// (the proactive rules then do not apply).
+	Thread *ThreadFacts
+}
+
+// ThreadFacts are what the audit trail knows of a message's thread.
+type ThreadFacts struct {
+	// Proactive is set when the seller starts the conversation: no buyer
+	// message in the thread within the policy's window.
+	Proactive bool
+	// ReviewRequests counts the review requests already relayed for the
+	// order.
+	ReviewRequests int
 }
 
 // Exception findings: the message used what an open exception allows.
@@ -86,6 +100,9 @@ type check struct {
 	// HTML part mostly repeats its text part, and what was found in a
 	// paragraph once is found there again.
 	phrased map[string]bool
+	// reviewRequest is set when the message asks for a review (allowed
+	// once per order).
+	reviewRequest bool
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
@@ -121,6 +138,31 @@ func marketplaceOf(rcpt []string) (region, lang string) {
 		m, _ = marketplace.Of(rcpt[0])
 	}
 	return m.Region, m.Lang
+}
+
+// proactive applies the rules of messages the seller starts, and marks a
+// review request (a tag the trail counts per order).
+func (c *check) proactive(m *Message) {
+	p := c.e.p
+	if c.reviewRequest {
+		c.add("review", RuleReviewRequest, "a review request", "message", Tag)
+	}
+	t := c.env.Thread
+	if t == nil || !p.ProactiveEnabled() {
+		return
+	}
+	if t.Proactive && len(m.OrderIDs) == 0 {
+		c.add("proactive", RuleProactiveOrderID, "no Amazon order ID in the subject or text", "message", p.ruleAction(RuleProactiveOrderID, "proactive"))
+	}
+	if c.reviewRequest && t.ReviewRequests > 0 {
+		c.add("proactive", RuleProactiveReviewRepeat, fmt.Sprintf("review requests already sent for this order: %d", t.ReviewRequests), "message", p.ruleAction(RuleProactiveReviewRepeat, "proactive"))
+	}
+}
+
+// ProactiveWindow is how long a buyer's message keeps a thread answered;
+// ok is false when the policy's proactive rules are off.
+func (e *Engine) ProactiveWindow() (time.Duration, bool) {
+	return e.p.ProactiveWindow(), e.p.ProactiveEnabled()
 }
 
 // ExceptionsEnabled reports whether the engine's policy runs the
@@ -160,6 +202,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	for _, why := range m.Unread {
 		c.add("unreadable", "unreadable", why, "message", e.p.action("unreadable"))
 	}
+	c.proactive(m)
 	c.customRules(m)
 	if c.usedException {
 		c.exceptionStatements(m)
@@ -434,6 +477,10 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	cs := c.e.p.concepts
 	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
+		if r.id == RuleReviewRequest {
+			c.reviewRequest = true // counted, not refused
+			continue
+		}
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}

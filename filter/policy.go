@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -19,7 +21,7 @@ import (
 var defaultPolicyYAML []byte
 
 // Categories are the policy's finding categories.
-var Categories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format", "unreadable"}
+var Categories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format", "unreadable", "proactive"}
 
 // PolicyFile is the YAML an admin writes (and the embedded default).
 type PolicyFile struct {
@@ -55,6 +57,9 @@ type PolicyFile struct {
 	Messages map[string]map[string]string `yaml:"messages"`
 	// Exceptions configures the off-Amazon exception protocol.
 	Exceptions *ExceptionSpec `yaml:"exceptions"`
+	// Proactive governs messages the seller starts (no buyer message in
+	// the thread within the window).
+	Proactive ProactiveSpec `yaml:"proactive"`
 }
 
 // NumberLabels are the words that say what a number is.
@@ -125,6 +130,39 @@ type Policy struct {
 	rules                     []*rule
 	messages                  map[string]map[string]string
 	exception                 *ExceptionSpec
+	proactive                 ProactiveSpec
+}
+
+// ProactiveSpec is the proactive section of a policy file.
+type ProactiveSpec struct {
+	// Enabled switches the proactive rules (on by default).
+	Enabled *bool `yaml:"enabled"`
+	// WindowDays is how long after the buyer's last message a message to
+	// the buyer still answers it (default 30).
+	WindowDays int `yaml:"window_days"`
+}
+
+// ProactiveRules are the rules of messages the seller starts; each may
+// have its own action under actions: (else the category's).
+var ProactiveRules = []string{RuleProactiveOrderID, RuleProactiveReviewRepeat}
+
+// The proactive rules, and the tag that marks a review request in the trail.
+const (
+	RuleProactiveOrderID      = "proactive.order-id"
+	RuleProactiveReviewRepeat = "proactive.review-repeat"
+	RuleReviewRequest         = "review.request"
+)
+
+// ProactiveEnabled reports whether the proactive rules run.
+func (p *Policy) ProactiveEnabled() bool { return p.proactive.Enabled == nil || *p.proactive.Enabled }
+
+// ProactiveWindow is how long a buyer's message keeps a thread answered.
+func (p *Policy) ProactiveWindow() time.Duration {
+	days := p.proactive.WindowDays
+	if days <= 0 {
+		days = 30
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 type rule struct {
@@ -223,7 +261,7 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		return fmt.Errorf("%s:%d: %s", file, lineOf(data, path...), fmt.Sprintf(format, args...))
 	}
 	p := &Policy{actions: map[string]Action{}, allowedEx: map[string]bool{}, domains: map[string]bool{},
-		senders: map[string]bool{}, messages: f.Messages, exception: f.Exceptions}
+		senders: map[string]bool{}, messages: f.Messages, exception: f.Exceptions, proactive: f.Proactive}
 	if f.Monitor != nil {
 		p.Monitor = *f.Monitor
 	}
@@ -232,7 +270,7 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		if !ok || act == Pass {
 			return nil, errf([]string{"actions", cat}, "action %q for %s: use reject, quarantine, strip or tag", a, cat)
 		}
-		if !validCategory(cat) && cat != "attachment_text" {
+		if !validCategory(cat) && cat != "attachment_text" && !slices.Contains(ProactiveRules, cat) {
 			return nil, errf([]string{"actions", cat}, "unknown category %q (one of %s, attachment_text)", cat, strings.Join(Categories, ", "))
 		}
 		if cat == "unreadable" && act < Quarantine {
@@ -364,6 +402,12 @@ func merge(base, over PolicyFile) PolicyFile {
 	out.Numbers.Codes = mergeLangs(base.Numbers.Codes, over.Numbers.Codes)
 	out.Numbers.Services = mergeLangs(base.Numbers.Services, over.Numbers.Services)
 	out.Rules = append(append([]RuleSpec{}, base.Rules...), over.Rules...)
+	if over.Proactive.Enabled != nil {
+		out.Proactive.Enabled = over.Proactive.Enabled
+	}
+	if over.Proactive.WindowDays != 0 {
+		out.Proactive.WindowDays = over.Proactive.WindowDays
+	}
 	out.Messages = map[string]map[string]string{}
 	for _, src := range []map[string]map[string]string{base.Messages, over.Messages} {
 		for lang, m := range src {
@@ -482,6 +526,15 @@ func parseSize(s string) (int64, error) {
 }
 
 // action returns the policy's action for a category.
+// ruleAction is the action of a rule that may have its own (actions:
+// proactive.order-id: tag), else its category's.
+func (p *Policy) ruleAction(rule, cat string) Action {
+	if a, ok := p.actions[rule]; ok {
+		return a
+	}
+	return p.action(cat)
+}
+
 func (p *Policy) action(cat string) Action {
 	if a, ok := p.actions[cat]; ok {
 		return a

@@ -36,6 +36,15 @@ type Checker interface {
 	// exception protocol (else no message needs its thread's exception
 	// looked up).
 	ExceptionsEnabled() bool
+	// ProactiveWindow is how long a buyer's message keeps a thread
+	// answered; ok is false when the proactive rules are off.
+	ProactiveWindow() (window time.Duration, ok bool)
+}
+
+// ThreadFacts tells what the trail says of a thread: whether the buyer
+// wrote within the window, and how many review requests went out.
+type ThreadFacts interface {
+	ThreadFacts(ctx context.Context, buyer, order string, since time.Time) (store.ThreadFacts, error)
 }
 
 // ExceptionEvents runs the off-Amazon exception protocol of a thread.
@@ -92,6 +101,9 @@ type Options struct {
 	// either: off.
 	Exceptions ExceptionEvents
 	Threads    ThreadFinder
+	// Facts, when set, lets the proactive rules apply (messages the seller
+	// starts); nil: every message is judged as a reply.
+	Facts ThreadFacts
 	// Activity hears of refused and held messages; nil: nobody.
 	Activity AgentActivity
 	// RelayCounter, when set, holds the daily cap across restarts and
@@ -134,6 +146,7 @@ type Gateway struct {
 	threads    ThreadFinder
 	activity   AgentActivity
 	relayCount store.RelayCounter
+	facts      ThreadFacts
 	// large admits messages spilled to disk, a few at a time.
 	large    chan struct{}
 	servers  []*smtp.Server
@@ -166,6 +179,7 @@ func New(o Options) (*Gateway, error) {
 		threads:    o.Threads,
 		activity:   o.Activity,
 		relayCount: o.RelayCounter,
+		facts:      o.Facts,
 		large:      make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
 		conns:      newConnLimiter(cfg.Limits.ConnectionsPerIP, cfg.Limits.MaxConnections),
 		sessions:   map[*session]struct{}{},

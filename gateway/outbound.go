@@ -58,7 +58,9 @@ func (s *session) data(r io.Reader) error {
 	if err := t.admit(); err != nil {
 		return err
 	}
-	t.judge()
+	if err := t.judge(); err != nil {
+		return err
+	}
 	if t.verdict.Refused() && !t.verdict.Monitor {
 		return t.refuseOrHold()
 	}
@@ -92,9 +94,9 @@ func (t *outbound) admit() error {
 }
 
 // judge checks the message against the policy, with the thread's live
-// off-Amazon exception and the buyer message it answers, and builds its
-// record.
-func (t *outbound) judge() {
+// off-Amazon exception, the buyer message it answers and what the trail
+// says of the thread, and builds its record.
+func (t *outbound) judge() error {
 	s, g := t.s, t.g
 	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: t.p.Agent}
 	// While an exception is open its channel may be named; once the
@@ -106,11 +108,37 @@ func (t *outbound) judge() {
 		t.isSummary = strings.Contains(strings.ToLower(t.m.Subject), summaryTag)
 	}
 	env.BuyerText = s.buyerText(t.m, t.log)
+	facts, err := t.threadFacts()
+	if err != nil {
+		return err
+	}
+	env.Thread = facts
 	t.verdict = s.lv.checker.Check(t.m, env)
 	for _, v := range t.verdict.Violations {
 		g.metrics.violations.WithLabelValues(v.Category, v.Rule, v.Action.String()).Inc()
 	}
 	t.rec = s.record(t.qid, t.m, t.verdict, t.sp)
+	return nil
+}
+
+// threadFacts asks the trail whether the message starts the conversation
+// and how many review requests its order had; nil when the proactive
+// rules are off. A trail that cannot answer gets the message a 451: the
+// rules do not silently lapse.
+func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
+	window, on := t.s.lv.checker.ProactiveWindow()
+	if t.g.facts == nil || !on || len(t.s.rcpts) == 0 {
+		return nil, nil
+	}
+	order := ""
+	if len(t.m.OrderIDs) > 0 {
+		order = t.m.OrderIDs[0]
+	}
+	f, err := t.g.facts.ThreadFacts(context.Background(), t.s.rcpts[0], order, t.g.now().Add(-window))
+	if err != nil {
+		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the thread's history, try again later [%s]", t.qid), Cause: err}
+	}
+	return &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests}, nil
 }
 
 // exception returns the state and kind of the thread's live exception,

@@ -284,7 +284,7 @@ func refusal(qid string, v filter.Verdict, left time.Duration, waiting bool) err
 		}
 		said[key] = true
 		n++
-		line := fmt.Sprintf("[%s] %q in %s", x.Category, x.Excerpt, x.Where)
+		line := fmt.Sprintf("[%s] %q in %s (%s)", x.Category, x.Excerpt, x.Where, x.Rule)
 		if x.Message != "" {
 			line += ": " + x.Message
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // latestBuyerSQL finds the newest verified buyer message of a thread, or
@@ -55,4 +56,59 @@ func (s *SQL) LatestBuyerMessage(ctx context.Context, buyer, order string) ([]by
 // implement it.
 type BuyerMessages interface {
 	LatestBuyerMessage(ctx context.Context, buyer, order string) ([]byte, error)
+}
+
+// ThreadFacts are what the trail says of a thread for the proactive rules.
+type ThreadFacts struct {
+	// BuyerWrote is set when a verified buyer message is in the thread
+	// (or, without an order, from the buyer) since the window's start.
+	BuyerWrote bool
+	// ReviewRequests counts the review requests relayed for the order.
+	ReviewRequests int
+}
+
+const (
+	buyerWroteThreadSQL = `SELECT COUNT(*) FROM records WHERE thread = ? AND kind = 'message' AND direction = 'in'
+		AND verdict = 'buyer' AND time_ms >= ?`
+	buyerWroteSQL = `SELECT COUNT(*) FROM records WHERE buyer = ? AND kind = 'message' AND direction = 'in'
+		AND verdict = 'buyer' AND time_ms >= ?`
+	// A review request counts once the next hop accepted it.
+	reviewRequestsSQL = `SELECT COUNT(*) FROM records m WHERE m.thread = ? AND m.kind = 'message' AND m.direction = 'out'
+		AND m.violations LIKE '%"rule":"review.request"%'
+		AND EXISTS (SELECT 1 FROM records d WHERE d.queue_id = m.queue_id AND d.kind = 'delivery' AND d.status = 'relayed')`
+)
+
+// ThreadFacts returns what the trail says of the thread of a message to
+// buyer about order (order may be ""): whether the buyer wrote since
+// since, and how many review requests went out for the order.
+func (s *SQL) ThreadFacts(ctx context.Context, buyer, order string, since time.Time) (ThreadFacts, error) {
+	buyer = strings.ToLower(buyer)
+	var f ThreadFacts
+	query, arg := buyerWroteSQL, buyer
+	if order != "" {
+		query, arg = buyerWroteThreadSQL, ThreadKey(buyer, order)
+	}
+	var n int
+	if err := s.count(ctx, query, &n, arg, since.UnixMilli()); err != nil {
+		return f, err
+	}
+	f.BuyerWrote = n > 0
+	if order != "" {
+		if err := s.count(ctx, reviewRequestsSQL, &f.ReviewRequests, ThreadKey(buyer, order)); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// count runs a COUNT query on the read pool.
+func (s *SQL) count(ctx context.Context, query string, n *int, args ...any) error {
+	q, err := s.readStmt(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := q.QueryRowContext(ctx, args...).Scan(n); err != nil {
+		return fmt.Errorf("store: counting: %w", err)
+	}
+	return nil
 }

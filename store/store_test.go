@@ -108,6 +108,7 @@ func TestConformance(t *testing.T) {
 			t.Run("RelayedSince", func(t *testing.T) { testRelayedSince(t, b) })
 			t.Run("BodyKeptByteForByte", func(t *testing.T) { testBodyKept(t, b) })
 			t.Run("LatestBuyerMessage", func(t *testing.T) { testLatestBuyer(t, b) })
+			t.Run("ThreadFacts", func(t *testing.T) { testThreadFacts(t, b) })
 		})
 	}
 }
@@ -608,5 +609,40 @@ func testLatestBuyer(t *testing.T, b backend) {
 	}
 	if _, err := bm.LatestBuyerMessage(ctx, "nobody@marketplace.amazon.de", order); !errors.Is(err, ErrNoBuyerMessage) {
 		t.Errorf("unknown buyer: %v, want ErrNoBuyerMessage", err)
+	}
+}
+
+// testThreadFacts: the buyer wrote within the window or not; a review
+// request counts once the next hop accepted it.
+func testThreadFacts(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	const buyer, order = "f1@marketplace.amazon.de", "302-5555555-6666666"
+	f, err := s.ThreadFacts(ctx, buyer, order, time.Now().Add(-time.Hour))
+	if err != nil || f.BuyerWrote || f.ReviewRequests != 0 {
+		t.Fatalf("empty thread: %+v %v", f, err)
+	}
+	ask := outbound(buyer, order, "Re: review", "Would you leave a review?")
+	ask.QueueID = "QASK"
+	ask.Violations = []Violation{{Rule: "review.request", Category: "review", Action: "tag"}}
+	unsent := outbound(buyer, order, "Re: review", "Would you leave a review?")
+	unsent.QueueID = "QUNSENT"
+	unsent.Violations = ask.Violations
+	for _, r := range []*Record{
+		inbound(buyer, order, "buyer", "a question"), ask,
+		{Time: time.Now(), Kind: KindDelivery, QueueID: "QASK", Direction: Outbound, Buyer: buyer, OrderID: order, Status: StatusRelayed},
+		unsent,
+		{Time: time.Now(), Kind: KindDelivery, QueueID: "QUNSENT", Direction: Outbound, Buyer: buyer, OrderID: order, Status: StatusTempFail},
+	} {
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err = s.ThreadFacts(ctx, buyer, order, time.Now().Add(-time.Hour))
+	if err != nil || !f.BuyerWrote || f.ReviewRequests != 1 {
+		t.Errorf("thread facts: %+v %v, want the buyer wrote and 1 review request (the unsent one not counted)", f, err)
+	}
+	if f, _ := s.ThreadFacts(ctx, buyer, order, time.Now().Add(time.Hour)); f.BuyerWrote {
+		t.Error("a buyer message before the window counts")
 	}
 }

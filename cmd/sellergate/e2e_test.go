@@ -274,7 +274,7 @@ func TestSIGTERMLetsSessionInFlightFinish(t *testing.T) {
 	}
 	result := make(chan error, 1)
 	go func() {
-		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: delivery\r\n\r\nIt arrives tomorrow.\r\n"
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: delivery 302-1234567-7654321\r\n\r\nIt arrives tomorrow.\r\n"
 		result <- c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
 	}()
 	time.Sleep(300 * time.Millisecond)
@@ -362,7 +362,7 @@ func TestExampleConfigWithSwaks(t *testing.T) {
 	g := &gw{dir: t.TempDir(), log: &syncBuffer{}, exited: make(chan error, 1), sub: "127.0.0.1:2587"}
 	g.run(t, "serve")
 	out, err := exec.Command(swaks, "--server", "127.0.0.1:2587", "--from", "support@example-shop.test",
-		"--to", "a1b2c3d4e5@marketplace.amazon.de", "--body", "Your parcel left today.").CombinedOutput()
+		"--to", "a1b2c3d4e5@marketplace.amazon.de", "--header", "Subject: Your order 302-1234567-7654321", "--body", "Your parcel left today.").CombinedOutput()
 	if err != nil {
 		t.Fatalf("swaks: %v\n%s", err, out)
 	}
@@ -415,7 +415,7 @@ func TestReloadOnSIGHUPAndBrokenFile(t *testing.T) {
 		if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
 			t.Fatal(err)
 		}
-		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size\r\n\r\nIt fits.\r\n"
+		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size 302-1234567-7654321\r\n\r\nIt fits.\r\n"
 		return c.SendMail(from, []string{e2eBuyer}, strings.NewReader(msg))
 	}
 

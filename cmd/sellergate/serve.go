@@ -197,6 +197,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Exceptions:    tracker,
 		Activity:      tracker,
 		Threads:       st,
+		Facts:         st,
 		RelayCounter:  st,
 		BuyerMessages: st,
 		Registry:      reg,

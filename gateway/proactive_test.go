@@ -1,0 +1,71 @@
+package gateway_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellergate/sellergate/gateway"
+)
+
+// withFacts wires the trail's thread facts as the binary does.
+func withFacts(o *gateway.Options, e *env) { o.Facts = e.st }
+
+// A message the seller starts needs the Amazon order ID: refused naming
+// proactive.order-id without it, relayed with it; once the buyer wrote,
+// a reply needs none.
+func TestProactiveNeedsOrderID(t *testing.T) {
+	e := startEnvOpts(t, inboundConfig, withFacts)
+	err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your lamp", "Hello, your lamp left our warehouse today."))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.order-id") {
+		t.Fatalf("proactive message without order ID: %v, want 550 naming proactive.order-id", err)
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", "Hello, your lamp left our warehouse today.")); err != nil {
+		t.Fatalf("proactive message with order ID: %v", err)
+	}
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: your question", "It arrives tomorrow.")); err != nil {
+		t.Errorf("a reply after the buyer wrote, without order ID: %v", err)
+	}
+}
+
+// A review may be requested once per order: the second request for the
+// same order is refused, also by a gateway started anew on the same
+// store; another order may have its own.
+func TestReviewRequestedOncePerOrder(t *testing.T) {
+	e := startEnvOpts(t, "", withFacts)
+	ask := "Hello, we hope the lamp works well. Would you share your experience with a review on Amazon?"
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", ask)); err != nil {
+		t.Fatalf("first review request: %v", err)
+	}
+	err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", ask))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.review-repeat") {
+		t.Fatalf("second review request for the order: %v, want 550 naming proactive.review-repeat", err)
+	}
+	// A restart: the count is the trail's.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	e.gw.Shutdown(ctx)
+	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, Facts: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gw.Shutdown(context.Background()) })
+	e.subAddr = gw.Addrs()[0].String()
+	err = send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", ask))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.review-repeat") {
+		t.Errorf("after a restart: %v, want 550 naming proactive.review-repeat", err)
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-7654321-1234567", ask)); err != nil {
+		t.Errorf("a review request for another order: %v", err)
+	}
+}
