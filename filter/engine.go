@@ -48,6 +48,9 @@ type ThreadFacts struct {
 	// ReviewRequests counts the review requests already relayed for the
 	// order.
 	ReviewRequests int
+	// OptedOut is set when the buyer opted out of messages the seller
+	// starts.
+	OptedOut bool
 }
 
 // Exception findings: the message used what an open exception allows.
@@ -153,6 +156,11 @@ func (c *check) proactive(m *Message) {
 	}
 	if t.Proactive && len(m.OrderIDs) == 0 {
 		c.add("proactive", RuleProactiveOrderID, "no Amazon order ID in the subject or text", "message", p.ruleAction(RuleProactiveOrderID, "proactive"))
+	}
+	// A critical message may still reach a buyer who opted out, marked as
+	// Amazon asks.
+	if t.Proactive && t.OptedOut && !strings.Contains(strings.ToLower(m.Subject), "[important]") {
+		c.add("proactive", RuleProactiveOptedOut, "the buyer opted out of messages the seller starts", "message", p.ruleAction(RuleProactiveOptedOut, "proactive"))
 	}
 	if c.reviewRequest && t.ReviewRequests > 0 {
 		c.add("proactive", RuleProactiveReviewRepeat, fmt.Sprintf("review requests already sent for this order: %d", t.ReviewRequests), "message", p.ruleAction(RuleProactiveReviewRepeat, "proactive"))

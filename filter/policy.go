@@ -144,12 +144,13 @@ type ProactiveSpec struct {
 
 // ProactiveRules are the rules of messages the seller starts; each may
 // have its own action under actions: (else the category's).
-var ProactiveRules = []string{RuleProactiveOrderID, RuleProactiveReviewRepeat}
+var ProactiveRules = []string{RuleProactiveOrderID, RuleProactiveReviewRepeat, RuleProactiveOptedOut}
 
 // The proactive rules, and the tag that marks a review request in the trail.
 const (
 	RuleProactiveOrderID      = "proactive.order-id"
 	RuleProactiveReviewRepeat = "proactive.review-repeat"
+	RuleProactiveOptedOut     = "proactive.opted-out"
 	RuleReviewRequest         = "review.request"
 )
 

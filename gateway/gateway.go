@@ -41,6 +41,11 @@ type Checker interface {
 	ProactiveWindow() (window time.Duration, ok bool)
 }
 
+// OptOutRecorder records that a buyer opted out.
+type OptOutRecorder interface {
+	SetOptOut(ctx context.Context, buyer string, out bool, source string, at time.Time) error
+}
+
 // ThreadFacts tells what the trail says of a thread: whether the buyer
 // wrote within the window, and how many review requests went out.
 type ThreadFacts interface {
@@ -104,6 +109,9 @@ type Options struct {
 	// Facts, when set, lets the proactive rules apply (messages the seller
 	// starts); nil: every message is judged as a reply.
 	Facts ThreadFacts
+	// OptOuts, when set, records Amazon's notices that a buyer opted out
+	// of messages the seller starts (received by the inbound listener).
+	OptOuts OptOutRecorder
 	// Activity hears of refused and held messages; nil: nobody.
 	Activity AgentActivity
 	// RelayCounter, when set, holds the daily cap across restarts and
@@ -147,6 +155,7 @@ type Gateway struct {
 	activity   AgentActivity
 	relayCount store.RelayCounter
 	facts      ThreadFacts
+	optOuts    OptOutRecorder
 	// large admits messages spilled to disk, a few at a time.
 	large    chan struct{}
 	servers  []*smtp.Server
@@ -180,6 +189,7 @@ func New(o Options) (*Gateway, error) {
 		activity:   o.Activity,
 		relayCount: o.RelayCounter,
 		facts:      o.Facts,
+		optOuts:    o.OptOuts,
 		large:      make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),
 		conns:      newConnLimiter(cfg.Limits.ConnectionsPerIP, cfg.Limits.MaxConnections),
 		sessions:   map[*session]struct{}{},

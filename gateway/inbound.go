@@ -72,6 +72,7 @@ func (s *inboundSession) data(r io.Reader) error {
 	if err := s.append(rec); err != nil {
 		return err
 	}
+	s.noteOptOut(m, sp, log)
 	verified := rec.Verdict == "buyer"
 	if verified {
 		if err := g.sla.BuyerMessage(context.Background(), rec); err != nil {
@@ -148,4 +149,22 @@ func (g *Gateway) amazonSigned(r io.Reader) bool {
 		}
 	}
 	return false
+}
+
+// noteOptOut records the buyers an Amazon notice says opted out of
+// messages the seller starts (a message to them was not delivered). Only a
+// notice Amazon signed counts.
+func (s *inboundSession) noteOptOut(m *filter.Message, sp *spool.Spool, log *slog.Logger) {
+	g := s.g
+	text := m.Subject + "\n" + m.Text()
+	if g.optOuts == nil || !marketplace.IsOptOutNotice(text) || !g.amazonSigned(sp.Reader()) {
+		return
+	}
+	for _, buyer := range marketplace.RelayAddresses(text) {
+		if err := g.optOuts.SetOptOut(context.Background(), buyer, true, "amazon", g.now()); err != nil {
+			log.Error("recording an opt-out", "buyer", buyer, "err", err)
+			continue
+		}
+		log.Info("buyer opted out of proactive messages", "buyer", buyer)
+	}
 }

@@ -138,7 +138,7 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 	if err != nil {
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the thread's history, try again later [%s]", t.qid), Cause: err}
 	}
-	return &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests}, nil
+	return &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests, OptedOut: f.OptedOut}, nil
 }
 
 // exception returns the state and kind of the thread's live exception,

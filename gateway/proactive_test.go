@@ -69,3 +69,22 @@ func TestReviewRequestedOncePerOrder(t *testing.T) {
 		t.Errorf("a review request for another order: %v", err)
 	}
 }
+
+// Amazon's notice that a buyer opted out, received by the inbound
+// listener, keeps proactive messages from that buyer: refused naming
+// proactive.opted-out, unless the subject is marked [Important].
+func TestOptOutNoticeStopsProactiveMessages(t *testing.T) {
+	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) { o.Facts, o.OptOuts = e.st, e.st })
+	notice := "Your message to " + buyerAddr + " about order 302-1234567-7654321 was not delivered: the buyer has opted out of receiving messages from sellers that are not critical to the order.\r\n"
+	msg := amazonMessageWith(t, e, "amazon.de", "no-reply@amazon.de", notice)
+	if err := deliverInbound(t, e, "bounces@amazon.de", msg); err != nil {
+		t.Fatalf("inbound notice: %v", err)
+	}
+	err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", "Hello, how do you like the lamp?"))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.opted-out") {
+		t.Fatalf("proactive message to a buyer who opted out: %v, want 550 naming proactive.opted-out", err)
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "[Important] Your order 302-1234567-7654321: recall", "Please stop using the lamp: the manufacturer recalls it.")); err != nil {
+		t.Errorf("an [Important] message to a buyer who opted out: %v", err)
+	}
+}

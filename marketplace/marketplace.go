@@ -92,6 +92,39 @@ func MentionsRelayAddress(text string) bool {
 	return strings.Contains(strings.ToLower(text), "@"+relayPrefix)
 }
 
+// OptOutNotices are the words of Amazon's notice that a message was not
+// delivered because the buyer opted out of messages the seller starts, in
+// the marketplaces' languages (lower case).
+var OptOutNotices = []string{"opted out", "has opted out", "abgemeldet", "hat sich abgemeldet", "widersprochen",
+	"ne souhaite pas recevoir", "s'est désinscrit", "a choisi de ne pas recevoir", "ha optado por no recibir",
+	"se ha dado de baja", "ha scelto di non ricevere", "ha disattivato", "受信を停止", "受け取らない設定", "オプトアウト"}
+
+// IsOptOutNotice reports whether text (an Amazon message) says a buyer
+// opted out.
+func IsOptOutNotice(text string) bool {
+	l := strings.ToLower(text)
+	for _, w := range OptOutNotices {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RelayAddresses returns the relay addresses text names.
+func RelayAddresses(text string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == '<' || r == '>' || r == '(' || r == ')' || r == ',' || r == ';' || r == '"' || r == ':'
+	}) {
+		f = strings.TrimRight(f, ".")
+		if IsRelayAddress(f) {
+			out = append(out, strings.ToLower(f))
+		}
+	}
+	return out
+}
+
 // FrameWords name the buyer's message in the frame Amazon relays it in,
 // in the marketplaces' languages: "------------- Nachricht: -------------"
 // above it, "------------- Ende der Nachricht -------------" below.

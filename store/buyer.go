@@ -65,9 +65,13 @@ type ThreadFacts struct {
 	BuyerWrote bool
 	// ReviewRequests counts the review requests relayed for the order.
 	ReviewRequests int
+	// OptedOut is set when the buyer opted out of messages the seller
+	// starts.
+	OptedOut bool
 }
 
 const (
+	optedOutSQL         = `SELECT COUNT(*) FROM opt_outs WHERE buyer = ?`
 	buyerWroteThreadSQL = `SELECT COUNT(*) FROM records WHERE thread = ? AND kind = 'message' AND direction = 'in'
 		AND verdict = 'buyer' AND time_ms >= ?`
 	buyerWroteSQL = `SELECT COUNT(*) FROM records WHERE buyer = ? AND kind = 'message' AND direction = 'in'
@@ -93,6 +97,10 @@ func (s *SQL) ThreadFacts(ctx context.Context, buyer, order string, since time.T
 		return f, err
 	}
 	f.BuyerWrote = n > 0
+	if err := s.count(ctx, optedOutSQL, &n, buyer); err != nil {
+		return f, err
+	}
+	f.OptedOut = n > 0
 	if order != "" {
 		if err := s.count(ctx, reviewRequestsSQL, &f.ReviewRequests, ThreadKey(buyer, order)); err != nil {
 			return f, err
@@ -111,4 +119,47 @@ func (s *SQL) count(ctx context.Context, query string, n *int, args ...any) erro
 		return fmt.Errorf("store: counting: %w", err)
 	}
 	return nil
+}
+
+// OptOut is a buyer who opted out of messages the seller starts.
+type OptOut struct {
+	Buyer  string
+	Since  time.Time
+	Source string // "amazon" (Amazon's notice) or who recorded it by hand
+}
+
+// SetOptOut records that buyer opted out (out) or back in (!out).
+func (s *SQL) SetOptOut(ctx context.Context, buyer string, out bool, source string, at time.Time) error {
+	buyer = strings.ToLower(buyer)
+	var err error
+	if out {
+		_, err = s.wdb.ExecContext(ctx, s.d.rebind(`INSERT INTO opt_outs (buyer, since_ms, source) VALUES (?, ?, ?)
+			ON CONFLICT (buyer) DO UPDATE SET since_ms = excluded.since_ms, source = excluded.source`), buyer, at.UnixMilli(), source)
+	} else {
+		_, err = s.wdb.ExecContext(ctx, s.d.rebind(`DELETE FROM opt_outs WHERE buyer = ?`), buyer)
+	}
+	if err != nil {
+		return fmt.Errorf("store: recording the opt-out of %s: %w", buyer, err)
+	}
+	return nil
+}
+
+// OptOuts lists the buyers who opted out, newest first.
+func (s *SQL) OptOuts(ctx context.Context) ([]OptOut, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT buyer, since_ms, source FROM opt_outs ORDER BY since_ms DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing opt-outs: %w", err)
+	}
+	defer rows.Close()
+	var out []OptOut
+	for rows.Next() {
+		var o OptOut
+		var ms int64
+		if err := rows.Scan(&o.Buyer, &ms, &o.Source); err != nil {
+			return nil, fmt.Errorf("store: listing opt-outs: %w", err)
+		}
+		o.Since = time.UnixMilli(ms).UTC()
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }

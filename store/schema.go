@@ -171,6 +171,8 @@ func migrations(d dialect) []string {
 		// the newest records no longer leaves a chain that looks whole.
 		`CREATE TABLE chain_head (one INTEGER PRIMARY KEY CHECK (one = 1), record_id BIGINT NOT NULL, hash TEXT NOT NULL);
 		INSERT INTO chain_head (one, record_id, hash) SELECT 1, id, hash FROM records WHERE id = (SELECT MAX(id) FROM records)`,
+		// 5: buyers who opted out of messages the seller starts.
+		`CREATE TABLE opt_outs (buyer TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, source TEXT NOT NULL)`,
 	}
 }
 

@@ -1002,3 +1002,37 @@ func TestReadinessFollowsTheNextHop(t *testing.T) {
 		t.Errorf("/readyz with the next hop down: %d %s, want 503 naming the next hop", resp.StatusCode, body)
 	}
 }
+
+// TestBuyersOptOutByHand: an admin records an opt-out with the CLI; a
+// proactive message to that buyer is refused over SMTP, and opting the
+// buyer back in lets it through.
+func TestBuyersOptOutByHand(t *testing.T) {
+	g := startGateway(t, "")
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	if out, err := exec.Command(binPath, "buyers", "opt-out", e2eBuyer, "--config", cfg, "--by", "anna").CombinedOutput(); err != nil {
+		t.Fatalf("buyers opt-out: %v %s", err, out)
+	}
+	out, _ := exec.Command(binPath, "buyers", "list", "--config", cfg).CombinedOutput()
+	if !strings.Contains(string(out), strings.ToLower(e2eBuyer)) || !strings.Contains(string(out), "anna") {
+		t.Errorf("buyers list: %s", out)
+	}
+	send := func() error {
+		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Your order 302-1234567-7654321\r\n\r\nHow do you like it?\r\n"
+		return c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
+	}
+	if err := send(); smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.opted-out") {
+		t.Errorf("proactive message after opt-out: %v, want 550 naming proactive.opted-out", err)
+	}
+	if out, err := exec.Command(binPath, "buyers", "opt-in", e2eBuyer, "--config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("buyers opt-in: %v %s", err, out)
+	}
+	if err := send(); err != nil {
+		t.Errorf("after opt-in: %v", err)
+	}
+}

@@ -11,6 +11,7 @@
 //	sellergate dkim keygen --domain D --selector S [--algo rsa|ed25519] [--out FILE]
 //	sellergate check [--policy FILE] [--json] FILE.eml...
 //	sellergate audit verify|export|search|purge ...
+//	sellergate buyers opt-out|opt-in ADDRESS, sellergate buyers list
 //	sellergate health [--url URL]
 //	sellergate version
 package main
@@ -34,6 +35,7 @@ commands:
   dkim keygen --domain D --selector S [--algo rsa|ed25519] [--out FILE]
   check [--policy FILE] [--json] FILE.eml...   check messages against the policy
   audit verify|export|search|purge ...         the audit trail
+  buyers opt-out|opt-in ADDRESS | buyers list  buyers who opted out of messages you start
   health [--url URL]           exit 0 when the gateway's /readyz answers 200
   version                      print the version
 `

@@ -198,6 +198,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Activity:      tracker,
 		Threads:       st,
 		Facts:         st,
+		OptOuts:       st,
 		RelayCounter:  st,
 		BuyerMessages: st,
 		Registry:      reg,
