@@ -66,6 +66,9 @@ type Config struct {
 	// QueueDir is the delivery queue's directory (released messages,
 	// notices); default "queue" beside the config file.
 	QueueDir string `yaml:"queue_dir"`
+	// AppealTag in a subject makes a message an appeal: held for an
+	// admin's review instead of refused (default "[appeal]").
+	AppealTag string `yaml:"appeal_tag"`
 	// QueueBackoff lists the waits between delivery attempts from the
 	// queue; the last repeats (default 1m, 5m, 15m, 1h).
 	QueueBackoff []time.Duration `yaml:"queue_backoff"`

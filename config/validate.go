@@ -308,6 +308,9 @@ func (v *validator) validate(c *Config) {
 	if c.Policy != "" {
 		v.fileExists(p("policy"), &c.Policy, "policy file")
 	}
+	if c.AppealTag == "" {
+		c.AppealTag = "[appeal]"
+	}
 	if c.QueueDir == "" {
 		c.QueueDir = "queue"
 	}

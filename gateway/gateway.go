@@ -722,6 +722,10 @@ func (c *probeCache) get(now time.Time, probe func() error) error {
 	return c.err
 }
 
+// CountAppeal counts an admin's decision on an appeal ("released",
+// "rejected").
+func (g *Gateway) CountAppeal(decision string) { g.metrics.appeals.WithLabelValues(decision).Inc() }
+
 // Send hands a message the gateway writes itself (an SLA alert, a notice
 // to an agent) to the next hop.
 func (g *Gateway) Send(ctx context.Context, from string, to []string, msg []byte) error {

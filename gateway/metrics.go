@@ -13,6 +13,7 @@ type metrics struct {
 	messages      *prometheus.CounterVec
 	violations    *prometheus.CounterVec
 	refusals      *prometheus.CounterVec
+	appeals       *prometheus.CounterVec
 	tlsHandshakes *prometheus.CounterVec
 	replies       *prometheus.CounterVec
 	relaySeconds  *prometheus.HistogramVec
@@ -43,6 +44,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "sellergate_gateway_violations_total",
 			Help: "Policy findings in outgoing messages, by category, rule and action.",
 		}, []string{"category", "rule", "action"}),
+		appeals: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "sellergate_appeals_total",
+			Help: "Agents' appeals of refusals: held for review, then released or rejected by an admin (a rule often overturned shows here).",
+		}, []string{"decision"}),
 		refusals: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "sellergate_gateway_refusals_total",
 			Help: "Messages refused or quarantined by the policy, by agent.",

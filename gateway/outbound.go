@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/quarantine"
 	"github.com/sellergate/sellergate/spool"
 	"github.com/sellergate/sellergate/store"
 )
@@ -35,6 +36,10 @@ type outbound struct {
 	verdict   filter.Verdict
 	rec       *store.Record
 	isSummary bool
+	// appealed: the agent appeals a refusal (the tag in the subject),
+	// for reason.
+	appealed bool
+	reason   string
 
 	// What goes out: the prefix (the signature) and the body, canonical.
 	sig  []byte
@@ -62,6 +67,9 @@ func (s *session) data(r io.Reader) error {
 		return err
 	}
 	if t.verdict.Refused() && !t.verdict.Monitor {
+		if t.appealed {
+			return t.holdAppeal(t.reason)
+		}
 		return t.refuseOrHold()
 	}
 	done, err := t.reserve()
@@ -108,6 +116,9 @@ func (t *outbound) judge() error {
 		t.isSummary = strings.Contains(strings.ToLower(t.m.Subject), summaryTag)
 	}
 	env.BuyerText = s.buyerText(t.m, t.log)
+	if t.reason, t.appealed = t.appeal(); t.appealed {
+		t.dropReasonLine()
+	}
 	facts, err := t.threadFacts()
 	if err != nil {
 		return err
@@ -189,6 +200,67 @@ func (t *outbound) refuseOrHold() error {
 	}
 	left, waiting := g.sla.TimeLeft(context.Background(), rec.Thread)
 	return refusal(t.qid, v, left, waiting)
+}
+
+// appeal reports whether the agent appeals a refusal (the appeal tag in
+// the subject) and the reason it gave, if any: a first line of the text
+// "Reason: …" (or Grund, Raison, Motivo, 理由, Why).
+func (t *outbound) appeal() (reason string, ok bool) {
+	tag := t.s.lv.cfg.AppealTag
+	if tag == "" || !strings.Contains(strings.ToLower(t.m.Subject), strings.ToLower(tag)) {
+		return "", false
+	}
+	for _, tp := range t.m.Texts {
+		for _, l := range tp.Lines {
+			if strings.TrimSpace(l.Text) == "" {
+				continue
+			}
+			if r, ok := quarantine.AppealReason(l.Text); ok {
+				return r, true
+			}
+			return "", true
+		}
+	}
+	return "", true
+}
+
+// dropReasonLine keeps an appeal's reason line out of the judgment: it
+// is the agent's note to the admin, removed before the message is ever
+// relayed, and must not make the message look compliant ("the number is
+// the manufacturer's").
+func (t *outbound) dropReasonLine() {
+	for i := range t.m.Texts {
+		lines := t.m.Texts[i].Lines
+		for j, l := range lines {
+			if strings.TrimSpace(l.Text) == "" {
+				continue
+			}
+			if _, ok := quarantine.AppealReason(l.Text); ok {
+				lines[j].Text = ""
+			}
+			break
+		}
+	}
+}
+
+// holdAppeal holds an appealed message for an admin's review with the
+// findings it would have been refused for and the agent's reason.
+func (t *outbound) holdAppeal(reason string) error {
+	g, rec := t.g, t.rec
+	rec.Raw = t.sp.Reader()
+	rec.Size, rec.SHA256 = t.sp.Size(), t.sp.SHA256()
+	rec.Status = store.StatusQuarantined
+	rec.Note = quarantine.AppealNote + reason
+	if err := t.s.append(rec); err != nil {
+		return err
+	}
+	g.metrics.appeals.WithLabelValues("held").Inc()
+	g.metrics.messages.WithLabelValues("out", "appeal", rec.Status).Inc()
+	t.log.Info("appeal held for review", "violations", len(t.verdict.Violations), "reason", reason)
+	if g.held != nil {
+		g.held(rec)
+	}
+	return reply(codeOK, ecOK, "Appeal held for review by an admin, not sent yet [%s]", t.qid)
 }
 
 // reserve takes a place under the account's daily cap; done(sent) gives

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,12 @@ const (
 // Service reviews held messages.
 type Service struct {
 	Store Store
-	Queue *queue.Queue
+	// AppealTag is removed from an appeal's subject, with the agent's
+	// reason line, before it is relayed.
+	AppealTag string
+	// Appeals, when set, counts admins' decisions on appeals.
+	Appeals func(decision string)
+	Queue   *queue.Queue
 	// From is the sender of notices to agents (postmaster@hostname).
 	From string
 	Now  func() time.Time
@@ -54,6 +60,13 @@ type Held struct {
 	*store.Record
 }
 
+// Appeal reports whether the agent appealed a refusal with this message;
+// reason is what the agent gave.
+func (h Held) Appeal() (reason string, ok bool) { return strings.CutPrefix(h.Note, AppealNote) }
+
+// AppealNote starts an appealed message's note (the gateway writes it).
+const AppealNote = "appeal: "
+
 // List returns the held messages without a decision, oldest first.
 func (s *Service) List(ctx context.Context) ([]Held, error) {
 	held, err := s.auditor().Search(ctx, store.Query{Kind: store.KindMessage})
@@ -74,6 +87,18 @@ func (s *Service) List(ctx context.Context) ([]Held, error) {
 			out = append(out, Held{r})
 		}
 	}
+	// Appeals first: an agent waits on each, with the buyer's clock running.
+	slices.SortStableFunc(out, func(a, b Held) int {
+		_, aa := a.Appeal()
+		_, ba := b.Appeal()
+		switch {
+		case aa && !ba:
+			return -1
+		case ba && !aa:
+			return 1
+		}
+		return 0
+	})
 	return out, nil
 }
 
@@ -114,6 +139,9 @@ func (s *Service) Release(ctx context.Context, qid, by string) error {
 		Agent: by, Buyer: r.Buyer, OrderID: r.OrderID, Thread: r.Thread, Status: "released", Note: "released by " + by}); err != nil {
 		return err
 	}
+	if _, ok := (Held{r}).Appeal(); ok {
+		raw = cleanAppeal(raw, s.AppealTag)
+	}
 	_, err = s.Queue.Enqueue(queue.Item{From: r.MailFrom, To: r.Rcpt, Meta: map[string]string{MetaKind: "release", MetaQueueID: qid}}, bytes.NewReader(raw))
 	return err
 }
@@ -130,6 +158,9 @@ func (s *Service) Reject(ctx context.Context, qid, by, reason string) error {
 	if err := s.Store.Append(ctx, &store.Record{Time: s.now(), Kind: KindDecision, QueueID: qid, Direction: store.Outbound,
 		Agent: by, Buyer: r.Buyer, OrderID: r.OrderID, Thread: r.Thread, Status: "rejected", Note: reason}); err != nil {
 		return err
+	}
+	if _, ok := (Held{r}).Appeal(); ok && s.Appeals != nil {
+		s.Appeals("rejected")
 	}
 	return s.Notify(r, "Your message was rejected after review and was not sent", reason)
 }
@@ -162,6 +193,9 @@ func (s *Service) Delivered(ctx context.Context, sla SLAEvents, it *queue.Item, 
 		return
 	}
 	if orig := s.original(ctx, it); orig != nil {
+		if _, ok := (Held{orig}).Appeal(); ok && s.Appeals != nil {
+			s.Appeals("released")
+		}
 		s.outcome(ctx, orig, store.StatusRelayed, reply)
 		r := *orig
 		r.Time = s.now()
@@ -193,4 +227,48 @@ func (s *Service) original(ctx context.Context, it *queue.Item) *store.Record {
 func (s *Service) outcome(ctx context.Context, orig *store.Record, status, reply string) {
 	s.Store.Append(ctx, &store.Record{Time: s.now(), Kind: store.KindDelivery, QueueID: orig.QueueID, Direction: store.Outbound,
 		Agent: orig.Agent, Buyer: orig.Buyer, OrderID: orig.OrderID, Thread: orig.Thread, Status: status, Reply: reply})
+}
+
+// cleanAppeal removes the appeal tag from the subject and the agent's
+// reason line ("Reason: …") from the text: neither is the buyer's business.
+func cleanAppeal(raw []byte, tag string) []byte {
+	if tag == "" {
+		tag = "[appeal]"
+	}
+	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ok {
+		return raw
+	}
+	lines := strings.Split(string(head), "\r\n")
+	for i, l := range lines {
+		if len(l) > 8 && strings.EqualFold(l[:8], "subject:") {
+			if k := strings.Index(strings.ToLower(l), strings.ToLower(tag)); k >= 0 {
+				lines[i] = strings.Join(strings.Fields(l[:k]+l[k+len(tag):]), " ")
+			}
+		}
+	}
+	text := string(body)
+	first, rest, _ := strings.Cut(text, "\r\n")
+	if _, ok := AppealReason(first); ok {
+		text = strings.TrimLeft(rest, "\r\n")
+	}
+	return []byte(strings.Join(lines, "\r\n") + "\r\n\r\n" + text)
+}
+
+// AppealReason returns the reason an appeal's first line gives ("Reason:
+// the number is the manufacturer's hotline"; also Why, Grund, Raison,
+// Motivo, 理由).
+func AppealReason(line string) (string, bool) {
+	l := strings.TrimSpace(line)
+	for _, p := range []string{"reason", "why", "grund", "raison", "motivo", "motivazione", "理由"} {
+		if len(l) > len(p) && strings.EqualFold(l[:len(p)], p) {
+			rest := strings.TrimLeft(l[len(p):], " ")
+			for _, colon := range []string{":", "："} {
+				if r, ok := strings.CutPrefix(rest, colon); ok {
+					return strings.TrimSpace(r), true
+				}
+			}
+		}
+	}
+	return "", false
 }

@@ -1036,3 +1036,62 @@ func TestBuyersOptOutByHand(t *testing.T) {
 		t.Errorf("after opt-in: %v", err)
 	}
 }
+
+// TestAppealHeldReleasedWithoutTag: a refused reply sent again with
+// [appeal] and a reason line is held (250, listed first among the held
+// messages with its reason), released by an admin, and arrives once at
+// the next hop without the tag and the reason; the metrics count it.
+func TestAppealHeldReleasedWithoutTag(t *testing.T) {
+	g := startGateway(t, "")
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	body := "Hallo, Herr Brennwerk ruft Sie gern zurück, erreichbar unter 0611 4470 28.\r\n"
+	send := func(subject, text string) error {
+		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: " + subject + "\r\n\r\n" + text
+		return c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
+	}
+	if err := send("Re: 302-1234567-7654321", body); smtpCode(err) != 550 {
+		t.Fatalf("the reply: %v, want a refusal", err)
+	}
+	if err := send("[appeal] Re: 302-1234567-7654321", "Reason: the number is the manufacturer's hotline\r\n"+body); err != nil {
+		t.Fatalf("the appeal: %v, want 250 held", err)
+	}
+	out, _ := exec.Command(binPath, "quarantine", "list", "--appeals", "--config", cfg).CombinedOutput()
+	if !strings.HasPrefix(string(out), "APPEAL ") || !strings.Contains(string(out), "manufacturer's hotline") {
+		t.Fatalf("quarantine list --appeals:\n%s", out)
+	}
+	id := strings.Fields(string(out))[1]
+	if out, err := exec.Command(binPath, "quarantine", "release", id, "--config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("release: %v %s", err, out)
+	}
+	waitFor(t, "the released appeal at the next hop", func() bool {
+		for _, m := range g.hop.Received() {
+			if m.To[0] == e2eBuyer && bytes.Contains(m.Data, []byte("Brennwerk")) {
+				return true
+			}
+		}
+		return false
+	})
+	n := 0
+	for _, m := range g.hop.Received() {
+		if m.To[0] != e2eBuyer || !bytes.Contains(m.Data, []byte("Brennwerk")) {
+			continue
+		}
+		n++
+		if bytes.Contains(bytes.ToLower(m.Data), []byte("[appeal]")) || bytes.Contains(m.Data, []byte("Reason:")) {
+			t.Errorf("the relayed appeal still carries the tag or the reason:\n%s", m.Data)
+		}
+	}
+	if n != 1 {
+		t.Errorf("the appeal arrived %d times, want once", n)
+	}
+	waitFor(t, "the appeal counted", func() bool {
+		m := scrape(t, g.metrics)
+		return strings.Contains(m, `sellergate_appeals_total{decision="held"} 1`) && strings.Contains(m, `sellergate_appeals_total{decision="released"} 1`)
+	})
+}

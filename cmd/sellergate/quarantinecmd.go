@@ -45,7 +45,7 @@ func newQueue(cfg *config.Config, st store.Store, tracker *sla.Tracker, svc *qua
 
 // runQuarantine implements `sellergate quarantine list|show|release|reject`.
 func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	usage := "usage: sellergate quarantine list | show ID | release ID | reject ID --reason TEXT   [--config FILE] [--by WHO]"
+	usage := "usage: sellergate quarantine list [--appeals] | show ID | release ID | reject ID --reason TEXT   [--config FILE] [--by WHO]"
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return 2
@@ -56,6 +56,7 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	cfgPath := fs.String("config", "", "gateway configuration (default: the embedded example)")
 	reason := fs.String("reason", "", "why (reject)")
 	by := fs.String("by", "admin", "who decides")
+	appeals := fs.Bool("appeals", false, "list only the agents' appeals")
 	rest := args[1:]
 	id := ""
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -73,7 +74,7 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	svc := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname}
+	svc := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname, AppealTag: cfg.AppealTag}
 	q, err := queue.Open(queue.Options{Dir: cfg.QueueDir, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -88,11 +89,21 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		for _, h := range held {
+			reason, appeal := h.Appeal()
+			if *appeals && !appeal {
+				continue
+			}
+			if appeal {
+				fmt.Fprintf(stdout, "APPEAL ")
+			}
 			var cats []string
 			for _, v := range h.Violations {
 				cats = append(cats, v.Category)
 			}
 			fmt.Fprintf(stdout, "%-14s %s %-10s %-40s %q [%s]\n", h.QueueID, h.Time.Format(time.RFC3339), h.Agent, h.Buyer, h.Subject, strings.Join(cats, ","))
+			if reason != "" {
+				fmt.Fprintf(stdout, "       reason: %s\n", reason)
+			}
 		}
 		return 0
 	case "show":

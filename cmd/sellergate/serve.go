@@ -167,7 +167,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	tracker := newTracker(cfg, st, reg, log, func(ctx context.Context, from string, to []string, msg []byte) error {
 		return gw.Send(ctx, from, to, msg)
 	})
-	held := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname}
+	held := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname, AppealTag: cfg.AppealTag}
 	q, err := newQueue(cfg, st, tracker, held, func() *gateway.Gateway { return gw }, reg, log)
 	if err != nil {
 		return err
@@ -204,7 +204,11 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Registry:      reg,
 		Logger:        log,
 		Held: func(rec *store.Record) {
-			if err := held.Notify(rec, "Your message is held for review", "The messaging policy held it back for an admin to review; you will hear whether it is released."); err != nil {
+			subject, text := "Your message is held for review", "The messaging policy held it back for an admin to review; you will hear whether it is released."
+			if _, ok := (quarantine.Held{Record: rec}).Appeal(); ok {
+				subject, text = "Your appeal is waiting for review", "An admin will look at the findings below and your reason; you will hear whether the message is released. Until then nothing was sent to the buyer."
+			}
+			if err := held.Notify(rec, subject, text); err != nil {
 				log.Error("queueing the held-message notice", "queue", rec.QueueID, "err", err)
 			}
 		},
@@ -212,6 +216,8 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	if err != nil {
 		return err
 	}
+	held.Appeals = gw.CountAppeal
+
 	go tracker.Run(ctx)
 	go q.Run(ctx)
 	if err := gw.Start(); err != nil {
