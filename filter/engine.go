@@ -51,6 +51,9 @@ type ThreadFacts struct {
 	// OptedOut is set when the buyer opted out of messages the seller
 	// starts.
 	OptedOut bool
+	// RepeatedText is set when the same text went to the buyer within
+	// the last day.
+	RepeatedText bool
 }
 
 // Exception findings: the message used what an open exception allows.
@@ -161,6 +164,9 @@ func (c *check) proactive(m *Message) {
 	// Amazon asks.
 	if t.Proactive && t.OptedOut && !strings.Contains(strings.ToLower(m.Subject), "[important]") {
 		c.add("proactive", RuleProactiveOptedOut, "the buyer opted out of messages the seller starts", "message", p.ruleAction(RuleProactiveOptedOut, "proactive"))
+	}
+	if t.Proactive && t.RepeatedText {
+		c.add("proactive", RuleProactiveRepeat, "the same text went to this buyer within the last day", "message", p.ruleAction(RuleProactiveRepeat, "proactive"))
 	}
 	if c.reviewRequest && t.ReviewRequests > 0 {
 		c.add("proactive", RuleProactiveReviewRepeat, fmt.Sprintf("review requests already sent for this order: %d", t.ReviewRequests), "message", p.ruleAction(RuleProactiveReviewRepeat, "proactive"))

@@ -144,13 +144,14 @@ type ProactiveSpec struct {
 
 // ProactiveRules are the rules of messages the seller starts; each may
 // have its own action under actions: (else the category's).
-var ProactiveRules = []string{RuleProactiveOrderID, RuleProactiveReviewRepeat, RuleProactiveOptedOut}
+var ProactiveRules = []string{RuleProactiveOrderID, RuleProactiveReviewRepeat, RuleProactiveOptedOut, RuleProactiveRepeat}
 
 // The proactive rules, and the tag that marks a review request in the trail.
 const (
 	RuleProactiveOrderID      = "proactive.order-id"
 	RuleProactiveReviewRepeat = "proactive.review-repeat"
 	RuleProactiveOptedOut     = "proactive.opted-out"
+	RuleProactiveRepeat       = "proactive.repeat"
 	RuleReviewRequest         = "review.request"
 )
 

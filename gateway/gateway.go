@@ -49,7 +49,7 @@ type OptOutRecorder interface {
 // ThreadFacts tells what the trail says of a thread: whether the buyer
 // wrote within the window, and how many review requests went out.
 type ThreadFacts interface {
-	ThreadFacts(ctx context.Context, buyer, order string, since time.Time) (store.ThreadFacts, error)
+	ThreadFacts(ctx context.Context, buyer, order, textNote string, since time.Time) (store.ThreadFacts, error)
 }
 
 // ExceptionEvents runs the off-Amazon exception protocol of a thread.

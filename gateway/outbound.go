@@ -3,6 +3,8 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"strings"
@@ -40,6 +42,8 @@ type outbound struct {
 	// for reason.
 	appealed bool
 	reason   string
+	// textNote marks the record with the digest of the message's text.
+	textNote string
 
 	// What goes out: the prefix (the signature) and the body, canonical.
 	sig  []byte
@@ -129,6 +133,7 @@ func (t *outbound) judge() error {
 		g.metrics.violations.WithLabelValues(v.Category, v.Rule, v.Action.String()).Inc()
 	}
 	t.rec = s.record(t.qid, t.m, t.verdict, t.sp)
+	t.rec.Note = t.textNote
 	return nil
 }
 
@@ -145,11 +150,31 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 	if len(t.m.OrderIDs) > 0 {
 		order = t.m.OrderIDs[0]
 	}
-	f, err := t.g.facts.ThreadFacts(context.Background(), t.s.rcpts[0], order, t.g.now().Add(-window))
+	t.textNote = store.TextNote(textDigest(t.m))
+	f, err := t.g.facts.ThreadFacts(context.Background(), t.s.rcpts[0], order, t.textNote, t.g.now().Add(-window))
 	if err != nil {
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the thread's history, try again later [%s]", t.qid), Cause: err}
 	}
-	return &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests, OptedOut: f.OptedOut}, nil
+	return &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests, OptedOut: f.OptedOut,
+		RepeatedText: f.SameTextToday > 0}, nil
+}
+
+// textDigest is the SHA-256 of a message's own text, white space folded:
+// the same text sent again has the same digest whatever its headers.
+func textDigest(m *filter.Message) string {
+	h := sha256.New()
+	for _, tp := range m.Texts {
+		if tp.HTML && len(m.Texts) > 1 {
+			continue // the plain part says the same
+		}
+		for _, l := range tp.Lines {
+			if !l.Quote {
+				io.WriteString(h, strings.Join(strings.Fields(strings.ToLower(l.Text)), " "))
+				h.Write([]byte{'\n'})
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // exception returns the state and kind of the thread's live exception,

@@ -65,7 +65,7 @@ func TestReviewRequestedOncePerOrder(t *testing.T) {
 	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.review-repeat") {
 		t.Errorf("after a restart: %v, want 550 naming proactive.review-repeat", err)
 	}
-	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-7654321-1234567", ask)); err != nil {
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-7654321-1234567", "About the kettle of your second order: "+ask)); err != nil {
 		t.Errorf("a review request for another order: %v", err)
 	}
 }
@@ -86,5 +86,22 @@ func TestOptOutNoticeStopsProactiveMessages(t *testing.T) {
 	}
 	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "[Important] Your order 302-1234567-7654321: recall", "Please stop using the lamp: the manufacturer recalls it.")); err != nil {
 		t.Errorf("an [Important] message to a buyer who opted out: %v", err)
+	}
+}
+
+// The same proactive text to the same buyer twice within a day is refused;
+// another text, or another buyer, goes.
+func TestSameProactiveTextTwiceRefused(t *testing.T) {
+	e := startEnvOpts(t, "", withFacts)
+	text := "Hello, your order has shipped and will arrive on Friday."
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", text)); err != nil {
+		t.Fatalf("first: %v", err)
+	}
+	err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: your order 302-1234567-7654321", text))
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.repeat") {
+		t.Errorf("the same text again: %v, want 550 naming proactive.repeat", err)
+	}
+	if err := send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", text+" Tracking is on the order page.")); err != nil {
+		t.Errorf("another text: %v", err)
 	}
 }

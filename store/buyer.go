@@ -68,9 +68,19 @@ type ThreadFacts struct {
 	// OptedOut is set when the buyer opted out of messages the seller
 	// starts.
 	OptedOut bool
+	// SameTextToday counts the messages with the same text (TextNote)
+	// relayed to the buyer in the last day.
+	SameTextToday int
 }
 
+// TextNote is the note an outgoing message's record carries: a digest
+// of its text, by which the same text sent again is known.
+func TextNote(digest string) string { return "text-sha256:" + digest }
+
 const (
+	sameTextSQL = `SELECT COUNT(*) FROM records m WHERE m.buyer = ? AND m.kind = 'message' AND m.direction = 'out'
+		AND m.note = ? AND m.time_ms >= ?
+		AND EXISTS (SELECT 1 FROM records d WHERE d.queue_id = m.queue_id AND d.kind = 'delivery' AND d.status = 'relayed')`
 	optedOutSQL         = `SELECT COUNT(*) FROM opt_outs WHERE buyer = ?`
 	buyerWroteThreadSQL = `SELECT COUNT(*) FROM records WHERE thread = ? AND kind = 'message' AND direction = 'in'
 		AND verdict = 'buyer' AND time_ms >= ?`
@@ -85,7 +95,7 @@ const (
 // ThreadFacts returns what the trail says of the thread of a message to
 // buyer about order (order may be ""): whether the buyer wrote since
 // since, and how many review requests went out for the order.
-func (s *SQL) ThreadFacts(ctx context.Context, buyer, order string, since time.Time) (ThreadFacts, error) {
+func (s *SQL) ThreadFacts(ctx context.Context, buyer, order, textNote string, since time.Time) (ThreadFacts, error) {
 	buyer = strings.ToLower(buyer)
 	var f ThreadFacts
 	query, arg := buyerWroteSQL, buyer
@@ -101,6 +111,11 @@ func (s *SQL) ThreadFacts(ctx context.Context, buyer, order string, since time.T
 		return f, err
 	}
 	f.OptedOut = n > 0
+	if textNote != "" {
+		if err := s.count(ctx, sameTextSQL, &f.SameTextToday, buyer, textNote, time.Now().Add(-24*time.Hour).UnixMilli()); err != nil {
+			return f, err
+		}
+	}
 	if order != "" {
 		if err := s.count(ctx, reviewRequestsSQL, &f.ReviewRequests, ThreadKey(buyer, order)); err != nil {
 			return f, err

@@ -618,7 +618,7 @@ func testThreadFacts(t *testing.T, b backend) {
 	s, _ := b.open(t)
 	ctx := context.Background()
 	const buyer, order = "f1@marketplace.amazon.de", "302-5555555-6666666"
-	f, err := s.ThreadFacts(ctx, buyer, order, time.Now().Add(-time.Hour))
+	f, err := s.ThreadFacts(ctx, buyer, order, "", time.Now().Add(-time.Hour))
 	if err != nil || f.BuyerWrote || f.ReviewRequests != 0 {
 		t.Fatalf("empty thread: %+v %v", f, err)
 	}
@@ -638,11 +638,11 @@ func testThreadFacts(t *testing.T, b backend) {
 			t.Fatal(err)
 		}
 	}
-	f, err = s.ThreadFacts(ctx, buyer, order, time.Now().Add(-time.Hour))
+	f, err = s.ThreadFacts(ctx, buyer, order, "", time.Now().Add(-time.Hour))
 	if err != nil || !f.BuyerWrote || f.ReviewRequests != 1 {
 		t.Errorf("thread facts: %+v %v, want the buyer wrote and 1 review request (the unsent one not counted)", f, err)
 	}
-	if f, _ := s.ThreadFacts(ctx, buyer, order, time.Now().Add(time.Hour)); f.BuyerWrote {
+	if f, _ := s.ThreadFacts(ctx, buyer, order, "", time.Now().Add(time.Hour)); f.BuyerWrote {
 		t.Error("a buyer message before the window counts")
 	}
 }
