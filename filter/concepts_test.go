@@ -157,3 +157,16 @@ func TestChangeRequestOverSentences(t *testing.T) {
 		t.Errorf("a span of 9 sentences: %v, want an error naming it", err)
 	}
 }
+
+// clauseAround never returns a clause that does not hold the phrase, and
+// never panics, wherever the contrast words fall.
+func TestClauseAroundBounds(t *testing.T) {
+	for _, s := range []string{"x ma y", " ma ", "ma ma ma", "a but b but", "oui mais non mais"} {
+		for at := 0; at <= len(s); at++ {
+			lo, hi := clauseAround(s, 0, len(s), at)
+			if lo < 0 || hi > len(s) || lo > hi || lo > at {
+				t.Errorf("clauseAround(%q, at %d) = %d, %d", s, at, lo, hi)
+			}
+		}
+	}
+}

@@ -536,21 +536,22 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 // between the contrast words ("but", "aber", "mais" …) around it.
 func clauseAround(scan string, lo, hi, at int) (int, int) {
 	for _, w := range contrastWords {
-		for i := lo; ; {
+		for i := lo; i < hi; {
 			k := strings.Index(scan[i:hi], w)
 			if k < 0 {
 				break
 			}
 			k += i
-			if k < at {
+			switch {
+			case k+len(w) <= at:
 				lo = max(lo, k+len(w))
-			} else if k > at {
+			case k >= at:
 				hi = min(hi, k)
 			}
 			i = k + len(w)
 		}
 	}
-	return lo, hi
+	return lo, max(lo, hi)
 }
 
 // contrastWords turn a sentence around, with the spaces around them.
