@@ -323,6 +323,28 @@ var numberInitial = func() [256]bool {
 	return t
 }()
 
+// numberStart holds the first two bytes of the number words: most words
+// start otherwise and are no number without a look-up.
+var numberStart = func() []bool {
+	t := make([]bool, 1<<16)
+	add := func(w string) {
+		if len(w) >= 2 {
+			t[int(w[0])<<8|int(w[1])] = true
+		}
+	}
+	for w := range numberWords {
+		add(w)
+	}
+	for _, w := range []string{"and", "und", "et", "hundred", "hundert", "cent", "cents", "cento", "cien", "ciento",
+		"double", "doppel", "doppio", "doble", "triple", "tripel", "triplo", "vingts"} {
+		add(w)
+	}
+	for _, it := range italianTens {
+		add(it.w)
+	}
+	return t
+}()
+
 // hasWide reports whether s has characters of three bytes or more in
 // UTF-8 (kana, kanji): only then are Japanese numerals looked for.
 func hasWide(s string) bool {
@@ -351,7 +373,7 @@ func spelledRun(s string) bool {
 			if p == "" {
 				continue
 			}
-			if len(p) > 16 || !numberInitial[p[0]] {
+			if len(p) > 16 || len(p) >= 2 && !numberStart[int(p[0])<<8|int(p[1])] || len(p) == 1 && !numberInitial[p[0]] {
 				run = 0
 				return
 			}
