@@ -18,20 +18,24 @@ func (r CheckResult) Refused() bool { return r.Verdict == "reject" || r.Verdict 
 // CheckReader parses and checks one raw message as the gateway would, with
 // the sender and recipients taken from its headers.
 func (e *Engine) CheckReader(name string, r io.Reader) CheckResult {
-	return e.CheckReaderWith(name, r, "")
+	return e.CheckReaderWith(name, r, nil)
 }
 
-// CheckReaderWith is CheckReader with the buyer message the reply answers
-// on record (its text, see Message.Text), as the gateway checks a reply
-// whose thread's buyer message it recorded.
-func (e *Engine) CheckReaderWith(name string, r io.Reader, buyerText string) CheckResult {
+// CheckReaderWith is CheckReader with what the gateway would know of the
+// thread: the buyer message the reply answers (its text, see
+// Message.Text), and the trail's facts (facts may call back with the
+// parsed message, nil when there are none).
+func (e *Engine) CheckReaderWith(name string, r io.Reader, thread func(m *Message) (buyerText string, facts *ThreadFacts)) CheckResult {
 	res := CheckResult{File: name, Violations: []Violation{}}
 	m, err := Parse(r)
 	if err != nil {
 		res.Verdict, res.Error = "reject", err.Error()
 		return res
 	}
-	env := Envelope{BuyerText: buyerText}
+	env := Envelope{}
+	if thread != nil {
+		env.BuyerText, env.Thread = thread(m)
+	}
 	if len(m.From) > 0 {
 		env.MailFrom = m.From[0].Address
 	}

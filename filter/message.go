@@ -4,6 +4,8 @@
 package filter
 
 import (
+	"encoding/hex"
+	"crypto/sha256"
 	"bytes"
 	"fmt"
 	"io"
@@ -442,4 +444,23 @@ func (m *Message) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// TextDigest is the SHA-256 of the message's own text (quotes aside, the
+// plain part when there is one), white space folded and lower case: the
+// same text sent again has the same digest whatever its headers.
+func (m *Message) TextDigest() string {
+	h := sha256.New()
+	for _, tp := range m.Texts {
+		if tp.HTML && len(m.Texts) > 1 {
+			continue // the plain part says the same
+		}
+		for _, l := range tp.Lines {
+			if !l.Quote {
+				io.WriteString(h, strings.Join(strings.Fields(strings.ToLower(l.Text)), " "))
+				h.Write([]byte{'\n'})
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -3,8 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"strings"
@@ -150,7 +148,7 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 	if len(t.m.OrderIDs) > 0 {
 		order = t.m.OrderIDs[0]
 	}
-	t.textNote = store.TextNote(textDigest(t.m))
+	t.textNote = store.TextNote(t.m.TextDigest())
 	f, err := t.g.facts.ThreadFacts(context.Background(), t.s.rcpts[0], order, t.textNote, t.g.now().Add(-window))
 	if err != nil {
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the thread's history, try again later [%s]", t.qid), Cause: err}
@@ -159,23 +157,6 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 		RepeatedText: f.SameTextToday > 0}, nil
 }
 
-// textDigest is the SHA-256 of a message's own text, white space folded:
-// the same text sent again has the same digest whatever its headers.
-func textDigest(m *filter.Message) string {
-	h := sha256.New()
-	for _, tp := range m.Texts {
-		if tp.HTML && len(m.Texts) > 1 {
-			continue // the plain part says the same
-		}
-		for _, l := range tp.Lines {
-			if !l.Quote {
-				io.WriteString(h, strings.Join(strings.Fields(strings.ToLower(l.Text)), " "))
-				h.Write([]byte{'\n'})
-			}
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // exception returns the state and kind of the thread's live exception,
 // when the protocol runs.

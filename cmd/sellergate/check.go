@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/sellergate/sellergate/store"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/sellergate/sellergate/filter"
 )
@@ -22,11 +26,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	policyFile := fs.String("policy", "", "policy file (default: the built-in policy)")
 	asJSON := fs.Bool("json", false, "one JSON object per file, one per line")
 	buyerFile := fs.String("buyer-message", "", "the buyer's message the drafts answer (.eml): its words are the buyer's wherever the draft quotes them, as in the gateway")
+	thread := fs.String("thread", "", "the thread the drafts go to (see audit search): the proactive rules apply as the gateway's trail says, and the thread's buyer message is on record")
+	cfgPath := fs.String("config", "", "gateway configuration whose store holds the thread (with --thread)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--buyer-message FILE.eml] [--json] FILE.eml... (- for standard input)")
+		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--buyer-message FILE.eml] [--thread T --config FILE] [--json] FILE.eml... (- for standard input)")
 		return 2
 	}
 	policy := filter.DefaultPolicy()
@@ -47,6 +53,18 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		buyerText = bm
 	}
+	threadOf := func(*filter.Message) (string, *filter.ThreadFacts) { return buyerText, nil }
+	if *thread != "" {
+		_, st, code := openForCommand(*cfgPath, stderr)
+		if st == nil {
+			return code
+		}
+		defer st.Close()
+		threadOf = threadFromTrail(st, *thread, policy, buyerText, stderr)
+		if threadOf == nil {
+			return 2
+		}
+	}
 	e := filter.NewEngine(policy)
 	status := 0
 	enc := json.NewEncoder(stdout)
@@ -65,7 +83,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			defer f.Close()
 			r = f
 		}
-		res := e.CheckReaderWith(name, r, buyerText)
+		res := e.CheckReaderWith(name, r, threadOf)
 		if res.Refused() {
 			status = max(status, 1)
 		}
@@ -102,4 +120,36 @@ func readBuyerMessage(file string) (string, error) {
 		return "", fmt.Errorf("buyer message %s: %w", file, err)
 	}
 	return m.Text(), nil
+}
+
+// threadFromTrail returns what the gateway would know of thread for a
+// draft: its buyer message (unless one was given) and the trail's facts.
+// It says why on stderr and returns nil when the trail has no such thread.
+func threadFromTrail(st *store.SQL, thread string, p *filter.Policy, buyerText string, stderr io.Writer) func(*filter.Message) (string, *filter.ThreadFacts) {
+	ctx := context.Background()
+	recs, err := st.Search(ctx, store.Query{Thread: thread, Limit: 1})
+	if err != nil || len(recs) == 0 || recs[0].Buyer == "" {
+		fmt.Fprintf(stderr, "sellergate check: no thread %q with a buyer in the audit trail (%v)\n", thread, err)
+		return nil
+	}
+	buyer, order := recs[0].Buyer, recs[0].OrderID
+	if buyerText == "" {
+		if raw, err := st.LatestBuyerMessage(ctx, buyer, order); err == nil {
+			if m, err := filter.Parse(bytes.NewReader(raw)); err == nil {
+				buyerText = m.Text()
+			}
+		}
+	}
+	return func(m *filter.Message) (string, *filter.ThreadFacts) {
+		if !p.ProactiveEnabled() {
+			return buyerText, nil
+		}
+		f, err := st.ThreadFacts(ctx, buyer, order, store.TextNote(m.TextDigest()), time.Now().Add(-p.ProactiveWindow()))
+		if err != nil {
+			fmt.Fprintln(stderr, "sellergate check: reading the thread:", err)
+			return buyerText, nil
+		}
+		return buyerText, &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests,
+			OptedOut: f.OptedOut, RepeatedText: f.SameTextToday > 0}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sellergate/sellergate/store"
 	"io"
 	"net"
 	"net/http"
@@ -1094,4 +1095,33 @@ func TestAppealHeldReleasedWithoutTag(t *testing.T) {
 		m := scrape(t, g.metrics)
 		return strings.Contains(m, `sellergate_appeals_total{decision="held"} 1`) && strings.Contains(m, `sellergate_appeals_total{decision="released"} 1`)
 	})
+}
+
+// TestCheckWithThread: sellergate check --thread says which proactive rule
+// a draft would meet, as the gateway's trail says: after one review
+// request went out for the order, a second draft asking again names
+// proactive.review-repeat.
+func TestCheckWithThread(t *testing.T) {
+	g := startGateway(t, "")
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	const order = "302-1234567-7654321"
+	ask := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Your order " + order + "\r\n\r\nWould you share your experience with a review on Amazon?\r\n"
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+	if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(ask)); err != nil {
+		t.Fatalf("first review request: %v", err)
+	}
+	c.Close()
+	draft := filepath.Join(t.TempDir(), "draft.eml")
+	os.WriteFile(draft, []byte(strings.Replace(ask, "Would you", "Could you perhaps", 1)), 0o644)
+	out, err := exec.Command(binPath, "check", "--config", cfg, "--thread", store.ThreadKey(e2eBuyer, order), draft).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "proactive.review-repeat") {
+		t.Errorf("check --thread: %v\n%s\nwant a refusal naming proactive.review-repeat", err, out)
+	}
+	if out, err := exec.Command(binPath, "check", draft).CombinedOutput(); err != nil {
+		t.Errorf("check without the thread: %v\n%s\nwant a pass", err, out)
+	}
 }
