@@ -4,9 +4,9 @@
 package filter
 
 import (
-	"encoding/hex"
-	"crypto/sha256"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"

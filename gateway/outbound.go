@@ -157,7 +157,6 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 		RepeatedText: f.SameTextToday > 0}, nil
 }
 
-
 // exception returns the state and kind of the thread's live exception,
 // when the protocol runs.
 func (t *outbound) exception() (state, kind string) {

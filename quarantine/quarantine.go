@@ -62,7 +62,12 @@ type Held struct {
 
 // Appeal reports whether the agent appealed a refusal with this message;
 // reason is what the agent gave.
-func (h Held) Appeal() (reason string, ok bool) { return strings.CutPrefix(h.Note, AppealNote) }
+func (h Held) Appeal() (reason string, ok bool) {
+	if reason, ok = strings.CutPrefix(h.Note, AppealNote); !ok {
+		return "", false
+	}
+	return reason, true
+}
 
 // AppealNote starts an appealed message's note (the gateway writes it).
 const AppealNote = "appeal: "

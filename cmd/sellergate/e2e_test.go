@@ -416,7 +416,7 @@ func TestReloadOnSIGHUPAndBrokenFile(t *testing.T) {
 		if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
 			t.Fatal(err)
 		}
-		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size 302-1234567-7654321\r\n\r\nIt fits.\r\n"
+		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size 302-1234567-7654321\r\n\r\nIt fits, says " + strings.Split(from, "@")[0] + ".\r\n"
 		return c.SendMail(from, []string{e2eBuyer}, strings.NewReader(msg))
 	}
 
@@ -576,7 +576,7 @@ func TestCrashKeepsEveryAcknowledgedMessage(t *testing.T) {
 					return
 				}
 				id := fmt.Sprintf("crash-%d-%d@seller.test", w, i)
-				msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nMessage-ID: <" + id + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nIt ships today.\r\n"
+				msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nMessage-ID: <" + id + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nIt ships today, parcel " + strings.TrimSuffix(id, "@seller.test") + ".\r\n"
 				if c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg)) == nil {
 					mu.Lock()
 					acked[id] = true
@@ -679,7 +679,7 @@ func TestTwoGatewaysOnePostgres(t *testing.T) {
 				}
 				c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
 				id := fmt.Sprintf("two-%d-%d@seller.test", w, i)
-				msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nMessage-ID: <" + id + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nOk.\r\n"
+				msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nMessage-ID: <" + id + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\nOk, parcel " + strings.TrimSuffix(id, "@seller.test") + ".\r\n"
 				if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg)); err == nil {
 					mu.Lock()
 					acked[id]++
