@@ -38,7 +38,7 @@ go build -o "$W/sellergate" ./cmd/sellergate
 PID=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MET/readyz" >/dev/null && break; sleep 0.1; done
 # One message, so that the per-message series exist.
-printf 'From: <support@seller.test>\r\nTo: <a@marketplace.amazon.de>\r\nSubject: Re: order\r\n\r\nIt ships today.\r\n' > "$W/msg.eml"
+printf 'From: <support@seller.test>\r\nTo: <a@marketplace.amazon.de>\r\nSubject: Re: order 302-1234567-7654321\r\n\r\nIt ships today.\r\n' > "$W/msg.eml"
 python3 - "$SUB" "$W/msg.eml" <<'PY'
 import smtplib, sys
 with smtplib.SMTP("127.0.0.1", int(sys.argv[1])) as s:
