@@ -253,3 +253,26 @@ func enhanced(err error) string {
 	}
 	return ""
 }
+
+// restart stops the gateway and starts a new one on the same store with
+// opts (Config, Store, LookupTXT, SLA and a quiet logger filled in), as a
+// restarted process would.
+func (e *env) restart(opts gateway.Options) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.gw.Shutdown(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	opts.Config, opts.Store, opts.LookupTXT, opts.SLA = e.cfg, e.st, e.lookupTXT, e.sla
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	gw, err := gateway.New(opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := gw.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { gw.Shutdown(context.Background()) })
+	e.gw, e.subAddr = gw, gw.Addrs()[0].String()
+}

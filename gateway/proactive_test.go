@@ -1,12 +1,8 @@
 package gateway_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sellergate/sellergate/gateway"
 )
@@ -48,19 +44,7 @@ func TestReviewRequestedOncePerOrder(t *testing.T) {
 		t.Fatalf("second review request for the order: %v, want 550 naming proactive.review-repeat", err)
 	}
 	// A restart: the count is the trail's.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	e.gw.Shutdown(ctx)
-	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, Facts: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { gw.Shutdown(context.Background()) })
-	e.subAddr = gw.Addrs()[0].String()
+	e.restart(gateway.Options{Facts: e.st})
 	err = send(e.login(), agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Your order 302-1234567-7654321", ask))
 	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.review-repeat") {
 		t.Errorf("after a restart: %v, want 550 naming proactive.review-repeat", err)

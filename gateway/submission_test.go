@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/textproto"
 	"strings"
@@ -431,23 +429,9 @@ func TestDailyLimitHoldsAcrossRestart(t *testing.T) {
 		}
 	}
 	c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := e.gw.Shutdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	gw, err := gateway.New(gateway.Options{Config: e.cfg, Store: e.st, RelayCounter: e.st, LookupTXT: e.lookupTXT, SLA: e.sla,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { gw.Shutdown(context.Background()) })
-	e.subAddr = gw.Addrs()[0].String()
+	e.restart(gateway.Options{RelayCounter: e.st})
 	c = e.login()
-	err = send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks."))
+	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "x", "Thanks."))
 	if smtpCode(err) != 452 || !strings.Contains(err.Error(), "daily_limit") {
 		t.Errorf("third message after a restart with daily_limit 2: %v, want 452 naming daily_limit", err)
 	}
