@@ -7,8 +7,11 @@ package quarantine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -276,4 +279,70 @@ func AppealReason(line string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// AppealLabel is one decided appeal as labelled data: the engine's verdict
+// and an admin's decision on the same message. labels.jsonl holds one per
+// line; internal/judge reads it like labels.tsv.
+type AppealLabel struct {
+	File            string   `json:"file"`
+	VerdictByEngine string   `json:"verdict_by_engine"`
+	Decision        string   `json:"decision"` // released or rejected
+	Categories      []string `json:"categories"`
+}
+
+// ExportAppeals writes every decided appeal to dir as QUEUEID.eml (the
+// message as it goes to the buyer: without the tag and the reason line)
+// and a labels.jsonl line, and returns how many it wrote.
+func (s *Service) ExportAppeals(ctx context.Context, dir string) (int, error) {
+	held, err := s.auditor().Search(ctx, store.Query{Kind: store.KindMessage})
+	if err != nil {
+		return 0, err
+	}
+	decisions, err := s.auditor().Search(ctx, store.Query{Kind: KindDecision})
+	if err != nil {
+		return 0, err
+	}
+	decided := map[string]string{}
+	for _, d := range decisions {
+		decided[d.QueueID] = d.Status
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("appeals: %w", err)
+	}
+	labels, err := os.Create(filepath.Join(dir, "labels.jsonl"))
+	if err != nil {
+		return 0, fmt.Errorf("appeals: %w", err)
+	}
+	defer labels.Close()
+	enc := json.NewEncoder(labels)
+	n := 0
+	for _, r := range held {
+		decision, ok := decided[r.QueueID]
+		if _, appeal := (Held{r}).Appeal(); !appeal || !ok {
+			continue
+		}
+		raw, err := s.auditor().Body(ctx, r.ID)
+		if err != nil {
+			return n, fmt.Errorf("appeal %s: %w", r.QueueID, err)
+		}
+		file := r.QueueID + ".eml"
+		// As the buyer would get it: without the tag and the reason line.
+		if err := os.WriteFile(filepath.Join(dir, file), cleanAppeal(raw, s.AppealTag), 0o644); err != nil {
+			return n, fmt.Errorf("appeals: %w", err)
+		}
+		l := AppealLabel{File: file, VerdictByEngine: r.Verdict, Decision: decision, Categories: []string{}}
+		for _, v := range r.Violations {
+			if v.Action == "reject" || v.Action == "quarantine" {
+				if !slices.Contains(l.Categories, v.Category) {
+					l.Categories = append(l.Categories, v.Category)
+				}
+			}
+		}
+		if err := enc.Encode(l); err != nil {
+			return n, fmt.Errorf("appeals: %w", err)
+		}
+		n++
+	}
+	return n, labels.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellergate/sellergate/quarantine"
 	"github.com/sellergate/sellergate/store"
 )
 
@@ -18,6 +19,7 @@ func init() { extraCommands["audit"] = runAudit }
 const auditUsage = `usage: sellergate audit <command> [--config FILE] [options]
   verify [--bundle FILE.zip]        walk the chain (or check an exported bundle against it)
   export --order ID | --thread T | --buyer ADDR [--from DATE --to DATE] [--out FILE.zip]
+  export --appeals --out DIR        every decided appeal as .eml plus labels.jsonl
   search [--order ID] [--buyer ADDR] [--agent LOGIN] [--verdict V] [--category C] [--from DATE] [--to DATE] [--json]
   purge --before DATE               remove raw bodies older than DATE (records and hashes stay)
 DATE is 2006-01-02 or RFC 3339.`
@@ -48,6 +50,7 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&bundle, "bundle", "", "exported bundle to verify")
 	fs.StringVar(&out, "out", "", "bundle file to write")
 	fs.BoolVar(&asJSON, "json", false, "JSON output")
+	appeals := fs.Bool("appeals", false, "export the decided appeals (with --out DIR)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -60,7 +63,7 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "--to:", err)
 		return 2
 	}
-	_, st, code := openForCommand(*cfgPath, stderr)
+	cfg, st, code := openForCommand(*cfgPath, stderr)
 	if st == nil {
 		return code
 	}
@@ -100,6 +103,19 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	case "export":
+		if *appeals {
+			if out == "" {
+				fmt.Fprintln(stderr, "audit export --appeals needs --out DIR")
+				return 2
+			}
+			n, err := (&quarantine.Service{Store: st, AppealTag: cfg.AppealTag}).ExportAppeals(ctx, out)
+			if err != nil {
+				fmt.Fprintln(stderr, "export:", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "wrote %d decided appeals to %s (labels.jsonl)\n", n, out)
+			return 0
+		}
 		if q.Order == "" && q.Thread == "" && q.Buyer == "" {
 			fmt.Fprintln(stderr, "audit export needs --order, --thread or --buyer")
 			return 2

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/internal/judge"
 	"github.com/sellergate/sellergate/store"
 	"io"
 	"net"
@@ -1095,6 +1097,19 @@ func TestAppealHeldReleasedWithoutTag(t *testing.T) {
 		m := scrape(t, g.metrics)
 		return strings.Contains(m, `sellergate_appeals_total{decision="held"} 1`) && strings.Contains(m, `sellergate_appeals_total{decision="released"} 1`)
 	})
+	// The decided appeal is labelled data the judge reads back: released,
+	// so the engine's refusal counts as a false refusal there.
+	dir := filepath.Join(t.TempDir(), "appeals")
+	if out, err := exec.Command(binPath, "audit", "export", "--appeals", "--out", dir, "--config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("audit export --appeals: %v %s", err, out)
+	}
+	labels, err := judge.ReadLabels(dir)
+	if err != nil || len(labels) != 1 || labels[0].Expect != "pass" {
+		t.Fatalf("the exported appeal reads back as %+v, %v", labels, err)
+	}
+	if v, err := judge.Judge(filter.NewEngine(filter.DefaultPolicy()), labels[0]); err != nil || v.Outcome != judge.FalseRefusal {
+		t.Errorf("the released appeal judged again: %+v %v, want the engine's false refusal", v, err)
+	}
 }
 
 // TestCheckWithThread: sellergate check --thread says which proactive rule

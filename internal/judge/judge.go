@@ -5,6 +5,7 @@ package judge
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,10 +122,18 @@ func ReadLabels(dir string) ([]Label, error) {
 	files, _ := filepath.Glob(filepath.Join(dir, "labels.tsv"))
 	more, _ := filepath.Glob(filepath.Join(dir, "*", "labels.tsv"))
 	files = append(files, more...)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no labels.tsv", dir)
+	jsonl, _ := filepath.Glob(filepath.Join(dir, "labels.jsonl"))
+	if len(files) == 0 && len(jsonl) == 0 {
+		return nil, fmt.Errorf("%s: no labels.tsv or labels.jsonl", dir)
 	}
 	var out []Label
+	for _, name := range jsonl {
+		ls, err := readAppealLabels(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ls...)
+	}
 	for _, name := range files {
 		ls, err := readLabelFile(dir, name)
 		if err != nil {
@@ -165,4 +174,38 @@ func readLabelFile(dir, name string) ([]Label, error) {
 		out = append(out, l)
 	}
 	return out, sc.Err()
+}
+
+// readAppealLabels reads a labels.jsonl that sellergate audit export
+// --appeals wrote: a released appeal is a message that must pass, a
+// rejected one must be refused for the categories the engine named.
+func readAppealLabels(dir, name string) ([]Label, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Label
+	dec := json.NewDecoder(f)
+	for n := 1; dec.More(); n++ {
+		var a struct {
+			File, Decision  string
+			VerdictByEngine string `json:"verdict_by_engine"`
+			Categories      []string
+		}
+		if err := dec.Decode(&a); err != nil {
+			return nil, fmt.Errorf("%s: appeal %d: %w", name, n, err)
+		}
+		l := Label{File: a.File, Path: filepath.Join(dir, a.File), Note: "appeal " + a.Decision + " (engine: " + a.VerdictByEngine + ")"}
+		switch a.Decision {
+		case "released":
+			l.Expect = "pass"
+		case "rejected":
+			l.Expect, l.Cats = "refuse", a.Categories
+		default:
+			return nil, fmt.Errorf("%s: appeal %d: decision %q, want released or rejected", name, n, a.Decision)
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
