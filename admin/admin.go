@@ -112,9 +112,13 @@ func (a *API) quarantineList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err)
 		return
 	}
+	// Appeals come first (List's order); ?appeals=1 lists only them.
+	onlyAppeals := r.URL.Query().Get("appeals") != ""
 	out := []*store.Record{}
 	for _, h := range held {
-		out = append(out, h.Record)
+		if _, appeal := h.Appeal(); appeal || !onlyAppeals {
+			out = append(out, h.Record)
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

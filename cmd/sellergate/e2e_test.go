@@ -865,6 +865,10 @@ func TestAdminAPI(t *testing.T) {
 	if code != 200 || len(list) != 1 {
 		t.Fatalf("GET /v1/quarantine: %d %s", code, body)
 	}
+	// Only appeals: none here (the message was held by the policy).
+	if code, body := call("GET", "/v1/quarantine?appeals=1", token, nil); code != 200 || strings.TrimSpace(string(body)) != "[]" {
+		t.Errorf("GET /v1/quarantine?appeals=1: %d %s, want an empty list", code, body)
+	}
 	if code, body := call("POST", "/v1/quarantine/"+list[0].QueueID+"/release", token, strings.NewReader(`{"by":"lisa"}`)); code != 200 {
 		t.Fatalf("release: %d %s", code, body)
 	}
