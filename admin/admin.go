@@ -4,6 +4,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,10 @@ type API struct {
 	Engine func() *filter.Engine
 	// ExceptionKind reports whether the policy allows an exception kind.
 	ExceptionKind func(kind string) bool
-	Log           *slog.Logger
+	// Thread, when set, tells POST /v1/check?thread=T what the gateway
+	// would know of the thread (its buyer message, the trail's facts).
+	Thread func(ctx context.Context, thread string) (func(*filter.Message) (string, *filter.ThreadFacts), error)
+	Log    *slog.Logger
 }
 
 // Handler returns the API's routes behind the token check.
@@ -272,6 +276,14 @@ func (a *API) auditExport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) check(w http.ResponseWriter, r *http.Request) {
-	res := a.Engine().CheckReader("request", http.MaxBytesReader(w, r.Body, 64<<20))
+	var thread func(*filter.Message) (string, *filter.ThreadFacts)
+	if t := r.URL.Query().Get("thread"); t != "" && a.Thread != nil {
+		var err error
+		if thread, err = a.Thread(r.Context(), t); err != nil {
+			writeError(w, http.StatusNotFound, err)
+			return
+		}
+	}
+	res := a.Engine().CheckReaderWith("request", http.MaxBytesReader(w, r.Body, 64<<20), thread)
 	writeJSON(w, http.StatusOK, res)
 }

@@ -60,8 +60,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return code
 		}
 		defer st.Close()
-		threadOf = threadFromTrail(st, *thread, policy, buyerText, stderr)
-		if threadOf == nil {
+		var err error
+		if threadOf, err = threadFromTrail(context.Background(), st, *thread, policy, buyerText); err != nil {
+			fmt.Fprintln(stderr, "sellergate check:", err)
 			return 2
 		}
 	}
@@ -124,13 +125,13 @@ func readBuyerMessage(file string) (string, error) {
 
 // threadFromTrail returns what the gateway would know of thread for a
 // draft: its buyer message (unless one was given) and the trail's facts.
-// It says why on stderr and returns nil when the trail has no such thread.
-func threadFromTrail(st *store.SQL, thread string, p *filter.Policy, buyerText string, stderr io.Writer) func(*filter.Message) (string, *filter.ThreadFacts) {
-	ctx := context.Background()
+func threadFromTrail(ctx context.Context, st *store.SQL, thread string, p *filter.Policy, buyerText string) (func(*filter.Message) (string, *filter.ThreadFacts), error) {
 	recs, err := st.Search(ctx, store.Query{Thread: thread, Limit: 1})
-	if err != nil || len(recs) == 0 || recs[0].Buyer == "" {
-		fmt.Fprintf(stderr, "sellergate check: no thread %q with a buyer in the audit trail (%v)\n", thread, err)
-		return nil
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 || recs[0].Buyer == "" {
+		return nil, fmt.Errorf("no thread %q with a buyer in the audit trail", thread)
 	}
 	buyer, order := recs[0].Buyer, recs[0].OrderID
 	if buyerText == "" {
@@ -146,10 +147,9 @@ func threadFromTrail(st *store.SQL, thread string, p *filter.Policy, buyerText s
 		}
 		f, err := st.ThreadFacts(ctx, buyer, order, store.TextNote(m.TextDigest()), time.Now().Add(-p.ProactiveWindow()))
 		if err != nil {
-			fmt.Fprintln(stderr, "sellergate check: reading the thread:", err)
-			return buyerText, nil
+			return buyerText, nil // the draft is judged as a reply
 		}
 		return buyerText, &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests,
 			OptedOut: f.OptedOut, RepeatedText: f.SameTextToday > 0}
-	}
+	}, nil
 }

@@ -869,6 +869,16 @@ func TestAdminAPI(t *testing.T) {
 	if code, body := call("GET", "/v1/quarantine?appeals=1", token, nil); code != 200 || strings.TrimSpace(string(body)) != "[]" {
 		t.Errorf("GET /v1/quarantine?appeals=1: %d %s, want an empty list", code, body)
 	}
+	// With a thread (now in the trail): what the trail says of it applies.
+	// The buyer never wrote, so a draft without the order ID is a proactive message
+	// without it; an unknown thread is a 404.
+	draft := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Your lamp\r\n\r\nIt ships today.\r\n"
+	if code, body := call("POST", "/v1/check?thread=Tnone", token, strings.NewReader(draft)); code != http.StatusNotFound {
+		t.Errorf("POST /v1/check for an unknown thread: %d %s, want 404", code, body)
+	}
+	if code, body := call("POST", "/v1/check?thread="+store.ThreadKey(e2eBuyer, "302-1234567-7654321"), token, strings.NewReader(draft)); code != 200 || !strings.Contains(string(body), "proactive.order-id") {
+		t.Errorf("POST /v1/check with the thread: %d %s, want proactive.order-id named", code, body)
+	}
 	if code, body := call("POST", "/v1/quarantine/"+list[0].QueueID+"/release", token, strings.NewReader(`{"by":"lisa"}`)); code != 200 {
 		t.Fatalf("release: %d %s", code, body)
 	}

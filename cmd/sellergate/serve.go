@@ -259,6 +259,9 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 			Engine: engine.Load,
 		}
 		api.ExceptionKind = func(kind string) bool { return api.Engine().Policy().ExceptionKind(kind) }
+		api.Thread = func(ctx context.Context, thread string) (func(*filter.Message) (string, *filter.ThreadFacts), error) {
+			return threadFromTrail(ctx, st, thread, api.Engine().Policy(), "")
+		}
 		ln, err := net.Listen("tcp", cfg.Admin.Listen)
 		if err != nil {
 			gw.Shutdown(context.Background())
