@@ -717,6 +717,23 @@ func TestTwoGatewaysOnePostgres(t *testing.T) {
 	if len(acked) != 200 || stored != 200 {
 		t.Errorf("acknowledged %d, stored %d, want 200 each", len(acked), stored)
 	}
+	// One review request per order, whichever gateway took the first.
+	ask := func(g *gw, text string) error {
+		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword))
+		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Your order 302-7777777-1111111\r\n\r\n" + text + "\r\n"
+		return c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg))
+	}
+	if err := ask(a, "Would you share your experience with a review on Amazon?"); err != nil {
+		t.Fatalf("first review request through gateway A: %v", err)
+	}
+	if err := ask(b, "Could you please leave a review on Amazon when you have a moment?"); smtpCode(err) != 550 || !strings.Contains(err.Error(), "proactive.review-repeat") {
+		t.Errorf("second review request through gateway B: %v, want 550 naming proactive.review-repeat", err)
+	}
 }
 
 // startGatewayStore is startGateway with its own store settings (the
