@@ -10,8 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/emersion/go-message"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -238,30 +241,132 @@ func (s *Service) outcome(ctx context.Context, orig *store.Record, status, reply
 }
 
 // cleanAppeal removes the appeal tag from the subject and the agent's
-// reason line ("Reason: …") from the text: neither is the buyer's business.
+// reason line ("Reason: …") from the text (each text part of a MIME
+// message): neither is the buyer's business. A message it cannot take
+// apart keeps its body; the tag still goes.
 func cleanAppeal(raw []byte, tag string) []byte {
 	if tag == "" {
 		tag = "[appeal]"
 	}
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil {
+		return raw
+	}
+	if subj := e.Header.Get("Subject"); subj != "" {
+		if k := strings.Index(strings.ToLower(subj), strings.ToLower(tag)); k >= 0 {
+			e.Header.Set("Subject", strings.Join(strings.Fields(subj[:k]+subj[k+len(tag):]), " "))
+		}
+	}
+	var out bytes.Buffer
+	w, err := message.CreateWriter(&out, e.Header)
+	if err == nil {
+		err = copyWithoutReason(w, e)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		// go-message writes UTF-8 only: a Latin-1 or Shift_JIS message is
+		// edited as it stands.
+		return cleanRaw(raw, tag)
+	}
+	return out.Bytes()
+}
+
+// cleanRaw removes the tag from the Subject field and, in a message of
+// one part, the reason line (and its quoted-printable soft breaks) from
+// the start of the body, without decoding anything else.
+func cleanRaw(raw []byte, tag string) []byte {
 	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
 	if !ok {
 		return raw
 	}
 	lines := strings.Split(string(head), "\r\n")
+	multipart := false
 	for i, l := range lines {
-		if len(l) > 8 && strings.EqualFold(l[:8], "subject:") {
-			if k := strings.Index(strings.ToLower(l), strings.ToLower(tag)); k >= 0 {
+		ll := strings.ToLower(l)
+		if strings.HasPrefix(ll, "subject:") {
+			if k := strings.Index(ll, strings.ToLower(tag)); k >= 0 {
 				lines[i] = strings.Join(strings.Fields(l[:k]+l[k+len(tag):]), " ")
 			}
 		}
+		multipart = multipart || strings.HasPrefix(ll, "content-type:") && strings.Contains(ll, "multipart/")
 	}
 	text := string(body)
-	first, rest, _ := strings.Cut(text, "\r\n")
-	if _, ok := AppealReason(first); ok {
-		text = strings.TrimLeft(rest, "\r\n")
+	if !multipart {
+		rest := text
+		first, after, _ := strings.Cut(rest, "\r\n")
+		for strings.HasSuffix(first, "=") { // a soft break goes on
+			var next string
+			next, after, _ = strings.Cut(after, "\r\n")
+			first = first[:len(first)-1] + next
+		}
+		if _, ok := AppealReason(first); ok {
+			text = after
+		}
 	}
 	return []byte(strings.Join(lines, "\r\n") + "\r\n\r\n" + text)
 }
+
+// copyWithoutReason writes e's body to w, its parts one by one, each text
+// part without the reason line.
+func copyWithoutReason(w *message.Writer, e *message.Entity) error {
+	if mr := e.MultipartReader(); mr != nil {
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			pw, err := w.CreatePart(p.Header)
+			if err != nil {
+				return err
+			}
+			if err := copyWithoutReason(pw, p); err != nil {
+				return err
+			}
+			if err := pw.Close(); err != nil {
+				return err
+			}
+		}
+	}
+	body, err := io.ReadAll(e.Body)
+	if err != nil {
+		return err
+	}
+	switch ct, _, _ := e.Header.ContentType(); ct {
+	case "text/plain", "":
+		body = dropReasonLine(body)
+	case "text/html":
+		if loc := htmlReason.FindSubmatchIndex(body); loc != nil {
+			body = append(body[:loc[3]:loc[3]], body[loc[1]:]...)
+		}
+	}
+	_, err = w.Write(body)
+	return err
+}
+
+// dropReasonLine removes the first non-empty line when it is a reason.
+func dropReasonLine(text []byte) []byte {
+	rest := text
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		if len(bytes.TrimSpace(line)) == 0 {
+			rest = after
+			continue
+		}
+		if _, ok := AppealReason(string(line)); ok {
+			return append(text[:len(text)-len(rest):len(text)-len(rest)], bytes.TrimLeft(after, "\r\n")...)
+		}
+		break
+	}
+	return text
+}
+
+// htmlReason is a reason line as the first text of an element.
+var htmlReason = regexp.MustCompile(`(?i)(>\s*)(?:reason|why|grund|raison|motivo|motivazione|理由)\s*[:：][^<]*`)
 
 // AppealReason returns the reason an appeal's first line gives ("Reason:
 // the number is the manufacturer's hotline"; also Why, Grund, Raison,
