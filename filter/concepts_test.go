@@ -170,3 +170,24 @@ func TestClauseAroundBounds(t *testing.T) {
 		}
 	}
 }
+
+// Compliant replies that once read as violations.
+func TestCompliantLookalikes(t *testing.T) {
+	for _, tc := range []struct{ lang, body string }{
+		{"de", "Zusammensetzung: Lamm (getrocknet, 32 %), Kartoffel (28 %), Erbsen."},
+		{"de", "Der Betrag setzt sich zusammen aus der MWST (8,1 % auf CHF 129.00) und der Gebühr der Post."},
+		{"it", "Anche le osservazioni critiche ci sono utili: in base ai commenti rivediamo le ricette."},
+		{"ja", "お店のホームページについてのご質問ですが、恐れ入りますがAmazonの規約上、外部のサイトや連絡先はお伝えできません。"},
+		{"en", "The maker's consumer care line is 1800 160 437, weekdays 9am-4pm."},
+		{"en", "The full ingredient panel is also in the images on the listing."},
+	} {
+		expectVerdict(t, tc.lang, tc.body, plain(tc.lang, tc.body), false, "")
+	}
+	// A Thunderbird quote whose attribution names no address: the buyer's
+	// own e-mail address and link in it are the buyer's.
+	html := `<p>Guten Tag, das Futter ist ohne Huhn.</p><div class="moz-cite-prefix">Am 20.08.25 um 22:31 schrieb Giorgia - Amazon Marketplace:<br></div>` +
+		`<blockquote type="cite"><p>Schreiben Sie mir an giorgia.pinna78@gmail.com, hier der Link https://www.facebook.com/groups/x</p></blockquote>`
+	if v := checkRaw(t, htmlMessage("de", html)); v.Refused() {
+		t.Errorf("the buyer's words in a quote without an address refused: %+v", v.Violations)
+	}
+}

@@ -555,7 +555,7 @@ func clauseAround(scan string, lo, hi, at int) (int, int) {
 }
 
 // contrastWords turn a sentence around, with the spaces around them.
-var contrastWords = []string{" but ", " aber ", " jedoch ", " doch ", " mais ", " cependant ", " pero ", " sin embargo ", " ma ", " però ", " tuttavia ", "が、", "けど", "しかし"}
+var contrastWords = []string{" but ", " aber ", " jedoch ", " doch ", " mais ", " cependant ", " pero ", " sin embargo ", " ma ", " però ", " tuttavia ", "けど", "しかし"}
 
 // negationWords say that what follows is not done.
 var negationWords = map[string]bool{

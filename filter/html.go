@@ -407,8 +407,10 @@ func (p *htmlParser) startTag() {
 		// cite blockquote, as its previous sibling.
 		if a == atom.Blockquote && parent.hasPrev {
 			t := string(p.all[parent.prevFrom:parent.prevTo])
-			if au := quoteAuthor(t); au != "" && (parent.prevCite || isAttribution(strings.TrimSpace(t))) {
-				by, f.resolve, f.firstChild = au, "", false
+			// An attribution without an address names nobody (""): the
+			// quote's own first lines are the buyer's words, not its author.
+			if parent.prevCite || isAttribution(strings.TrimSpace(t)) {
+				by, f.resolve, f.firstChild = quoteAuthor(t), "", false
 			}
 		}
 		if f.resolve != "" {

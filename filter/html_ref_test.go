@@ -186,8 +186,8 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 			// the cite blockquote, as its previous sibling.
 			if n.DataAtom == atom.Blockquote {
 				if prev := refPrevElement(n); prev != nil {
-					if a := quoteAuthor(refNodeText(prev)); a != "" && (strings.Contains(refAttr(prev, "class"), "moz-cite-prefix") || isAttribution(strings.TrimSpace(refNodeText(prev)))) {
-						by = a
+					if strings.Contains(refAttr(prev, "class"), "moz-cite-prefix") || isAttribution(strings.TrimSpace(refNodeText(prev))) {
+						by = quoteAuthor(refNodeText(prev))
 					}
 				}
 			}
