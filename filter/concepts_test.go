@@ -115,6 +115,7 @@ func TestIntentBeyondLists(t *testing.T) {
 		{"it", "Se vuole riceverla, mi risponda con la parola ISCRIVIMI.", "promotion"},
 		{"ja", "Amazonで「ゆるり靴下」と検索していただくと、色違いもご覧いただけます。", "promotion"},
 		{"es", "Síganos: IG @pinatas.lacatrina", "contact"},
+		{"ja", "詳しくは diy-nagano[.]jp/docs/ をご覧ください（[.]を.に置き換えてください）。", "link"},
 		{"en", "Free delivery in our online store: https://www.orchidlane.sg/?utm_source=amazon&utm_medium=email", "promotion"},
 		{"de", "Schauen Sie mal auf www.shop.de vorbei.", "promotion"},
 	}

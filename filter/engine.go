@@ -875,10 +875,10 @@ func gluedCode(n string, lo int) bool {
 // itself when there is nothing to rewrite.
 func plainDigits(n string) string {
 	n = letterZeros(n)
-	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !spacedDigitRun(n) {
+	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !spacedDigitRun(n) {
 		return n
 	}
-	n = strings.NewReplacer("·", "-", "|", "-").Replace(n)
+	n = strings.NewReplacer("·", "-", "|", "-", "・", "-").Replace(n)
 	if !spacedDigitRun(n) {
 		return n
 	}
@@ -895,18 +895,19 @@ func plainDigits(n string) string {
 	return string(out)
 }
 
-// letterZeros writes as 0 the letter o that stands for a zero among the
-// digits of a number ("33 1O58 77 42", "(o89) 44 12 77"): an o glued to a
-// digit or a bracket, in a stretch of at least six digits. The word "o"
-// ("3 o 4 días") stands apart and stays.
+// letterZeros writes as digits the letters o (0) and l (1) that stand for
+// them among the digits of a number ("33 1O58 77 42", "(o89) 44 12 77",
+// "O5 56.48 2l 9O"): a letter glued to a digit or a bracket, in a stretch
+// of at least six digits. The word "o" ("3 o 4 días") stands apart and
+// stays.
 func letterZeros(n string) string {
-	if !strings.ContainsAny(n, "oO") {
+	if !strings.ContainsAny(n, "oOlI") {
 		return n
 	}
 	var b []byte
 	for i := 0; i < len(n); i++ {
 		c := n[i]
-		if c != 'o' && c != 'O' {
+		if c != 'o' && c != 'O' && c != 'l' && c != 'I' {
 			continue
 		}
 		prev, next := byte(' '), byte(' ')
@@ -925,6 +926,9 @@ func letterZeros(n string) string {
 			b = []byte(n)
 		}
 		b[i] = '0'
+		if c == 'l' || c == 'I' {
+			b[i] = '1'
+		}
 	}
 	if b == nil {
 		return n
@@ -935,7 +939,7 @@ func letterZeros(n string) string {
 // digitsAround counts the digits in the stretch of phone characters (and
 // o's) around n[i].
 func digitsAround(n string, i int) int {
-	in := func(c byte) bool { return phoneByte(c) || c == 'o' || c == 'O' }
+	in := func(c byte) bool { return phoneByte(c) || c == 'o' || c == 'O' || c == 'l' || c == 'I' }
 	lo, hi := i, i
 	for lo > 0 && in(n[lo-1]) {
 		lo--

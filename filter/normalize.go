@@ -24,7 +24,7 @@ func isDash(r rune) bool { return r == '\u2010' || r >= '\u2012' && r <= '\u2015
 var (
 	// (White space here is [^\S\n]: a replacement never joins two lines,
 	// so that the lines of a part can be normalized together.)
-	dotWordRe  = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(dot|punkt|point|punto|ponto|dott|ドット|てん)[^\S\n]*[\]\)\}>][^\S\n]*`)
+	dotWordRe  = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(dot|punkt|point|punto|ponto|dott|ドット|てん|\.)[^\S\n]*[\]\)\}>][^\S\n]*`)
 	atWordRe   = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(at|ät|arroba|chiocciola|chiocciolina|アットマーク|あっとまーく|アット|あっと)[^\S\n]*[\]\)\}>][^\S\n]*`)
 	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
 	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
@@ -307,7 +307,7 @@ func proseFollows(rest string) bool {
 }
 
 // bracketWords are the words dotWordRe and atWordRe find in brackets.
-var bracketWords = []string{"dot", "punkt", "point", "punto", "ponto", "dott", "ドット", "てん", "at", "ät", "arroba", "chiocciola", "chiocciolina", "アットマーク", "あっとまーく", "アット", "あっと"}
+var bracketWords = []string{".", "dot", "punkt", "point", "punto", "ponto", "dott", "ドット", "てん", "at", "ät", "arroba", "chiocciola", "chiocciolina", "アットマーク", "あっとまーく", "アット", "あっと"}
 
 // bracketWordAt reports whether a dot or at word and a closing bracket
 // follow an opening bracket that ends at i: "[dot]", "( punkt )", "{at}".

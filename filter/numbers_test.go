@@ -145,6 +145,8 @@ func TestMoreSpelledPhones(t *testing.T) {
 		{"es", "mándeme una foto de la etiqueta al whats 33 1O58 77 42 y hoy mismo le sale"},
 		{"de", "Servicetelefon (Mo-Fr 9-16 Uhr): (o89) 44 12 77 - 0"},
 		{"ja", "直通：〇六（四八〇〇）二二一九　平日九時〜十八時"},
+		{"fr", "Atelier : O5 56.48 2l 9O"},
+		{"ja", "TEL 06・6152・0148（平日）"},
 	} {
 		if v := checkRaw(t, plain(tc.lang, tc.body)); !hasCategory(v, "contact") {
 			t.Errorf("%s %q: not refused as contact (%+v)", tc.lang, tc.body, v.Violations)
