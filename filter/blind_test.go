@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sellergate/sellergate/filter"
@@ -66,4 +67,38 @@ func readKnownFailures(t *testing.T, name string) map[string]bool {
 		out[file] = true
 	}
 	return out
+}
+
+// TestConcurrentChecks: one engine checks many messages at once, as the
+// gateway's sessions do; the verdicts are those of one at a time. (A
+// transformer shared between checks once made parallel checks panic.)
+func TestConcurrentChecks(t *testing.T) {
+	labels, err := judge.ReadLabels("testdata/blind/set1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := filter.NewEngine(filter.DefaultPolicy())
+	want := map[string]judge.Outcome{}
+	for _, l := range labels {
+		v, err := judge.Judge(e, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[l.File] = v.Outcome
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range labels {
+				l := labels[(i+w*37)%len(labels)]
+				v, err := judge.Judge(e, l)
+				if err != nil || v.Outcome != want[l.File] {
+					t.Errorf("%s checked in parallel: %v %v, want %v", l.File, v.Outcome, err, want[l.File])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/blevesearch/snowballstem/german"
 	"github.com/blevesearch/snowballstem/italian"
 	"github.com/blevesearch/snowballstem/spanish"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -317,8 +315,8 @@ func gateKey(s string) string {
 
 // accentFold removes diacritics (German stems lose their umlauts, and
 // agents write "reseña" and "resena" alike).
-var accentFold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
+// foldAccents is safe for concurrent use: it keeps no transformer between
+// calls (a transform.Chain holds buffers, and checks run in parallel).
 func foldAccents(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -330,11 +328,15 @@ func foldAccents(s string) string {
 	if ascii {
 		return s
 	}
-	out, _, err := transform.String(accentFold, s)
-	if err != nil {
-		return s
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	for _, r := range d {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
 	}
-	return out
+	return norm.NFC.String(b.String())
 }
 
 // conceptHit is a concept rule that fired, with the sentence it fired in.
