@@ -173,6 +173,14 @@ func migrations(d dialect) []string {
 		INSERT INTO chain_head (one, record_id, hash) SELECT 1, id, hash FROM records WHERE id = (SELECT MAX(id) FROM records)`,
 		// 5: buyers who opted out of messages the seller starts.
 		`CREATE TABLE opt_outs (buyer TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, source TEXT NOT NULL)`,
+		// 6: what each reply looks up while its agent waits — the buyer's
+		// newest message, the thread's review requests, the same text sent
+		// again, a message's delivery — found by index, not by walking
+		// every record of a busy buyer.
+		`CREATE INDEX records_buyer_kind ON records (buyer, direction, kind, verdict, id);
+		CREATE INDEX records_thread_kind ON records (thread, direction, kind, verdict, id);
+		CREATE INDEX records_note ON records (buyer, note, time_ms);
+		CREATE INDEX records_queue ON records (queue_id, kind)`,
 	}
 }
 
