@@ -221,3 +221,64 @@ func TestHeldReplyStopsClockOnlyWhenRelayed(t *testing.T) {
 		t.Error("the relayed release did not stop the clock")
 	}
 }
+
+// TestReleasedAppealStopsTheClock: an agent's appeal of a refused reply is
+// held while the buyer's clock runs; released, it reaches the next hop
+// once, without the tag and the reason line, and only then the clock
+// stops.
+func TestReleasedAppealStopsTheClock(t *testing.T) {
+	var tr *sla.Tracker
+	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
+		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
+	})
+	ctx := context.Background()
+	svc := &quarantine.Service{Store: e.st, From: "postmaster@gw.test"}
+	q, err := queue.Open(queue.Options{Dir: t.TempDir(),
+		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
+			return e.gw.DeliverQueued(ctx, it.From, it.To, body)
+		},
+		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, tr, it, reply) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Queue = q
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := tr.Status(ctx)
+	thread := st[0].Thread
+	const text = "Herr Brennwerk ruft Sie gern zurück: 0611 4470 28."
+	c := e.login()
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Bestellung 302-1234567-7654321", text)); smtpCode(err) != 550 {
+		t.Fatalf("the reply: %v, want a refusal", err)
+	}
+	c.Reset()
+	appeal := message(agentAddr, buyerAddr, "[appeal] Re: Bestellung 302-1234567-7654321", "Reason: the manufacturer's hotline\r\n"+text)
+	if err := send(c, agentAddr, []string{buyerAddr}, appeal); err != nil {
+		t.Fatalf("the appeal: %v, want 250 held", err)
+	}
+	if _, ok := tr.TimeLeft(ctx, thread); !ok {
+		t.Fatal("a held appeal stopped the clock")
+	}
+	held, _ := svc.List(ctx)
+	if len(held) != 1 {
+		t.Fatalf("held: %d, want the appeal", len(held))
+	}
+	before := len(e.hop.Received())
+	if err := svc.Release(ctx, held[0].QueueID, "lisa"); err != nil {
+		t.Fatal(err)
+	}
+	q.RunDue(ctx)
+	got := e.hop.Received()[before:]
+	if len(got) != 1 || !bytes.Contains(got[0].Data, []byte("Brennwerk")) {
+		t.Fatalf("after the release the next hop got %d messages, want the appeal once", len(got))
+	}
+	if bytes.Contains(got[0].Data, []byte("[appeal]")) || bytes.Contains(got[0].Data, []byte("Reason:")) {
+		t.Errorf("the released appeal still carries its tag or reason:\n%s", got[0].Data)
+	}
+	if _, ok := tr.TimeLeft(ctx, thread); ok {
+		t.Error("the released appeal did not stop the clock")
+	}
+}

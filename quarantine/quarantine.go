@@ -250,27 +250,74 @@ func cleanAppeal(raw []byte, tag string) []byte {
 	}
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil {
-		return raw
+		return cleanRaw(raw, tag)
 	}
-	if subj := e.Header.Get("Subject"); subj != "" {
-		if k := strings.Index(strings.ToLower(subj), strings.ToLower(tag)); k >= 0 {
-			e.Header.Set("Subject", strings.Join(strings.Fields(subj[:k]+subj[k+len(tag):]), " "))
+	setSubjectWithoutTag(e.Header, tag)
+	out, err := rewrite(e, false)
+	if err == nil {
+		return out
+	}
+	if e.MultipartReader() == nil {
+		// go-message writes UTF-8 only: a Latin-1 or Shift_JIS message of
+		// one part is edited as it stands.
+		return cleanRaw(raw, tag)
+	}
+	// A multipart in Latin-1 or Shift_JIS: its text parts go out in
+	// UTF-8, each without the reason line.
+	if e, err = message.Read(bytes.NewReader(raw)); err == nil {
+		setSubjectWithoutTag(e.Header, tag)
+		if out, err := rewrite(e, true); err == nil {
+			return out
 		}
 	}
+	return cleanRaw(raw, tag)
+}
+
+// setSubjectWithoutTag removes the appeal tag from the subject, also
+// from one written in encoded words.
+func setSubjectWithoutTag(h message.Header, tag string) {
+	subj, err := h.Text("Subject")
+	if err != nil {
+		subj = h.Get("Subject")
+	}
+	if k := strings.Index(strings.ToLower(subj), strings.ToLower(tag)); k >= 0 {
+		h.SetText("Subject", strings.Join(strings.Fields(subj[:k]+subj[k+len(tag):]), " "))
+	}
+}
+
+// rewrite writes e again without the reason line; toUTF8 re-encodes
+// text parts of other charsets in UTF-8.
+func rewrite(e *message.Entity, toUTF8 bool) ([]byte, error) {
 	var out bytes.Buffer
-	w, err := message.CreateWriter(&out, e.Header)
+	w, err := message.CreateWriter(&out, partHeader(e.Header, toUTF8))
 	if err == nil {
-		err = copyWithoutReason(w, e)
+		err = copyWithoutReason(w, e, toUTF8)
 	}
 	if err == nil {
 		err = w.Close()
 	}
-	if err != nil {
-		// go-message writes UTF-8 only: a Latin-1 or Shift_JIS message is
-		// edited as it stands.
-		return cleanRaw(raw, tag)
+	return out.Bytes(), err
+}
+
+// partHeader is a part's header as written again: with toUTF8, a text
+// part in another charset is declared UTF-8 (go-message decoded it while
+// reading), in quoted-printable where it was 7bit.
+func partHeader(h message.Header, toUTF8 bool) message.Header {
+	ct, params, err := h.ContentType()
+	if !toUTF8 || err != nil || !strings.HasPrefix(ct, "text/") {
+		return h
 	}
-	return out.Bytes()
+	if cs := strings.ToLower(params["charset"]); cs == "" || cs == "utf-8" || cs == "us-ascii" {
+		return h
+	}
+	h = message.Header{Header: h.Header.Copy()}
+	params["charset"] = "utf-8"
+	h.SetContentType(ct, params)
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
+	case "", "7bit":
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+	}
+	return h
 }
 
 // cleanRaw removes the tag from the Subject field and, in a message of
@@ -310,7 +357,7 @@ func cleanRaw(raw []byte, tag string) []byte {
 
 // copyWithoutReason writes e's body to w, its parts one by one, each text
 // part without the reason line.
-func copyWithoutReason(w *message.Writer, e *message.Entity) error {
+func copyWithoutReason(w *message.Writer, e *message.Entity, toUTF8 bool) error {
 	if mr := e.MultipartReader(); mr != nil {
 		for {
 			p, err := mr.NextPart()
@@ -320,11 +367,11 @@ func copyWithoutReason(w *message.Writer, e *message.Entity) error {
 			if err != nil {
 				return err
 			}
-			pw, err := w.CreatePart(p.Header)
+			pw, err := w.CreatePart(partHeader(p.Header, toUTF8))
 			if err != nil {
 				return err
 			}
-			if err := copyWithoutReason(pw, p); err != nil {
+			if err := copyWithoutReason(pw, p, toUTF8); err != nil {
 				return err
 			}
 			if err := pw.Close(); err != nil {
