@@ -241,7 +241,7 @@ func (c *check) add(cat, rule, excerpt, where string, act Action) {
 	}
 	c.seen[key] = true
 	c.out = append(c.out, Violation{Rule: rule, Category: cat, Excerpt: excerpt, Where: where,
-		Message: c.e.p.message(c.lang, cat), Action: act})
+		Message: c.e.p.ruleMessage(c.lang, rule, cat), Action: act})
 }
 
 func (c *check) lines(lines []Line, kind string) {

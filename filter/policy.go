@@ -52,7 +52,8 @@ type PolicyFile struct {
 	Numbers NumberLabels `yaml:"numbers"`
 	// Rules are the admin's own.
 	Rules []RuleSpec `yaml:"rules"`
-	// Messages explain each category to the agent, per language; "hint" is
+	// Messages explain each category (or one rule, by its name) to the
+	// agent, per language; "hint" is
 	// the refusal's last line.
 	Messages map[string]map[string]string `yaml:"messages"`
 	// Exceptions configures the off-Amazon exception protocol.
@@ -550,4 +551,18 @@ func (p *Policy) message(lang, key string) string {
 		return m
 	}
 	return p.messages["en"][key]
+}
+
+// ruleMessage returns the explanation of a rule in lang when the policy
+// has one for the rule itself ("proactive.opted-out"), else its
+// category's; the agent's language first, then English.
+func (p *Policy) ruleMessage(lang, rule, cat string) string {
+	for _, l := range []string{lang, "en"} {
+		for _, k := range []string{rule, cat} {
+			if m := p.messages[l][k]; m != "" && k != "" {
+				return m
+			}
+		}
+	}
+	return ""
 }

@@ -73,3 +73,39 @@ func ruleList(v Verdict) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// Each proactive rule explains itself in the agent's language: an agent
+// told "the buyer opted out" knows not to add an order ID and try again.
+func TestProactiveRulesExplainThemselves(t *testing.T) {
+	p := DefaultPolicy()
+	cases := []struct {
+		lang, rule, want string
+		facts            *ThreadFacts
+	}{
+		{"de", RuleProactiveOptedOut, "abbestellt", &ThreadFacts{Proactive: true, OptedOut: true}},
+		{"fr", RuleProactiveRepeat, "24 heures", &ThreadFacts{Proactive: true, RepeatedText: true}},
+		{"ja", RuleProactiveReviewRepeat, "依頼済み", &ThreadFacts{Proactive: true, ReviewRequests: 1}},
+		{"it", RuleProactiveOrderID, "17 cifre", &ThreadFacts{Proactive: true}},
+	}
+	for _, c := range cases {
+		subject := "Order 302-1234567-7654321"
+		if c.rule == RuleProactiveOrderID {
+			subject = "Ciao"
+		}
+		body := map[string]string{"de": "Hallo, Ihr Paket ist unterwegs.", "fr": "Bonjour, votre colis est en route.",
+			"ja": "ご購入ありがとうございます。商品の感想をレビューでお聞かせいただけますか。", "it": "Buongiorno, il pacco è partito."}[c.lang]
+		v := checkThread(t, c.lang, subject, body, c.facts, p)
+		found := false
+		for _, x := range v.Violations {
+			if x.Rule == c.rule {
+				found = true
+				if !strings.Contains(x.Message, c.want) {
+					t.Errorf("%s %s explained as %q, want its own explanation (%q)", c.lang, c.rule, x.Message, c.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: %s not found in %+v", c.lang, c.rule, v.Violations)
+		}
+	}
+}
