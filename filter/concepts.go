@@ -241,6 +241,45 @@ func appendConceptWords(out []string, s string) []string {
 	return out
 }
 
+// namesSeller reports whether two or three words in a row spell the
+// seller's mark as a name is written ("Little Loon Mars Rover" for
+// littleloontoys.ca, "Trompo Azul" for trompoazul.es): all of it, or
+// two thirds of it from its start.
+func namesSeller(words []string, mark string) bool {
+	mark = strings.ReplaceAll(mark, "-", "")
+	for i := range words {
+		joined := words[i]
+		for j := i + 1; j < len(words) && j <= i+2; j++ {
+			joined += words[j]
+			if !strings.HasPrefix(mark, joined) {
+				break
+			}
+			if joined == mark || len(joined) >= 6 && 3*len(joined) >= 2*len(mark) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendTextWords appends the words of a text to out as the lexicon
+// compares them: a hyphenated compound's parts come before the compound
+// itself ("5-sterne-bewertung" is also "5", "sterne", "bewertung"), so
+// that a term meets the words a writer chose to join.
+func appendTextWords(out []string, s string) []string {
+	eachWord(s, func(w string) {
+		if strings.IndexByte(w, '-') > 0 {
+			for _, p := range strings.Split(w, "-") {
+				if p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+		out = append(out, w)
+	})
+	return out
+}
+
 // currencyWords are the symbols that are words of their own.
 var currencyWords = map[rune]string{'%': "%", '€': "€", '$': "$", '£': "£"}
 
@@ -489,7 +528,7 @@ func (st *stemCache) stem(cl *conceptLang, lang, w string) string {
 
 // mark sets seen for each concept whose term occurs in the sentence s.
 func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bool {
-	st.words = appendConceptWords(st.words[:0], s)
+	st.words = appendTextWords(st.words[:0], s)
 	st.keys = st.keys[:0]
 	any := false
 	for _, w := range st.words {
@@ -501,6 +540,9 @@ func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bo
 		if mark != "" && (w == mark || strings.HasPrefix(w, mark+".")) {
 			seen[0], any = true, true
 		}
+	}
+	if mark != "" && !seen[0] && namesSeller(st.words, mark) {
+		seen[0], any = true, true
 	}
 	var found bool
 	st.hits, found = cl.markSubs(s, st.hits, seen)

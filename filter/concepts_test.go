@@ -27,7 +27,19 @@ func TestConcepts(t *testing.T) {
 		{"it", "Con il Black Friday tutta la nostra collezione è in offerta.", "promotion.seasonal"},
 		{"ja", "レビューを投稿していただいた方にはAmazonギフト券をプレゼントしております。", "review.incentive"},
 		{"ja", "評価を見直していただけないでしょうか。", "review.change"},
+		// Words a writer joined with hyphens are read one by one too.
+		{"de", "Zufrieden mit uns? Dann freuen wir uns riesig über Ihre 5-Sterne-Bewertung auf Amazon!", "review.positive-only"},
+		// The seller's name as words, not as its domain.
+		{"en", "He will love our new kettle too, just search Bright Kettle Classic on Amazon.", "promotion.search-seller"},
+		// A review asked to reflect the resolution is asked to change; a
+		// review said to reflect an experience is not.
+		{"de", "Da jetzt alles passt, wäre es lieb, wenn sich das auch in Ihrer Bewertung widerspiegelt.", "review.reflect"},
+		{"fr", "Votre évaluation reflète votre expérience, c'est tout à fait votre droit.", ""},
+		// Products sold off Amazon.
+		{"fr", "Notre boutique de Quimper propose aussi des caramels qu'on ne vend pas sur Amazon.", "promotion.elsewhere"},
 		// The same words in another sense, or apart, pass.
+		{"es", "Le escribimos por su pedido de café en grano Bright Kettle, entregado ayer.", ""},
+		{"en", "The Bright Kettle Classic has a 2-year warranty; the model number is on the base.", ""},
 		{"en", "We reviewed your photos and issued a full refund today.", ""},
 		{"en", "If you have a moment, you can share your experience with a review on Amazon.", ""},
 		{"en", "We will send a replacement free of charge. Reviews help other buyers too.", ""},
