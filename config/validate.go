@@ -343,6 +343,16 @@ func (v *validator) validate(c *Config) {
 			if len(tok) < 16 {
 				v.errorf(p("admin", "tokens", i), "admin token too short: use at least 16 random characters")
 			}
+			if placeholder(tok) {
+				v.errorf(p("admin", "tokens", i), "admin token %q is a placeholder: generate one (openssl rand -hex 32)", tok)
+			}
+		}
+		if env := c.Admin.TokensEnv; env != "" {
+			for _, tok := range strings.Split(os.Getenv(env), ",") {
+				if placeholder(strings.TrimSpace(tok)) {
+					v.errorf(p("admin", "tokens_env"), "$%s holds the placeholder token %q: generate one (openssl rand -hex 32)", env, strings.TrimSpace(tok))
+				}
+			}
 		}
 		if c.Admin.TLS && c.TLS == nil {
 			v.errorf(p("admin", "tls"), "admin tls needs the tls: certificate")
@@ -450,4 +460,16 @@ func (v *validator) dkimCoverage(c *Config, signed map[string]bool) {
 			check(p("trusted_networks", i, "addresses", j), addr)
 		}
 	}
+}
+
+// placeholder reports whether a secret is one an example or a template
+// put there to be replaced.
+func placeholder(secret string) bool {
+	s := strings.ToLower(secret)
+	for _, p := range []string{"change-me", "changeme", "change_me", "replace-me", "replaceme", "placeholder", "your-token", "example", "xxxxxx"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -1171,3 +1171,42 @@ func TestCheckWithThread(t *testing.T) {
 		t.Errorf("check without the thread: %v\n%s\nwant a pass", err, out)
 	}
 }
+
+// TestConfigCheckLoadsWhatServeLoads: `config check` (the systemd unit's
+// ExecStartPre) fails where serve would — a broken policy file named with
+// its line, a DKIM key that is not there, a placeholder admin token from
+// the environment — instead of saying "ok".
+func TestConfigCheckLoadsWhatServeLoads(t *testing.T) {
+	dir := t.TempDir()
+	example, err := exec.Command(binPath, "config", "example").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := filepath.Join(dir, "policy.yaml")
+	testutil.WriteFile(t, policy, []byte("monitor: false\nactions:\n  link: reject\n  contcat: reject\n"))
+	garbage := filepath.Join(dir, "garbage.pem")
+	testutil.WriteFile(t, garbage, []byte("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"))
+	cases := []struct {
+		name, extra, env, want string
+	}{
+		{"policy", "policy: " + policy + "\n", "", policy + ":4"},
+		{"dkim", "dkim:\n  - {domain: shop.test, selector: s1, key: " + garbage + "}\n", "", "dkim key for shop.test"},
+		{"token", "admin: {listen: 127.0.0.1:9588, tokens_env: SG_TEST_TOKENS}\n", "SG_TEST_TOKENS=change-me-to-a-long-random-token", "placeholder"},
+	}
+	for _, c := range cases {
+		f := filepath.Join(dir, "sellergate-"+c.name+".yaml")
+		testutil.WriteFile(t, f, append(append([]byte{}, example...), c.extra...))
+		cmd := exec.Command(binPath, "config", "check", f)
+		cmd.Env = append(os.Environ(), c.env)
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), c.want) || strings.Contains(string(out), ": ok") {
+			t.Errorf("%s: config check said %v:\n%s\nwant a failure naming %q", c.name, err, out, c.want)
+		}
+	}
+	// The example itself, with its embedded policy, is fine.
+	f := filepath.Join(dir, "ok.yaml")
+	testutil.WriteFile(t, f, example)
+	if out, err := exec.Command(binPath, "config", "check", f).CombinedOutput(); err != nil {
+		t.Errorf("the example: %v\n%s", err, out)
+	}
+}

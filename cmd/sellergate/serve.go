@@ -145,7 +145,7 @@ func loadPolicy(cfg *config.Config) (*filter.Policy, error) {
 // shuts down gracefully. cfgPath ("" for the embedded example) is re-read
 // on SIGHUP and when it changes.
 func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal) error {
-	policy, err := loadPolicy(cfg)
+	policy, err := preflight(cfg)
 	if err != nil {
 		return err
 	}

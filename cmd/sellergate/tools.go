@@ -31,6 +31,10 @@ func runConfig(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	if _, err := preflight(cfg); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", args[1], err)
+		return 1
+	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
