@@ -137,7 +137,14 @@ type Agent struct {
 	Account string `yaml:"account"`
 	// Addresses the agent may use as envelope sender and From.
 	Addresses []string `yaml:"addresses"`
+	// Language is the one the agent reads refusals and notices in (en,
+	// de, fr, es, it, ja); empty means the language each message is
+	// written in.
+	Language string `yaml:"language"`
 }
+
+// Languages are those refusals and notices are written in.
+var Languages = []string{"en", "de", "fr", "es", "it", "ja"}
 
 // TrustedNetwork may submit without AUTH, from the listed addresses only.
 type TrustedNetwork struct {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -225,6 +226,9 @@ func (v *validator) validate(c *Config) {
 			v.errorf(p("agents", i, "password_hash"), "agent %q: password_hash must be a bcrypt hash (run `sellergate passwd`)", a.Login)
 		}
 		v.account(p("agents", i, "account"), a.Account, accounts)
+		if a.Language != "" && !slices.Contains(Languages, a.Language) {
+			v.errorf(p("agents", i, "language"), "agent %q: language %q: use one of %s", a.Login, a.Language, strings.Join(Languages, ", "))
+		}
 		if len(a.Addresses) == 0 {
 			v.errorf(p("agents", i, "addresses"), "agent %q may send as no address: list its addresses", a.Login)
 		}

@@ -38,6 +38,9 @@ type Envelope struct {
 	// Thread is what the trail says about the thread, nil when unknown
 	// (the proactive rules then do not apply).
 	Thread *ThreadFacts
+	// Language is the agent's language for the explanations ("de"); ""
+	// means the language the message is written in.
+	Language string
 }
 
 // ThreadFacts are what the audit trail knows of a message's thread.
@@ -99,6 +102,8 @@ type check struct {
 	buyerText string
 	// mark names the seller's own site (see sellerMark).
 	mark string
+	// say is the language the explanations are written in: the agent's.
+	say string
 	// prevLine is the line read before the one being read (normalized),
 	// where a number's label may stand.
 	prevLine string
@@ -193,6 +198,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	c.stems.reset()
 	defer e.scratch.Put(c.scratch)
 	c.region, c.lang = marketplaceOf(env.Rcpt)
+	c.say = c.agentLanguage(m)
 	c.mark = sellerMark(env.MailFrom)
 	for _, r := range env.Rcpt {
 		c.buyers[strings.ToLower(r)] = true
@@ -230,8 +236,48 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	if v.Monitor && v.Action > Tag {
 		v.Action = Tag
 	}
-	v.Hint = e.p.message(c.lang, "hint")
+	v.Hint = e.p.message(c.say, "hint")
+	v.Lang = c.say
 	return v
+}
+
+// agentLanguage is the language to explain the verdict in: the agent's
+// when the gateway knows it and the policy speaks it, else the language
+// the agent wrote the message in (its subject and its own lines, not the
+// buyer's quoted ones), else the marketplace's.
+func (c *check) agentLanguage(m *Message) string {
+	if l := c.env.Language; l != "" && c.e.p.messages[l] != nil {
+		return l
+	}
+	var b strings.Builder
+	b.WriteString(m.Subject)
+	for _, t := range m.Texts {
+		for _, l := range t.Lines {
+			if !l.Quote && b.Len() < 2000 {
+				b.WriteString("\n")
+				b.WriteString(l.Text)
+			}
+		}
+		if b.Len() > len(m.Subject) {
+			break // the text part says it; its HTML twin says the same
+		}
+	}
+	own := b.String()
+	if kana(own) {
+		return "ja"
+	}
+	return textLanguage(normalize(own), c.lang)
+}
+
+// kana reports whether s holds hiragana or katakana: Japanese, not only
+// Chinese characters or full-width digits.
+func kana(s string) bool {
+	for _, r := range s {
+		if 0x3041 <= r && r <= 0x30FF {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *check) add(cat, rule, excerpt, where string, act Action) {
@@ -241,7 +287,7 @@ func (c *check) add(cat, rule, excerpt, where string, act Action) {
 	}
 	c.seen[key] = true
 	c.out = append(c.out, Violation{Rule: rule, Category: cat, Excerpt: excerpt, Where: where,
-		Message: c.e.p.ruleMessage(c.lang, rule, cat), Action: act})
+		Message: c.e.p.ruleMessage(c.say, rule, cat), Action: act})
 }
 
 func (c *check) lines(lines []Line, kind string) {
@@ -1399,7 +1445,7 @@ func (c *check) customRules(m *Message) {
 			if loc := r.re.FindStringIndex(n); loc != nil {
 				msg := r.Message
 				if msg == "" {
-					msg = c.e.p.message(c.lang, r.Category)
+					msg = c.e.p.message(c.say, r.Category)
 				}
 				c.out = append(c.out, Violation{Rule: r.ID, Category: r.Category, Excerpt: excerpt(orig, strings.TrimSpace(n[loc[0]:loc[1]])), Where: w, Message: msg, Action: r.action})
 			}

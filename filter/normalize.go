@@ -382,8 +382,34 @@ func excerpt(orig, found string) string {
 			end++
 		}
 	}
-	return strings.TrimSpace(orig[start:end])
+	return wordBounded(orig, start, end, i, i+len(found))
 }
+
+// wordBounded returns orig[start:end] cut back to whole words around the
+// finding at [lo, hi) — an agent reads "…call 0611 4470 28 and ask…", not
+// "…ll 0611 4470 28 and as" — with "…" where the line goes on.
+func wordBounded(orig string, start, end, lo, hi int) string {
+	pre, post := "", ""
+	if start > 0 {
+		pre = "…"
+		if k := strings.IndexAny(orig[start:lo], " \t"); k >= 0 && !isSpace(orig[start-1]) {
+			start += k + 1
+		}
+	}
+	if end < len(orig) {
+		post = "…"
+		if k := strings.LastIndexAny(orig[hi:end], " \t"); k >= 0 && !isSpace(orig[end]) {
+			end = hi + k
+		}
+	}
+	s := strings.TrimSpace(orig[start:end])
+	if s == "" {
+		return s
+	}
+	return pre + s + post
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 

@@ -75,6 +75,25 @@ type Verdict struct {
 	Rewritten []byte `json:"-"`
 	// Hint is the last line of a refusal: how to fix the message.
 	Hint string `json:"-"`
+	// Lang is the language of the explanations and the hint.
+	Lang string `json:"lang,omitempty"`
+}
+
+// Problems are the findings that keep the message from being relayed
+// (quarantine or reject), each place once: what a refusal lists and
+// counts, and what the log counts.
+func (v Verdict) Problems() []Violation {
+	var out []Violation
+	said := map[string]bool{}
+	for _, x := range v.Violations {
+		key := x.Category + "\x00" + x.Excerpt + "\x00" + x.Where
+		if x.Action < Quarantine || said[key] {
+			continue
+		}
+		said[key] = true
+		out = append(out, x)
+	}
+	return out
 }
 
 // Refused reports whether the verdict keeps the message from being relayed now.

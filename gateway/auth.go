@@ -18,8 +18,11 @@ import (
 // network, with the account it writes for and the addresses it may use.
 type principal struct {
 	// Agent is the login, or "network:CIDR" for a trusted network.
-	Agent     string
-	Account   string
+	Agent   string
+	Account string
+	// Language is the agent's for refusals and notices ("" means the
+	// message's own).
+	Language  string
 	addresses map[string]bool
 }
 
@@ -83,7 +86,9 @@ func (a *authenticator) check(login, password string) (*principal, error) {
 		a.cache[key] = now.Add(10 * time.Minute)
 		a.mu.Unlock()
 	}
-	return newPrincipal(ag.Login, ag.Account, ag.Addresses), nil
+	p := newPrincipal(ag.Login, ag.Account, ag.Addresses)
+	p.Language = ag.Language
+	return p, nil
 }
 
 // loginServer is the server side of the LOGIN mechanism, which Outlook and

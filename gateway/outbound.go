@@ -108,7 +108,7 @@ func (t *outbound) admit() error {
 // says of the thread, and builds its record.
 func (t *outbound) judge() error {
 	s, g := t.s, t.g
-	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: t.p.Agent}
+	env := filter.Envelope{MailFrom: s.from, Rcpt: s.rcpts, Agent: t.p.Agent, Language: t.p.Language}
 	// While an exception is open its channel may be named; once the
 	// conversation left, a message tagged [summary] is the closing summary.
 	switch state, kind := t.exception(); state {
@@ -196,7 +196,7 @@ func (t *outbound) refuseOrHold() error {
 	}
 	g.metrics.messages.WithLabelValues("out", v.Action.String(), rec.Status).Inc()
 	g.metrics.refusals.WithLabelValues(t.p.Agent).Inc()
-	t.log.Info("message "+rec.Status, "violations", len(v.Violations), "rcpt", t.s.rcpts)
+	t.log.Info("message "+rec.Status, "problems", len(v.Problems()), "findings", len(v.Violations), "rcpt", t.s.rcpts)
 	if v.Action == filter.Quarantine {
 		if g.held != nil {
 			g.held(rec)

@@ -271,36 +271,6 @@ func (s *session) appendWith(add func(context.Context, *store.Record) error, rec
 	return nil
 }
 
-// refusal is the multi-line 550 that names every problem, one per line, so
-// the agent reads them in the bounce, and ends with how to fix it.
-func refusal(qid string, v filter.Verdict, left time.Duration, waiting bool) error {
-	var b strings.Builder
-	n := 0
-	said := map[string]bool{}
-	for _, x := range v.Violations {
-		key := x.Category + "\x00" + x.Excerpt + "\x00" + x.Where
-		if x.Action < filter.Quarantine || said[key] {
-			continue
-		}
-		said[key] = true
-		n++
-		line := fmt.Sprintf("[%s] %q in %s (%s)", x.Category, x.Excerpt, x.Where, x.Rule)
-		if x.Message != "" {
-			line += ": " + x.Message
-		}
-		fmt.Fprintf(&b, "%d.%d.%d %s\n", ecPolicy[0], ecPolicy[1], ecPolicy[2], clip(oneLine(line), 400))
-	}
-	hint := v.Hint
-	if hint == "" {
-		hint = "Remove what is listed above and send the message again."
-	}
-	if waiting {
-		fmt.Fprintf(&b, "%d.%d.%d The buyer is waiting for a reply: %s\n", ecPolicy[0], ecPolicy[1], ecPolicy[2], timeLeftText(left))
-	}
-	fmt.Fprintf(&b, "Message refused by the Amazon messaging policy (%d problem(s)) [%s]. %s", n, qid, oneLine(hint))
-	return reply(codeMailboxUnavailable, ecPolicy, "%s", b.String())
-}
-
 // outcome is the status and reply text a delivery record keeps.
 func outcome(hopReply string, derr error) (status, text string) {
 	var de *DeliveryError
@@ -374,19 +344,6 @@ func clip(s string, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-// timeLeftText says how much of Amazon's 24 hours is left.
-func timeLeftText(left time.Duration) string {
-	if left <= 0 {
-		return fmt.Sprintf("the 24 hours ran out %s ago, reply as soon as possible", fmtHM(-left))
-	}
-	return fmt.Sprintf("%s of the 24 hours left", fmtHM(left))
-}
-
-func fmtHM(d time.Duration) string {
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
 
 // summaryTag in a subject marks the closing summary of an off-Amazon
 // exception; the gateway removes it before relaying.

@@ -42,7 +42,7 @@ func TestSLAThroughTheGateway(t *testing.T) {
 
 	c := e.login()
 	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", "Besuchen Sie www.meinshop.de"))
-	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "of the 24 hours left") {
+	if smtpCode(err) != 550 || !strings.Contains(err.Error(), "der 24 Stunden") {
 		t.Fatalf("refused draft: %v, want a 550 saying how much time is left", err)
 	}
 	if _, ok := tr.TimeLeft(ctx, thread); !ok {

@@ -503,3 +503,32 @@ func TestStripDeliversWithoutRemoteImages(t *testing.T) {
 		t.Errorf("signature over the stripped message: %v %v", err, vs)
 	}
 }
+
+// TestRefusalInTheLanguageWritten: an agent without a configured language
+// who writes English to a German buyer reads the refusal in English, one
+// language throughout, and the last line counts what the lines above list.
+func TestRefusalInTheLanguageWritten(t *testing.T) {
+	e := startEnv(t, "")
+	c := e.login()
+	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: your order 302-1234567-7654321",
+		"Thanks for your patience. Please visit www.myshop-example.com for more, or call us at 030 12345678."))
+	if smtpCode(err) != 550 {
+		t.Fatalf("send: %v, want 550", err)
+	}
+	text := err.Error()
+	above := strings.Count(text, "\n[")
+	if strings.HasPrefix(text, "SMTP error 550: [") {
+		above++
+	}
+	want := fmt.Sprintf("Message refused by the Amazon messaging policy (%d problems)", above+1)
+	for _, want := range []string{want, fmt.Sprintf("(+%d more above.)", above), "nothing was sent"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, text)
+		}
+	}
+	for _, german := range []string{"Zeile", "Nachricht", "Käufer"} {
+		if strings.Contains(text, german) {
+			t.Errorf("German %q in the refusal of an English message:\n%s", german, text)
+		}
+	}
+}

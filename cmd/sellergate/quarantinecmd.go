@@ -117,7 +117,8 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		for _, v := range r.Violations {
 			fmt.Fprintf(stdout, "  >>> [%s] %q in %s (%s, %s)\n", v.Category, v.Excerpt, v.Where, v.Rule, v.Action)
 			if v.Excerpt != "" {
-				text = strings.ReplaceAll(text, v.Excerpt, ">>>"+v.Excerpt+"<<<")
+				e := strings.Trim(v.Excerpt, "…")
+				text = strings.ReplaceAll(text, e, ">>>"+e+"<<<")
 			}
 		}
 		fmt.Fprintf(stdout, "\n%s\n", text)
