@@ -243,12 +243,23 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 
 // agentLanguage is the language to explain the verdict in: the agent's
 // when the gateway knows it and the policy speaks it, else the language
-// the agent wrote the message in (its subject and its own lines, not the
-// buyer's quoted ones), else the marketplace's.
+// the agent wrote the message in.
 func (c *check) agentLanguage(m *Message) string {
 	if l := c.env.Language; l != "" && c.e.p.messages[l] != nil {
 		return l
 	}
+	return writtenIn(m, c.lang)
+}
+
+// WrittenIn returns the language (en, de, fr, es, it, ja) the agent wrote
+// m in — its subject and its own lines, not the buyer's quoted ones — or
+// the language of the marketplace of rcpt when the words do not say.
+func WrittenIn(m *Message, rcpt []string) string {
+	_, market := marketplaceOf(rcpt)
+	return writtenIn(m, market)
+}
+
+func writtenIn(m *Message, market string) string {
 	var b strings.Builder
 	b.WriteString(m.Subject)
 	for _, t := range m.Texts {
@@ -266,7 +277,7 @@ func (c *check) agentLanguage(m *Message) string {
 	if kana(own) {
 		return "ja"
 	}
-	return textLanguage(normalize(own), c.lang)
+	return textLanguage(normalize(own), market)
 }
 
 // kana reports whether s holds hiragana or katakana: Japanese, not only

@@ -43,7 +43,10 @@ type Service struct {
 	Queue   *queue.Queue
 	// From is the sender of notices to agents (postmaster@hostname).
 	From string
-	Now  func() time.Time
+	// Language, when set, is the language of the agent who sent a held
+	// message, for the notices about it; nil means English.
+	Language func(r *store.Record) string
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -173,21 +176,7 @@ func (s *Service) Reject(ctx context.Context, qid, by, reason string) error {
 	if _, ok := (Held{r}).Appeal(); ok && s.Appeals != nil {
 		s.Appeals("rejected")
 	}
-	return s.Notify(r, "Your message was rejected after review and was not sent", reason)
-}
-
-// Notify queues a short notice to the agent who sent r.
-func (s *Service) Notify(r *store.Record, subject, text string) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: sellergate <%s>\r\nTo: <%s>\r\nSubject: [sellergate] %s: %s\r\nDate: %s\r\nAuto-Submitted: auto-generated\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
-		s.From, r.MailFrom, subject, oneLine(r.Subject), s.now().Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "%s.\r\n\r\nMessage: %s\r\nTo: %s\r\nQueue id: %s\r\n\r\n%s\r\n", subject, r.Subject, strings.Join(r.Rcpt, ", "), r.QueueID, text)
-	for _, v := range r.Violations {
-		fmt.Fprintf(&b, "- [%s] %q in %s (%s)\r\n", v.Category, v.Excerpt, v.Where, v.Rule)
-	}
-	_, err := s.Queue.Enqueue(queue.Item{From: s.From, To: []string{r.MailFrom}, Meta: map[string]string{MetaKind: "notice", MetaQueueID: r.QueueID}},
-		strings.NewReader(b.String()))
-	return err
+	return s.Notify(r, NoticeRejected, reason)
 }
 
 func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
@@ -208,6 +197,7 @@ func (s *Service) Delivered(ctx context.Context, sla SLAEvents, it *queue.Item, 
 			s.Appeals("released")
 		}
 		s.outcome(ctx, orig, store.StatusRelayed, reply)
+		s.Notify(orig, NoticeReleased, "")
 		r := *orig
 		r.Time = s.now()
 		if sla != nil {
@@ -223,7 +213,7 @@ func (s *Service) Failed(ctx context.Context, it *queue.Item, err error) {
 	}
 	if orig := s.original(ctx, it); orig != nil {
 		s.outcome(ctx, orig, store.StatusPermFail, err.Error())
-		s.Notify(orig, "Your released message could not be delivered", err.Error())
+		s.Notify(orig, NoticeUndeliverable, err.Error())
 	}
 }
 

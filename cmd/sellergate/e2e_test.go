@@ -807,15 +807,27 @@ func TestQuarantineReleaseAndReject(t *testing.T) {
 		}
 		return false
 	})
-	cli("quarantine", "reject", ids[1], "--reason", "Newsletters are promotion; answer the question instead.")
-	waitFor(t, "the rejection notice", func() bool {
-		for _, m := range toAgent() {
-			if bytes.Contains(m.Data, []byte("rejected after review")) && bytes.Contains(m.Data, []byte("answer the question instead")) {
-				return true
+	// The agent wrote German: every notice is German — held, released
+	// (the hold notice promised it), rejected with the admin's reason.
+	notice := func(what, words string, more ...string) {
+		waitFor(t, what, func() bool {
+			for _, m := range toAgent() {
+				if bytes.Contains(m.Data, []byte(words)) {
+					for _, w := range more {
+						if !bytes.Contains(m.Data, []byte(w)) {
+							return false
+						}
+					}
+					return true
+				}
 			}
-		}
-		return false
-	})
+			return false
+		})
+	}
+	notice("the German hold notice", "zur Prüfung durch einen Administrator")
+	notice("the German release notice", "nach Prüfung freigegeben")
+	cli("quarantine", "reject", ids[1], "--reason", "Newsletters are promotion; answer the question instead.")
+	notice("the German rejection notice", "nach Prüfung abgelehnt", "answer the question instead")
 	if out := cli("quarantine", "list"); strings.TrimSpace(out) != "" {
 		t.Errorf("decided messages still listed:\n%s", out)
 	}

@@ -74,7 +74,7 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	svc := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname, AppealTag: cfg.AppealTag}
+	svc := newQuarantine(cfg, st)
 	q, err := queue.Open(queue.Options{Dir: cfg.QueueDir, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		fmt.Fprintln(stderr, err)

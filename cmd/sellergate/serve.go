@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -167,7 +168,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	tracker := newTracker(cfg, st, reg, log, func(ctx context.Context, from string, to []string, msg []byte) error {
 		return gw.Send(ctx, from, to, msg)
 	})
-	held := &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname, AppealTag: cfg.AppealTag}
+	held := newQuarantine(cfg, st)
 	q, err := newQueue(cfg, st, tracker, held, func() *gateway.Gateway { return gw }, reg, log)
 	if err != nil {
 		return err
@@ -204,11 +205,11 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Registry:      reg,
 		Logger:        log,
 		Held: func(rec *store.Record) {
-			subject, text := "Your message is held for review", "The messaging policy held it back for an admin to review; you will hear whether it is released."
+			n := quarantine.NoticeHeld
 			if _, ok := (quarantine.Held{Record: rec}).Appeal(); ok {
-				subject, text = "Your appeal is waiting for review", "An admin will look at the findings below and your reason; you will hear whether the message is released. Until then nothing was sent to the buyer."
+				n = quarantine.NoticeAppeal
 			}
-			if err := held.Notify(rec, subject, text); err != nil {
+			if err := held.Notify(rec, n, ""); err != nil {
 				log.Error("queueing the held-message notice", "queue", rec.QueueID, "err", err)
 			}
 		},
@@ -308,4 +309,30 @@ func loopbackOnly(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// newQuarantine is the service for held messages, its notices in each
+// agent's language.
+func newQuarantine(cfg *config.Config, st *store.SQL) *quarantine.Service {
+	return &quarantine.Service{Store: st, From: "postmaster@" + cfg.Hostname, AppealTag: cfg.AppealTag,
+		Language: func(r *store.Record) string { return agentLanguage(cfg, st, r) }}
+}
+
+// agentLanguage is the language of the agent who sent r: configured for
+// the agent, else the one the held message is written in.
+func agentLanguage(cfg *config.Config, st *store.SQL, r *store.Record) string {
+	for _, a := range cfg.Agents {
+		if a.Login == r.Agent && a.Language != "" {
+			return a.Language
+		}
+	}
+	raw, err := st.Body(context.Background(), r.ID)
+	if err != nil {
+		return "en"
+	}
+	m, err := filter.Parse(bytes.NewReader(raw))
+	if err != nil {
+		return "en"
+	}
+	return filter.WrittenIn(m, r.Rcpt)
 }
