@@ -248,6 +248,9 @@ func appendConceptWords(out []string, s string) []string {
 func namesSeller(words []string, mark string) bool {
 	mark = strings.ReplaceAll(mark, "-", "")
 	for i := range words {
+		if len(words[i]) >= len(mark) || !strings.HasPrefix(mark, words[i]) {
+			continue // most words: no concatenation made
+		}
 		joined := words[i]
 		for j := i + 1; j < len(words) && j <= i+2; j++ {
 			joined += words[j]
@@ -263,11 +266,14 @@ func namesSeller(words []string, mark string) bool {
 }
 
 // appendTextWords appends the words of a text to out as the lexicon
-// compares them: a hyphenated compound's parts come before the compound
+// compares them, typographic apostrophes as typed ones: a hyphenated compound's parts come before the compound
 // itself ("5-sterne-bewertung" is also "5", "sterne", "bewertung"), so
 // that a term meets the words a writer chose to join.
 func appendTextWords(out []string, s string) []string {
 	eachWord(s, func(w string) {
+		if strings.Contains(w, "’") {
+			w = strings.ReplaceAll(w, "’", "'") // l’évaluation is l'évaluation
+		}
 		if strings.IndexByte(w, '-') > 0 {
 			for _, p := range strings.Split(w, "-") {
 				if p != "" {

@@ -37,7 +37,21 @@ func TestConcepts(t *testing.T) {
 		{"fr", "Votre évaluation reflète votre expérience, c'est tout à fait votre droit.", ""},
 		// Products sold off Amazon.
 		{"fr", "Notre boutique de Quimper propose aussi des caramels qu'on ne vend pas sur Amazon.", "promotion.elsewhere"},
+		// A reward against a screenshot of the review, a sentence later.
+		{"en", "We'd welcome your honest review. Send us a screenshot of it and we'll refund the shipping.", "review.incentive-proof"},
+		// "Don't review, write to us instead."
+		{"it", "Se invece qualcosa non La convince, non scriva la recensione: risponda a questo messaggio.", "review.contact-instead"},
+		// Cross-selling, a launch, a giveaway, an invitation to follow.
+		{"it", "Se cerca Cucina Viva Inox su Amazon trova il set da 5 pezzi.", "promotion.search-product"},
+		{"fr", "Pour aller avec, beaucoup de nos clients prennent aussi notre cocotte.", "promotion.cross-sell"},
+		{"es", "Este mes sorteamos una casita entre quienes sigan nuestra página.", "promotion.giveaway"},
+		{"ja", "新作情報はInstagramで発信中です。フォローお待ちしています！", "promotion.follow"},
+		{"fr", "Les trois ensemble forment le kit, à 79 € au lieu de 96 € en ce moment.", "promotion"},
 		// The same words in another sense, or apart, pass.
+		{"de", "Mit dem Handy das WLAN WR600-Setup suchen und verbinden.", ""},
+		{"de", "Wenn Sie zwei weitere Exemplare bestellen, geben Sie bitte wieder dieselbe Lieferadresse an.", ""},
+		{"it", "Se il centro assistenza non dovesse risolvere, valutiamo insieme la sostituzione o il rimborso.", ""},
+		{"en", "Send us a screenshot of the error message and we will refund you.", ""},
 		{"es", "Le escribimos por su pedido de café en grano Bright Kettle, entregado ayer.", ""},
 		{"en", "The Bright Kettle Classic has a 2-year warranty; the model number is on the base.", ""},
 		{"en", "We reviewed your photos and issued a full refund today.", ""},

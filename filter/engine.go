@@ -102,8 +102,11 @@ type check struct {
 	buyerText string
 	// mark names the seller's own site (see sellerMark).
 	mark string
-	// say is the language the explanations are written in: the agent's.
+	// say is the language the explanations are written in: the agent's
+	// ("" until the first finding asks for it).
 	say string
+	// m is the message being checked.
+	m *Message
 	// prevLine is the line read before the one being read (normalized),
 	// where a number's label may stand.
 	prevLine string
@@ -198,7 +201,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	c.stems.reset()
 	defer e.scratch.Put(c.scratch)
 	c.region, c.lang = marketplaceOf(env.Rcpt)
-	c.say = c.agentLanguage(m)
+	c.m = m
 	c.mark = sellerMark(env.MailFrom)
 	for _, r := range env.Rcpt {
 		c.buyers[strings.ToLower(r)] = true
@@ -236,9 +239,20 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 	if v.Monitor && v.Action > Tag {
 		v.Action = Tag
 	}
-	v.Hint = e.p.message(c.say, "hint")
-	v.Lang = c.say
+	if len(c.out) > 0 {
+		v.Lang = c.language()
+		v.Hint = e.p.message(v.Lang, "hint")
+	}
 	return v
+}
+
+// language is the language to explain the verdict in, found when the
+// first finding needs it (most messages have none).
+func (c *check) language() string {
+	if c.say == "" {
+		c.say = c.agentLanguage(c.m)
+	}
+	return c.say
 }
 
 // agentLanguage is the language to explain the verdict in: the agent's
@@ -298,7 +312,7 @@ func (c *check) add(cat, rule, excerpt, where string, act Action) {
 	}
 	c.seen[key] = true
 	c.out = append(c.out, Violation{Rule: rule, Category: cat, Excerpt: excerpt, Where: where,
-		Message: c.e.p.ruleMessage(c.say, rule, cat), Action: act})
+		Message: c.e.p.ruleMessage(c.language(), rule, cat), Action: act})
 }
 
 func (c *check) lines(lines []Line, kind string) {
@@ -1456,7 +1470,7 @@ func (c *check) customRules(m *Message) {
 			if loc := r.re.FindStringIndex(n); loc != nil {
 				msg := r.Message
 				if msg == "" {
-					msg = c.e.p.message(c.say, r.Category)
+					msg = c.e.p.message(c.language(), r.Category)
 				}
 				c.out = append(c.out, Violation{Rule: r.ID, Category: r.Category, Excerpt: excerpt(orig, strings.TrimSpace(n[loc[0]:loc[1]])), Where: w, Message: msg, Action: r.action})
 			}

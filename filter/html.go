@@ -490,7 +490,7 @@ func (p *htmlParser) pop() {
 	text := func() string { return string(p.all[f.textAt:len(p.all)]) }
 	switch {
 	case f.resolve == pendingOutlook:
-		p.settle(pendingOutlook, quoteAuthor(text()))
+		p.settle(pendingOutlook, headerAuthor(text()))
 	case f.resolve == pendingQuote && !f.firstChild:
 		p.settle(pendingQuote, quoteAuthor(text()))
 	case f.resolve == pendingQuote && f.children == 0:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -46,7 +47,7 @@ func pdfPages(data []byte) (pages []string, err error) {
 			text = text[:maxPDFText-total]
 		}
 		total += len(text)
-		pages = append(pages, utf16Lines(strings.ReplaceAll(text, "\r", "\n")))
+		pages = append(pages, lostLineBreaks(utf16Lines(strings.ReplaceAll(text, "\r", "\n"))))
 	}
 	return pages, nil
 }
@@ -75,4 +76,33 @@ func utf16Lines(page string) string {
 		lines[i] = string(utf16.Decode(u))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// lostLineBreaks puts back the line breaks a PDF's text lost where its
+// lines are placed by position (Td) rather than by "next line" operators:
+// "… nulla.Il rimborso …" (a sentence ending at a line's end, the next
+// starting a line) is two sentences, not the domain nulla.il. Only a
+// lower-case letter, a dot and a capitalized word qualify: a domain is
+// written in lower case (and "www." always starts one).
+func lostLineBreaks(page string) string {
+	var b strings.Builder
+	last := 0
+	for i := 1; i+2 < len(page); i++ {
+		if page[i] != '.' {
+			continue
+		}
+		l, _ := utf8.DecodeLastRuneInString(page[:i])
+		u, size := utf8.DecodeRuneInString(page[i+1:])
+		n, _ := utf8.DecodeRuneInString(page[i+1+size:])
+		if unicode.IsLower(l) && unicode.IsUpper(u) && unicode.IsLower(n) && !hasSuffixFold(page[:i], "www") {
+			b.WriteString(page[last : i+1])
+			b.WriteByte('\n')
+			last = i + 1
+		}
+	}
+	if last == 0 {
+		return page
+	}
+	b.WriteString(page[last:])
+	return b.String()
 }

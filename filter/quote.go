@@ -221,6 +221,25 @@ func quoteAuthor(s string) string {
 	}
 }
 
+// notTheBuyer is the author of a quote whose header block names someone
+// without an address who is not an Amazon buyer: a colleague's note the
+// agent forwarded ("De: Lic. Jorge Ramírez"), checked as the seller's.
+const notTheBuyer = "(not the buyer)"
+
+// headerAuthor returns the author an Outlook header block names: its
+// address, or "" (perhaps the buyer) when it names Amazon or nobody, or
+// notTheBuyer.
+func headerAuthor(block string) string {
+	if a := quoteAuthor(block); a != "" {
+		return a
+	}
+	l := strings.ToLower(block)
+	if strings.Contains(l, "amazon") || strings.Contains(l, "marketplace") || strings.Contains(l, "アマゾン") {
+		return ""
+	}
+	return notTheBuyer
+}
+
 // addrLocalByte and addrDomainByte are addrRe's two character classes.
 func addrLocalByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
@@ -273,13 +292,17 @@ func markQuotes(lines []Line) {
 		switch {
 		case isAttr || (joined != t && len(t) > 3 && !strings.HasPrefix(t, ">") && isAttribution(joined)):
 			a := quoteAuthor(joined)
-			end := postscript(lines, i+1, quoteEnd(lines, i+1))
+			body := i + 1 // the quote starts under the attribution
+			if !isAttr {
+				body++ // which took two lines
+			}
+			end := postscript(lines, body, quoteEnd(lines, body))
 			for j := i; j < end; j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
 			}
 			i = end - 1
 		case headerLine(t, outlookFromNames) && outlookBlock(lines, i):
-			a := quoteAuthor(t)
+			a := headerAuthor(t)
 			end := postscript(lines, i+1, len(lines))
 			for j := i; j < end; j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
