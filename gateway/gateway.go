@@ -27,6 +27,7 @@ import (
 	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/store"
+	"github.com/sellergate/sellergate/tlscert"
 )
 
 // Checker is the policy seam: it judges one parsed outgoing message.
@@ -140,13 +141,16 @@ type Gateway struct {
 
 	relay        Relay
 	inboundRelay Relay
-	authFail     *failureLimiter[netip.Addr]
-	authAccount  *failureLimiter[string]
-	sessionRate  *rateLimiter
-	conns        *connLimiter
-	daily        *dailyCounter
-	ownDomains   map[string]bool
-	amazonDKIM   []string
+	// certs is the certificate in force, renewed without a restart (nil
+	// with Options.TLSConfig or without TLS).
+	certs       *tlscert.Pair
+	authFail    *failureLimiter[netip.Addr]
+	authAccount *failureLimiter[string]
+	sessionRate *rateLimiter
+	conns       *connLimiter
+	daily       *dailyCounter
+	ownDomains  map[string]bool
+	amazonDKIM  []string
 
 	held       func(rec *store.Record)
 	buyerMsgs  store.BuyerMessages
@@ -223,11 +227,10 @@ func New(o Options) (*Gateway, error) {
 		g.sla = logSLA{g.log}
 	}
 	if g.tls == nil && cfg.TLS != nil {
-		cert, err := tls.LoadX509KeyPair(cfg.TLS.Cert, cfg.TLS.Key)
-		if err != nil {
-			return nil, fmt.Errorf("loading TLS certificate: %w", err)
+		if g.certs, err = tlscert.Load(cfg.TLS.Cert, cfg.TLS.Key); err != nil {
+			return nil, err
 		}
-		g.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		g.tls = &tls.Config{GetCertificate: g.certs.GetCertificate, MinVersion: tls.VersionTLS12}
 	}
 	if g.tls != nil {
 		// Count handshakes: started at the ClientHello, ok when complete.

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"github.com/sellergate/sellergate/tlscert"
 	"reflect"
 	"strings"
 
@@ -41,12 +42,20 @@ func (g *Gateway) Reload(cfg *config.Config, checker Checker) (needRestart []str
 		return nil, fmt.Errorf("reload: %w", err)
 	}
 	old := g.cfg
+	// The certificate is read again: a renewed one (or other files) is in
+	// force without a restart.
+	if g.certs != nil && cfg.TLS != nil {
+		if err := g.certs.Use(cfg.TLS.Cert, cfg.TLS.Key); err != nil {
+			return nil, fmt.Errorf("reload: %w", err)
+		}
+	}
+	oldTLS, newTLS := old.TLS != nil, cfg.TLS != nil
 	for _, c := range []struct {
 		name     string
 		old, new any
 	}{
 		{"hostname", old.Hostname, cfg.Hostname},
-		{"tls", old.TLS, cfg.TLS},
+		{"tls", oldTLS, newTLS},
 		{"submission", old.Submission, cfg.Submission},
 		{"inbound", old.Inbound, cfg.Inbound},
 		{"relay", old.Relay, cfg.Relay},
@@ -70,3 +79,16 @@ func (g *Gateway) Reload(cfg *config.Config, checker Checker) (needRestart []str
 	g.live.Store(lv)
 	return needRestart, nil
 }
+
+// ReloadCertificate puts the certificate in force again when its files
+// changed (a renewal); it reports whether it did.
+func (g *Gateway) ReloadCertificate() (bool, error) {
+	if g.certs == nil {
+		return false, nil
+	}
+	return g.certs.Reload()
+}
+
+// Certificate is the certificate in force for other listeners (the admin
+// API); nil without TLS.
+func (g *Gateway) Certificate() *tlscert.Pair { return g.certs }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"database/sql"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"github.com/sellergate/sellergate/filter"
@@ -1222,5 +1224,57 @@ func TestConfigCheckLoadsWhatServeLoads(t *testing.T) {
 	testutil.WriteFile(t, f, example)
 	if out, err := exec.Command(binPath, "config", "check", f).CombinedOutput(); err != nil {
 		t.Errorf("the example: %v\n%s", err, out)
+	}
+}
+
+// TestRenewedCertificateWithoutRestart: a renewed certificate written over
+// the old files is served over STARTTLS after SIGHUP, and after a file
+// change alone, without a restart; the running sessions are untouched.
+func TestRenewedCertificateWithoutRestart(t *testing.T) {
+	g := startGateway(t, "")
+	servedCert := func() []byte {
+		c, err := smtp.DialStartTLS(g.sub, &tls.Config{InsecureSkipVerify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Noop(); err != nil { // the handshake happens here
+			t.Fatal(err)
+		}
+		st, ok := c.TLSConnectionState()
+		if !ok || len(st.PeerCertificates) == 0 {
+			t.Fatal("no TLS after STARTTLS")
+		}
+		return st.PeerCertificates[0].Raw
+	}
+	pemDER := func(file string) []byte {
+		b, _ := os.ReadFile(file)
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			t.Fatalf("%s holds no PEM", file)
+		}
+		return blk.Bytes
+	}
+	if !bytes.Equal(servedCert(), pemDER(g.pki.CertFile)) {
+		t.Fatal("the gateway does not serve its configured certificate")
+	}
+	renew := func() []byte {
+		next := testutil.NewPKI(t)
+		for _, f := range [][2]string{{next.KeyFile, g.pki.KeyFile}, {next.CertFile, g.pki.CertFile}} {
+			b, _ := os.ReadFile(f[0])
+			testutil.WriteFile(t, f[1]+".new", b)
+			if err := os.Rename(f[1]+".new", f[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return pemDER(next.CertFile)
+	}
+	want := renew()
+	g.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the renewed certificate after SIGHUP", func() bool { return bytes.Equal(servedCert(), want) })
+	want = renew()
+	waitFor(t, "the renewed certificate after the files changed", func() bool { return bytes.Equal(servedCert(), want) })
+	if !strings.Contains(g.log.String(), "TLS certificate renewed") {
+		t.Errorf("the renewal is not logged:\n%s", g.log.String())
 	}
 }

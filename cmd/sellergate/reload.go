@@ -16,7 +16,8 @@ import (
 )
 
 // reloader puts a changed configuration or policy file in force, on SIGHUP
-// and when either file changes. The new files are validated completely
+// and when either file changes, and a renewed TLS certificate when its
+// files change (SIGHUP reads it again too). The new files are validated completely
 // first; on any error the old configuration stays and the error is logged
 // with file and line.
 type reloader struct {
@@ -115,6 +116,13 @@ func (r *reloader) run(ctx context.Context, poll time.Duration, hup <-chan os.Si
 		case <-hup:
 			r.reload("SIGHUP")
 		case <-tick.C:
+			// A renewed certificate (certbot, an ACME client) is put in
+			// force as soon as its files change.
+			if renewed, err := r.gw.ReloadCertificate(); err != nil {
+				r.log.Error("the renewed certificate cannot be loaded, the previous one stays in force", "err", err)
+			} else if renewed {
+				r.log.Info("TLS certificate renewed")
+			}
 			if r.changed() {
 				// Remember the new stamps even if the files are broken, so a
 				// broken file is reported once, not every tick.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -272,7 +273,9 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		go func() {
 			var err error
 			if cfg.Admin.TLS {
-				err = adminSrv.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
+				// The gateway's certificate in force, renewed with it.
+				adminSrv.TLSConfig = &tls.Config{GetCertificate: gw.Certificate().GetCertificate, MinVersion: tls.VersionTLS12}
+				err = adminSrv.ServeTLS(ln, "", "")
 			} else {
 				err = adminSrv.Serve(ln)
 			}
