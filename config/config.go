@@ -28,7 +28,8 @@ var Example []byte
 
 // Config is the whole gateway configuration.
 type Config struct {
-	// Hostname is the name the gateway gives in its greeting and Received headers.
+	// Hostname is the name the gateway gives in its greeting and Received
+	// headers (default: the machine's host name).
 	Hostname string `yaml:"hostname"`
 	// Log selects the log format ("text" or "json") and level.
 	Log Log `yaml:"log"`
@@ -89,8 +90,10 @@ type Log struct {
 
 // TLS names a certificate and its key, PEM files.
 type TLS struct {
+	// Cert is the certificate chain file (PEM), read again when it changes.
 	Cert string `yaml:"cert"`
-	Key  string `yaml:"key"`
+	// Key is the private key file (PEM) of the certificate.
+	Key string `yaml:"key"`
 }
 
 // Listener is one submission listener.
@@ -106,6 +109,7 @@ type Listener struct {
 
 // Inbound is the listener for mail from Amazon.
 type Inbound struct {
+	// Listen is host:port for mail from Amazon (port 25 behind the MX).
 	Listen string `yaml:"listen"`
 	// Domains are the seller's own domains the inbound listener accepts mail for.
 	Domains []string `yaml:"domains"`
@@ -120,6 +124,7 @@ type Inbound struct {
 
 // Account is one seller account.
 type Account struct {
+	// Name is the account's name, as agents and trusted networks name it.
 	Name string `yaml:"name"`
 	// DailyLimit caps messages relayed per UTC day; Amazon allows 5 ×
 	// average daily orders + 600. Zero means no cap. The count is the audit
@@ -130,6 +135,7 @@ type Account struct {
 
 // Agent is a person or system that submits with AUTH.
 type Agent struct {
+	// Login is the AUTH user name (and the agent's name in the trail).
 	Login string `yaml:"login"`
 	// PasswordHash is a bcrypt hash, as printed by `sellergate passwd`.
 	PasswordHash string `yaml:"password_hash"`
@@ -148,8 +154,11 @@ var Languages = []string{"en", "de", "fr", "es", "it", "ja"}
 
 // TrustedNetwork may submit without AUTH, from the listed addresses only.
 type TrustedNetwork struct {
-	Network   string   `yaml:"network"`
-	Account   string   `yaml:"account"`
+	// Network is the CIDR the hosts submit from (10.0.0.0/24).
+	Network string `yaml:"network"`
+	// Account is the seller account their messages count for.
+	Account string `yaml:"account"`
+	// Addresses they may use as envelope sender and From.
 	Addresses []string `yaml:"addresses"`
 
 	// Prefix is Network parsed.
@@ -160,12 +169,16 @@ type TrustedNetwork struct {
 type Relay struct {
 	// URL is smtp://host:port (STARTTLS when offered), smtps://host:port,
 	// mx (direct delivery), or maildir:PATH (write an outbox, send nothing).
-	URL      string `yaml:"url"`
+	URL string `yaml:"url"`
+	// Username authenticates to the next hop (AUTH PLAIN, over TLS only).
 	Username string `yaml:"username"`
-	// Password, PasswordFile or PasswordEnv gives the next hop's password.
-	Password     string `yaml:"password"`
+	// Password is the next hop's password, written in the file (prefer
+	// password_file or password_env).
+	Password string `yaml:"password"`
+	// PasswordFile is a file holding the next hop's password.
 	PasswordFile string `yaml:"password_file"`
-	PasswordEnv  string `yaml:"password_env"`
+	// PasswordEnv names an environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
 	// CAFile, when set, is the only CA trusted for the next hop's certificate.
 	CAFile string `yaml:"ca_file"`
 	// RequireTLS refuses to send without TLS to an smtp:// next hop.
@@ -178,7 +191,9 @@ type Relay struct {
 
 // DKIMKey is a signing key for one domain.
 type DKIMKey struct {
-	Domain   string `yaml:"domain"`
+	// Domain is the From domain signed for (d=).
+	Domain string `yaml:"domain"`
+	// Selector is the DNS selector the public key is published under (s=).
 	Selector string `yaml:"selector"`
 	// Key is a PEM file holding an RSA (2048 bits or more) or Ed25519 private key.
 	Key string `yaml:"key"`
@@ -186,10 +201,16 @@ type DKIMKey struct {
 
 // Limits bound what clients may do.
 type Limits struct {
-	MaxMessageSize        Size `yaml:"max_message_size"`
-	MaxRecipients         int  `yaml:"max_recipients"`
-	ConnectionsPerIP      int  `yaml:"connections_per_ip"`
-	AuthFailuresPerMinute int  `yaml:"auth_failures_per_minute"`
+	// MaxMessageSize is the largest message accepted (SIZE); Amazon's
+	// messaging takes 10 MB of attachments.
+	MaxMessageSize Size `yaml:"max_message_size"`
+	// MaxRecipients caps the recipients of one message.
+	MaxRecipients int `yaml:"max_recipients"`
+	// ConnectionsPerIP caps one address's open connections.
+	ConnectionsPerIP int `yaml:"connections_per_ip"`
+	// AuthFailuresPerMinute caps failed AUTH attempts per address per
+	// minute; beyond it the address gets 421 until the minute is over.
+	AuthFailuresPerMinute int `yaml:"auth_failures_per_minute"`
 	// MaxConnections caps the open connections of all clients together
 	// (default 1000): the gateway's memory stays bounded.
 	MaxConnections int `yaml:"max_connections"`
@@ -199,15 +220,23 @@ type Limits struct {
 	// AuthFailuresPerAccount caps failed AUTH attempts per login per
 	// minute, from all addresses together (default 10): guessing one
 	// agent's password from many addresses is throttled too.
-	AuthFailuresPerAccount int           `yaml:"auth_failures_per_account"`
-	CommandTimeout         time.Duration `yaml:"command_timeout"`
-	DataTimeout            time.Duration `yaml:"data_timeout"`
-	ShutdownTimeout        time.Duration `yaml:"shutdown_timeout"`
-	SpoolMemory            Size          `yaml:"spool_memory"`
+	AuthFailuresPerAccount int `yaml:"auth_failures_per_account"`
+	// CommandTimeout is how long a client may take for one command.
+	CommandTimeout time.Duration `yaml:"command_timeout"`
+	// DataTimeout is how long a client may take to send a message's
+	// data; then it gets 451 and the connection closes.
+	DataTimeout time.Duration `yaml:"data_timeout"`
+	// ShutdownTimeout is how long SIGTERM waits for transactions to end.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// SpoolMemory is how much of a message is held in memory; the rest
+	// is spilled to a file in spool_dir.
+	SpoolMemory Size `yaml:"spool_memory"`
 	// LargeConcurrency caps how many messages above spool_memory are checked,
 	// recorded and relayed at once (default 8): memory stays bounded however
 	// many clients send large mail together; the others wait for their reply.
-	LargeConcurrency       int    `yaml:"large_concurrency"`
+	LargeConcurrency int `yaml:"large_concurrency"`
+	// SpoolDir holds messages above spool_memory while they are checked
+	// (default: the system's temporary directory).
 	SpoolDir               string `yaml:"spool_dir"`
 	MaxAttachmentSizeBytes Size   `yaml:"-"`
 }
@@ -219,7 +248,8 @@ type Store struct {
 	// Path is the SQLite file.
 	Path string `yaml:"path"`
 	// DSN (or DSNEnv, an environment variable holding it) is the PostgreSQL URL.
-	DSN    string `yaml:"dsn"`
+	DSN string `yaml:"dsn"`
+	// DSNEnv names an environment variable holding the PostgreSQL URL.
 	DSNEnv string `yaml:"dsn_env"`
 	// CheckpointInterval is how often the chain head is checkpointed (default 1h).
 	CheckpointInterval time.Duration `yaml:"checkpoint_interval"`
@@ -229,6 +259,8 @@ type Store struct {
 
 // Metrics is the operations HTTP listener.
 type Metrics struct {
+	// Listen is host:port of /metrics, /healthz and /readyz (plain HTTP:
+	// keep it on loopback or a private network).
 	Listen string `yaml:"listen"`
 	// Pprof serves Go's profiler under /debug/pprof/ (off by default), to
 	// loopback clients only.
@@ -237,11 +269,14 @@ type Metrics struct {
 
 // Admin configures the admin HTTP API.
 type Admin struct {
+	// Listen is host:port of the admin API; off when empty.
 	Listen string `yaml:"listen"`
-	// Tokens are the accepted bearer tokens; TokensEnv names an environment
-	// variable holding more, comma-separated.
-	Tokens    []string `yaml:"tokens"`
-	TokensEnv string   `yaml:"tokens_env"`
+	// Tokens are the accepted bearer tokens (16 characters or more, no
+	// placeholders).
+	Tokens []string `yaml:"tokens"`
+	// TokensEnv names an environment variable holding more tokens,
+	// comma-separated.
+	TokensEnv string `yaml:"tokens_env"`
 	// TLS serves the API over HTTPS with the gateway's certificate.
 	TLS bool `yaml:"tls"`
 }
@@ -267,12 +302,16 @@ type SLA struct {
 	SweepInterval time.Duration `yaml:"sweep_interval"`
 	// Webhook receives alerts as JSON; Format is json, slack or teams.
 	Webhook *struct {
-		URL    string `yaml:"url"`
+		// URL receives a POST per alert (http or https).
+		URL string `yaml:"url"`
+		// Format is json (default), slack or teams.
 		Format string `yaml:"format"`
 	} `yaml:"webhook"`
 	// Email sends alerts to a team address through the relay.
 	Email *struct {
-		To   string `yaml:"to"`
+		// To is the team's address.
+		To string `yaml:"to"`
+		// From is the alerts' sender address.
 		From string `yaml:"from"`
 	} `yaml:"email"`
 }

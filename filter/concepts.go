@@ -40,10 +40,15 @@ type ConceptSpec struct {
 // ConceptRule fires when every concept in All occurs in one sentence and
 // none of None does ("we cannot offer anything for a review" is no offer).
 type ConceptRule struct {
-	ID       string   `yaml:"id"`
-	Category string   `yaml:"category"`
-	All      []string `yaml:"all"`
-	None     []string `yaml:"none"`
+	// ID names the rule in refusals ("review.incentive").
+	ID string `yaml:"id"`
+	// Category is the finding's category.
+	Category string `yaml:"category"`
+	// All are the concepts that must meet.
+	All []string `yaml:"all"`
+	// None are concepts that keep the rule from firing in the sentence
+	// ("cannot", "regardless of").
+	None []string `yaml:"none"`
 	// Span is how many sentences in a row the concepts may spread over
 	// (default 1): "You left a one-star rating. Now that all is solved,
 	// could you update it?" asks in the second what the first names.

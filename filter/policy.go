@@ -32,18 +32,28 @@ type PolicyFile struct {
 	Actions map[string]string `yaml:"actions"`
 	// Attachments: allowed extensions and the size cap.
 	Attachments struct {
+		// Allowed are the file extensions Amazon's messaging accepts.
 		Allowed []string `yaml:"allowed"`
-		MaxSize string   `yaml:"max_size"`
+		// MaxSize caps an attachment ("10MB").
+		MaxSize string `yaml:"max_size"`
 	} `yaml:"attachments"`
 	// Allow lists what never counts: registrable domains, sender addresses
 	// exempt from every rule, and phrases that are not findings.
 	Allow struct {
+		// Domains links may point to (and their subdomains): Amazon's,
+		// the carriers' tracking sites.
 		Domains []string `yaml:"domains"`
+		// Senders are envelope senders no rule applies to.
 		Senders []string `yaml:"senders"`
+		// Phrases are never findings (a shop's own wording that looks
+		// like a violation and is not).
 		Phrases []string `yaml:"phrases"`
 	} `yaml:"allow"`
-	// Phrases and Patterns per category and language (en, de, fr, es, it, ja).
-	Phrases  map[string]map[string][]string `yaml:"phrases"`
+	// Phrases per category and language (en, de, fr, es, it, ja): words
+	// that are a finding wherever they stand.
+	Phrases map[string]map[string][]string `yaml:"phrases"`
+	// Patterns per category and language: regular expressions (RE2) on
+	// the normalized text.
 	Patterns map[string]map[string][]string `yaml:"patterns"`
 	// Concepts are multilingual lexicons of meanings and the rules that
 	// fire when concepts meet in a sentence.
@@ -75,13 +85,23 @@ type NumberLabels struct {
 
 // RuleSpec is a custom rule.
 type RuleSpec struct {
-	ID        string   `yaml:"id"`
-	Category  string   `yaml:"category"`
-	Action    string   `yaml:"action"`
-	Pattern   string   `yaml:"pattern"`
-	Phrases   []string `yaml:"phrases"`
-	Message   string   `yaml:"message"`
-	Where     []string `yaml:"where"`
+	// ID names the rule in refusals and the trail.
+	ID string `yaml:"id"`
+	// Category is one of the finding categories (link, contact, review,
+	// promotion, pixel, attachment, format).
+	Category string `yaml:"category"`
+	// Action overrides the category's (reject, quarantine, strip, tag).
+	Action string `yaml:"action"`
+	// Pattern is a regular expression (RE2) on the normalized text.
+	Pattern string `yaml:"pattern"`
+	// Phrases are words that fire the rule (instead of a pattern).
+	Phrases []string `yaml:"phrases"`
+	// Message explains the rule to the agent.
+	Message string `yaml:"message"`
+	// Where limits the rule to subject, text, links or attachment_names.
+	Where []string `yaml:"where"`
+	// Languages limits the rule to messages to these marketplaces'
+	// languages.
 	Languages []string `yaml:"languages"`
 	// Except lists sender addresses the rule does not apply to.
 	Except []string `yaml:"except"`
@@ -89,6 +109,7 @@ type RuleSpec struct {
 
 // ExceptionSpec is the off-Amazon exception protocol's policy.
 type ExceptionSpec struct {
+	// Enabled switches the off-Amazon exception protocol on.
 	Enabled bool `yaml:"enabled"`
 	// Kinds maps technical-support-media / product-safety to what may be shared.
 	Kinds map[string]struct {
@@ -566,3 +587,6 @@ func (p *Policy) ruleMessage(lang, rule, cat string) string {
 	}
 	return ""
 }
+
+// DefaultPolicyText returns the text of the built-in policy file.
+func DefaultPolicyText() []byte { return append([]byte(nil), defaultPolicyYAML...) }
