@@ -5,8 +5,10 @@ import "io"
 // CheckResult is one message's outcome as `sellergate check --json` and
 // the admin API's POST /v1/check report it.
 type CheckResult struct {
-	File       string      `json:"file"`
-	Verdict    string      `json:"verdict"`
+	File    string `json:"file"`
+	Verdict string `json:"verdict"`
+	// Lang is the language the explanations are in (with findings only).
+	Lang       string      `json:"lang,omitempty"`
 	Violations []Violation `json:"violations"`
 	Problems   []string    `json:"problems,omitempty"`
 	Error      string      `json:"error,omitempty"`
@@ -47,7 +49,7 @@ func (e *Engine) CheckReaderWith(name string, r io.Reader, thread func(m *Messag
 		}
 	}
 	v := e.Check(m, env)
-	res.Verdict = v.Action.String()
+	res.Verdict, res.Lang = v.Action.String(), v.Lang
 	if v.Action == Strip {
 		res.Verdict = "tag"
 	}

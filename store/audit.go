@@ -13,17 +13,18 @@ import (
 
 // Query selects records for search and export. Empty fields match all.
 type Query struct {
-	Order    string
-	Thread   string
-	Buyer    string
-	Agent    string
-	Verdict  string
-	Category string
-	Kind     Kind
-	QueueID  string
-	From, To time.Time
+	Order    string    `json:"order,omitempty"`
+	Thread   string    `json:"thread,omitempty"`
+	Buyer    string    `json:"buyer,omitempty"`
+	Agent    string    `json:"agent,omitempty"`
+	Verdict  string    `json:"verdict,omitempty"`
+	Category string    `json:"category,omitempty"`
+	Kind     Kind      `json:"kind,omitempty"`
+	QueueID  string    `json:"queue_id,omitempty"`
+	From     time.Time `json:"from,omitzero"`
+	To       time.Time `json:"to,omitzero"`
 	// Limit caps the number of records (0: no cap).
-	Limit int
+	Limit int `json:"limit,omitempty"`
 }
 
 // Auditor reads the audit trail. Both stores implement it.

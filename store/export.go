@@ -175,8 +175,12 @@ func Export(ctx context.Context, a Auditor, q Query, w io.Writer) (*Manifest, er
 	}
 	zw := zip.NewWriter(w)
 	man := &Manifest{Version: 1, Generated: time.Now().UTC(), Query: q, Files: map[string]string{}}
+	// Entries are dated when the bundle was made, not 1980.
+	create := func(name string) (io.Writer, error) {
+		return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: man.Generated})
+	}
 	add := func(name string, data []byte) error {
-		f, err := zw.Create(name)
+		f, err := create(name)
 		if err != nil {
 			return err
 		}
@@ -256,7 +260,7 @@ func Export(ctx context.Context, a Auditor, q Query, w io.Writer) (*Manifest, er
 	if err != nil {
 		return nil, err
 	}
-	f, err := zw.Create("manifest.json")
+	f, err := create("manifest.json")
 	if err != nil {
 		return nil, err
 	}

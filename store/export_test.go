@@ -71,6 +71,19 @@ func TestExportAndVerifyBundle(t *testing.T) {
 				if strings.HasSuffix(f.Name, ".eml") {
 					emls++
 				}
+				if f.Modified.Year() < 2000 {
+					t.Errorf("%s is dated %s, not when the bundle was made", f.Name, f.Modified)
+				}
+				if f.Name == "manifest.json" {
+					rc, _ := f.Open()
+					var mb bytes.Buffer
+					mb.ReadFrom(rc)
+					for _, bad := range []string{"0001-01-01", `"Order"`, `"From"`} {
+						if strings.Contains(mb.String(), bad) {
+							t.Errorf("manifest.json has %s:\n%s", bad, mb.String())
+						}
+					}
+				}
 				if f.Name == "timeline.html" {
 					rc, _ := f.Open()
 					var tb bytes.Buffer

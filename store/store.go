@@ -53,45 +53,46 @@ type Violation struct {
 // Record is one entry of the audit trail.
 type Record struct {
 	// ID is the record's position in the chain, assigned by Append.
-	ID int64
+	ID int64 `json:"id"`
 	// Time is when the gateway saw the event, UTC, truncated to milliseconds
 	// by Append.
-	Time time.Time
-	Kind Kind
+	Time time.Time `json:"time,omitzero"`
+	Kind Kind      `json:"kind"`
 	// QueueID identifies the message across its records, log lines and SMTP replies.
-	QueueID   string
-	Direction Direction
+	QueueID   string    `json:"queue_id,omitempty"`
+	Direction Direction `json:"direction,omitempty"`
 	// Agent is the authenticated agent's login ("" for trusted networks and inbound).
-	Agent    string
-	MailFrom string
-	Rcpt     []string
+	Agent    string   `json:"agent,omitempty"`
+	MailFrom string   `json:"mail_from,omitempty"`
+	Rcpt     []string `json:"rcpt,omitempty"`
 	// MessageID is the Message-ID header without brackets.
-	MessageID string
-	Subject   string
+	MessageID string `json:"message_id,omitempty"`
+	Subject   string `json:"subject,omitempty"`
 	// From is the From header as written.
-	From string
+	From string `json:"from,omitempty"`
 	// Buyer is the buyer's anonymized Amazon address (recipient of outbound,
 	// sender of inbound mail).
-	Buyer string
+	Buyer string `json:"buyer,omitempty"`
 	// OrderID is the first Amazon order ID found in the subject or text.
-	OrderID string
+	OrderID string `json:"order_id,omitempty"`
 	// Thread groups one order's conversation; assigned by Append from Buyer
 	// and OrderID when empty.
-	Thread     string
-	Verdict    string
-	Violations []Violation
-	Status     string
+	Thread     string      `json:"thread,omitempty"`
+	Verdict    string      `json:"verdict,omitempty"`
+	Violations []Violation `json:"violations,omitempty"`
+	Status     string      `json:"status,omitempty"`
 	// Reply is the next hop's reply, or the reply the gateway gave.
-	Reply string
-	Size  int64
+	Reply string `json:"reply,omitempty"`
+	Size  int64  `json:"size,omitempty"`
 	// SHA256 is the hex SHA-256 of the raw message.
-	SHA256 string
+	SHA256 string `json:"sha256,omitempty"`
 	// Raw, when not nil, is read once by Append and kept compressed.
-	Raw io.Reader
+	Raw io.Reader `json:"-"`
 	// Note carries free text for events without a message.
-	Note string
+	Note string `json:"note,omitempty"`
 	// PrevHash and Hash are the chain links, assigned by Append.
-	PrevHash, Hash string
+	PrevHash string `json:"prev_hash,omitempty"`
+	Hash     string `json:"hash,omitempty"`
 }
 
 // Store is the audit trail. Implementations are safe for concurrent use.

@@ -893,10 +893,19 @@ func TestAdminAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, body = call("GET", "/v1/quarantine", token, nil)
-	var list []struct{ QueueID string }
+	var list []struct {
+		QueueID string `json:"queue_id"`
+	}
 	json.Unmarshal(body, &list)
 	if code != 200 || len(list) != 1 {
 		t.Fatalf("GET /v1/quarantine: %d %s", code, body)
+	}
+	// One JSON convention: snake_case names, no Go field names, no zero
+	// dates, no raw reader.
+	for _, bad := range []string{`"QueueID"`, `"MailFrom"`, `"Raw"`, `0001-01-01`} {
+		if bytes.Contains(body, []byte(bad)) {
+			t.Errorf("GET /v1/quarantine has %s: %s", bad, body)
+		}
 	}
 	// Only appeals: none here (the message was held by the policy).
 	if code, body := call("GET", "/v1/quarantine?appeals=1", token, nil); code != 200 || strings.TrimSpace(string(body)) != "[]" {
