@@ -29,6 +29,8 @@ func describe(a Alert) string {
 	case "breach":
 		return fmt.Sprintf("SLA breach: buyer %s (%s, %s) has waited %s without a reply.",
 			a.Clock.Buyer, a.Clock.Marketplace, order, a.Elapsed.Round(time.Minute))
+	case "test":
+		return "SLA test alert: sellergate can reach this channel; no buyer is waiting."
 	case "summary_pending":
 		return fmt.Sprintf("Summary pending: the off-Amazon exception in thread %s (%s, %s) still needs its closing summary in the Amazon thread.",
 			a.Clock.Thread, a.Clock.Marketplace, order)

@@ -34,7 +34,8 @@ type Config struct {
 
 // Alert is one notification about a thread.
 type Alert struct {
-	// Kind is "threshold", "breach" or "summary_pending".
+	// Kind is "threshold", "breach", "summary_pending" or "test" (sent
+	// by hand to try the channels).
 	Kind      string        `json:"kind"`
 	Clock     store.Clock   `json:"thread"`
 	Threshold time.Duration `json:"-"`

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,45 +13,43 @@ import (
 	"github.com/sellergate/sellergate/store"
 )
 
-func init() { extraCommands["audit"] = runAudit }
-
-const auditUsage = `usage: sellergate audit <command> [--config FILE] [options]
-  verify [--bundle FILE.zip]        walk the chain (or check an exported bundle against it)
-  export --order ID | --thread T | --buyer ADDR [--from DATE --to DATE] [--out FILE.zip]
-  export --appeals --out DIR        every decided appeal as .eml plus labels.jsonl
-  search [--order ID] [--buyer ADDR] [--agent LOGIN] [--verdict V] [--category C] [--from DATE] [--to DATE] [--json]
-  purge --before DATE               remove raw bodies older than DATE (records and hashes stay)
-DATE is 2006-01-02 or RFC 3339.`
-
 // runAudit implements `sellergate audit`. Exit status: 0 ok, 1 a broken
 // chain, a bundle that does not match or nothing found, 2 usage errors.
 func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, auditUsage)
-		return 2
+	cmd, code, ok := verbOf("audit", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	cmd := args[0]
-	fs := flag.NewFlagSet("audit "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("audit", cmd, stderr)
 	cfgPath := fs.String("config", "", "gateway configuration (default: the embedded example)")
 	var q store.Query
 	var from, to, before, bundle, out string
-	var asJSON bool
-	fs.StringVar(&q.Order, "order", "", "Amazon order id")
-	fs.StringVar(&q.Thread, "thread", "", "thread id")
-	fs.StringVar(&q.Buyer, "buyer", "", "buyer's anonymized address")
-	fs.StringVar(&q.Agent, "agent", "", "agent login")
-	fs.StringVar(&q.Verdict, "verdict", "", "pass, tag, strip, quarantine, reject")
-	fs.StringVar(&q.Category, "category", "", "violation category")
-	fs.StringVar(&from, "from", "", "from date")
-	fs.StringVar(&to, "to", "", "to date (exclusive)")
-	fs.StringVar(&before, "before", "", "purge bodies before this date")
-	fs.StringVar(&bundle, "bundle", "", "exported bundle to verify")
-	fs.StringVar(&out, "out", "", "bundle file to write")
-	fs.BoolVar(&asJSON, "json", false, "JSON output")
-	appeals := fs.Bool("appeals", false, "export the decided appeals (with --out DIR)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	var asJSON, appealsFlag bool
+	appeals := &appealsFlag
+	switch cmd {
+	case "search", "export":
+		fs.StringVar(&q.Order, "order", "", "Amazon order id")
+		fs.StringVar(&q.Thread, "thread", "", "thread id (as audit search shows it)")
+		fs.StringVar(&q.Buyer, "buyer", "", "buyer's anonymized address")
+		fs.StringVar(&from, "from", "", "from date (2006-01-02 or RFC 3339)")
+		fs.StringVar(&to, "to", "", "to date, exclusive")
+	}
+	switch cmd {
+	case "search":
+		fs.StringVar(&q.Agent, "agent", "", "agent login")
+		fs.StringVar(&q.Verdict, "verdict", "", "pass, tag, strip, quarantine, reject")
+		fs.StringVar(&q.Category, "category", "", "violation category")
+		fs.BoolVar(&asJSON, "json", false, "one JSON record per line")
+	case "export":
+		fs.StringVar(&out, "out", "", "bundle file to write (a directory with --appeals)")
+		fs.BoolVar(appeals, "appeals", false, "export the decided appeals as .eml plus labels.jsonl")
+	case "verify":
+		fs.StringVar(&bundle, "bundle", "", "exported bundle to check against the trail")
+	case "purge":
+		fs.StringVar(&before, "before", "", "remove bodies recorded before this date")
+	}
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
 	}
 	var err error
 	if q.From, err = parseDate(from); err != nil {
@@ -150,17 +147,20 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			for _, r := range recs {
 				enc.Encode(r)
 			}
-		} else {
+		} else if len(recs) > 0 {
+			const row = "%6s %-20s %-10s %-3s %-11s %-10s %-10s %-14s %-19s %-40s %s %s\n"
+			fmt.Fprintf(stdout, row, "ID", "TIME", "KIND", "DIR", "STATUS", "VERDICT", "AGENT", "THREAD", "ORDER", "BUYER", "SUBJECT", "CATEGORIES")
 			for _, r := range recs {
 				cats := []string{}
 				for _, v := range r.Violations {
 					cats = append(cats, v.Category)
 				}
-				fmt.Fprintf(stdout, "%6d %s %-8s %-3s %-11s %-10s %-8s %s %s %q %s\n", r.ID, r.Time.Format(time.RFC3339), r.Kind, r.Direction,
-					r.Status, r.Verdict, r.Agent, r.OrderID, r.Buyer, r.Subject, strings.Join(cats, ","))
+				fmt.Fprintf(stdout, row, fmt.Sprint(r.ID), r.Time.Format(time.RFC3339), r.Kind, r.Direction, dash(r.Status), dash(r.Verdict),
+					dash(r.Agent), dash(r.Thread), dash(r.OrderID), dash(r.Buyer), fmt.Sprintf("%q", r.Subject), strings.Join(cats, ","))
 			}
 		}
 		if len(recs) == 0 {
+			fmt.Fprintln(stderr, "no records match")
 			return 1
 		}
 		return 0
@@ -178,8 +178,15 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "removed %d message bodies recorded before %s; records and hashes stay\n", n, t.Format(time.RFC3339))
 		return 0
 	}
-	fmt.Fprintln(stderr, auditUsage)
 	return 2
+}
+
+// dash stands for an empty cell of a text table.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func parseDate(s string) (time.Time, error) {

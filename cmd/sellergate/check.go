@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"github.com/sellergate/sellergate/store"
 	"io"
@@ -12,37 +11,31 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
 )
-
-func init() { extraCommands["check"] = runCheck }
 
 // runCheck implements `sellergate check [--policy FILE] [--json] FILE.eml…`.
 // Exit status: 0 all pass or only tagged, 1 any refused or quarantined,
 // 2 usage error, unreadable file or bad policy.
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("check", "", stderr)
 	policyFile := fs.String("policy", "", "policy file (default: the built-in policy)")
 	asJSON := fs.Bool("json", false, "one JSON object per file, one per line")
 	buyerFile := fs.String("buyer-message", "", "the buyer's message the drafts answer (.eml): its words are the buyer's wherever the draft quotes them, as in the gateway")
 	thread := fs.String("thread", "", "the thread the drafts go to (see audit search): the proactive rules apply as the gateway's trail says, and the thread's buyer message is on record")
-	cfgPath := fs.String("config", "", "gateway configuration whose store holds the thread (with --thread)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cfgPath := fs.String("config", "", "gateway configuration: its policy applies, and its store holds the thread (--thread)")
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: sellergate check [--policy FILE] [--buyer-message FILE.eml] [--thread T --config FILE] [--json] FILE.eml... (- for standard input)")
+		fs.Usage()
 		return 2
 	}
-	policy := filter.DefaultPolicy()
-	if *policyFile != "" {
-		p, err := filter.LoadPolicy(*policyFile)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 2
-		}
-		policy = p
+	policy, err := checkPolicy(*policyFile, *cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
 	buyerText := ""
 	if *buyerFile != "" {
@@ -152,4 +145,21 @@ func threadFromTrail(ctx context.Context, st *store.SQL, thread string, p *filte
 		return buyerText, &filter.ThreadFacts{Proactive: !f.BuyerWrote, ReviewRequests: f.ReviewRequests,
 			OptedOut: f.OptedOut, RepeatedText: f.SameTextToday > 0}
 	}, nil
+}
+
+// checkPolicy is the policy drafts are checked against: the file given,
+// else the gateway's (the configuration's policy file), else the
+// built-in one.
+func checkPolicy(policyFile, cfgPath string) (*filter.Policy, error) {
+	if policyFile != "" {
+		return filter.LoadPolicy(policyFile)
+	}
+	if cfgPath == "" {
+		return filter.DefaultPolicy(), nil
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	return loadPolicy(cfg)
 }

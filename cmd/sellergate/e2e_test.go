@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -790,11 +791,8 @@ func TestQuarantineReleaseAndReject(t *testing.T) {
 	}
 	waitFor(t, "the two held-message notices", func() bool { return len(toAgent()) == 2 })
 	list := cli("quarantine", "list")
-	var ids []string
-	for _, l := range strings.Split(strings.TrimSpace(list), "\n") {
-		ids = append(ids, strings.Fields(l)[0])
-	}
-	if len(ids) != 2 {
+	ids := heldIDs(list)
+	if len(ids) != 2 || !strings.HasPrefix(list, "KIND ") {
 		t.Fatalf("quarantine list:\n%s", list)
 	}
 	if out := cli("quarantine", "show", ids[0]); !strings.Contains(out, ">>> [promotion]") {
@@ -830,8 +828,8 @@ func TestQuarantineReleaseAndReject(t *testing.T) {
 	notice("the German release notice", "nach Prüfung freigegeben")
 	cli("quarantine", "reject", ids[1], "--reason", "Newsletters are promotion; answer the question instead.")
 	notice("the German rejection notice", "nach Prüfung abgelehnt", "answer the question instead")
-	if out := cli("quarantine", "list"); strings.TrimSpace(out) != "" {
-		t.Errorf("decided messages still listed:\n%s", out)
+	if out := cli("quarantine", "list"); strings.TrimSpace(out) != "no held messages waiting for review" {
+		t.Errorf("decided messages still listed, or an empty queue not said:\n%s", out)
 	}
 }
 
@@ -1016,7 +1014,7 @@ func TestQueueRetriesAcrossRestart(t *testing.T) {
 	cfg := filepath.Join(g.dir, "sellergate.yaml")
 	waitFor(t, "the held notice", func() bool { return len(g.hop.Received()) == 1 })
 	out, _ := exec.Command(binPath, "quarantine", "list", "--config", cfg).CombinedOutput()
-	id := strings.Fields(string(out))[0]
+	id := heldIDs(string(out))[0]
 	hopAddr := g.hop.Addr
 	g.hop.Srv.Close() // the next hop goes down
 	if out, err := exec.Command(binPath, "quarantine", "release", id, "--config", cfg).CombinedOutput(); err != nil {
@@ -1121,10 +1119,10 @@ func TestAppealHeldReleasedWithoutTag(t *testing.T) {
 		t.Fatalf("the appeal: %v, want 250 held", err)
 	}
 	out, _ := exec.Command(binPath, "quarantine", "list", "--appeals", "--config", cfg).CombinedOutput()
-	if !strings.HasPrefix(string(out), "APPEAL ") || !strings.Contains(string(out), "manufacturer's hotline") {
+	if !strings.Contains(string(out), "\nAPPEAL ") || !strings.Contains(string(out), "manufacturer's hotline") {
 		t.Fatalf("quarantine list --appeals:\n%s", out)
 	}
-	id := strings.Fields(string(out))[1]
+	id := heldIDs(string(out))[0]
 	if out, err := exec.Command(binPath, "quarantine", "release", id, "--config", cfg).CombinedOutput(); err != nil {
 		t.Fatalf("release: %v %s", err, out)
 	}
@@ -1285,5 +1283,98 @@ func TestRenewedCertificateWithoutRestart(t *testing.T) {
 	waitFor(t, "the renewed certificate after the files changed", func() bool { return bytes.Equal(servedCert(), want) })
 	if !strings.Contains(g.log.String(), "TLS certificate renewed") {
 		t.Errorf("the renewal is not logged:\n%s", g.log.String())
+	}
+}
+
+// heldIDs returns the queue ids `quarantine list` shows, in its order.
+func heldIDs(list string) []string {
+	var ids []string
+	for _, l := range strings.Split(list, "\n") {
+		if f := strings.Fields(l); len(f) > 1 && (f[0] == "held" || f[0] == "APPEAL") {
+			ids = append(ids, f[1])
+		}
+	}
+	return ids
+}
+
+// TestCLIHelp: every command and verb is listed by help; -h at any level
+// exits 0 and shows only the verb's own flags; an unknown verb is a usage
+// error.
+func TestCLIHelp(t *testing.T) {
+	out, err := exec.Command(binPath, "help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("help: %v", err)
+	}
+	for _, want := range []string{"quarantine release", "sla dismiss", "sla alert-test", "exception open", "buyers opt-out", "audit search", "check", "dkim keygen"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"audit", "-h"}, {"audit", "verify", "-h"}, {"quarantine", "reject", "-h"}, {"check", "-h"}, {"serve", "-h"}} {
+		out, err := exec.Command(binPath, args...).Output()
+		if err != nil {
+			t.Errorf("%v: %v, want exit 0", args, err)
+		}
+		if len(out) == 0 {
+			t.Errorf("%v printed nothing on standard output", args)
+		}
+	}
+	out, _ = exec.Command(binPath, "audit", "verify", "-h").Output()
+	if strings.Contains(string(out), "-before") || strings.Contains(string(out), "-order") || !strings.Contains(string(out), "-bundle") {
+		t.Errorf("audit verify -h shows other verbs' flags, or not its own:\n%s", out)
+	}
+	if err := exec.Command(binPath, "audit", "frobnicate").Run(); err == nil || err.(*exec.ExitError).ExitCode() != 2 {
+		t.Errorf("an unknown verb: %v, want exit 2", err)
+	}
+}
+
+// TestCheckUsesTheGatewaysPolicy: check --config applies the policy file
+// the configuration names, as the gateway does.
+func TestCheckUsesTheGatewaysPolicy(t *testing.T) {
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "policy.yaml")
+	testutil.WriteFile(t, policy, []byte("rules:\n  - {id: shop.no-ship-word, category: promotion, phrases: [blitzversand], message: \"No express upsell.\"}\n"))
+	example, _ := exec.Command(binPath, "config", "example").Output()
+	cfg := filepath.Join(dir, "sellergate.yaml")
+	testutil.WriteFile(t, cfg, append(example, []byte("policy: "+policy+"\n")...))
+	draft := filepath.Join(dir, "draft.eml")
+	testutil.WriteFile(t, draft, []byte("From: <support@example-shop.test>\r\nTo: <a1b2c3d4e5f6g7@marketplace.amazon.de>\r\nSubject: Re: 302-1234567-7654321\r\n\r\nGerne auch per Blitzversand.\r\n"))
+	if out, err := exec.Command(binPath, "check", draft).CombinedOutput(); err != nil {
+		t.Fatalf("the built-in policy refused the draft: %v\n%s", err, out)
+	}
+	out, err := exec.Command(binPath, "check", "--config", cfg, draft).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "shop.no-ship-word") {
+		t.Errorf("check --config: %v\n%s\nwant the gateway's own rule", err, out)
+	}
+}
+
+// TestSLAAlertTest: sla alert-test reaches every configured channel — here
+// a webhook — without a buyer waiting, and fails when none is configured.
+func TestSLAAlertTest(t *testing.T) {
+	got := make(chan string, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	example, _ := exec.Command(binPath, "config", "example").Output()
+	cfg := filepath.Join(dir, "sellergate.yaml")
+	testutil.WriteFile(t, cfg, append(append([]byte{}, example...), []byte("sla: {webhook: {url: \""+hook.URL+"\", format: slack}}\n")...))
+	if out, err := exec.Command(binPath, "sla", "alert-test", "--config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("sla alert-test: %v\n%s", err, out)
+	}
+	select {
+	case body := <-got:
+		if !strings.Contains(body, "test alert") {
+			t.Errorf("the webhook got %s", body)
+		}
+	default:
+		t.Fatal("the webhook got nothing")
+	}
+	bare := filepath.Join(dir, "bare.yaml")
+	testutil.WriteFile(t, bare, example)
+	if out, err := exec.Command(binPath, "sla", "alert-test", "--config", bare).CombinedOutput(); err == nil || !strings.Contains(string(out), "no alert channel") {
+		t.Errorf("without channels: %v\n%s", err, out)
 	}
 }

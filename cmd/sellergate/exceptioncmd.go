@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,28 +9,27 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-func init() { extraCommands["exception"] = runException }
-
 // runException implements `sellergate exception open|close`: steps 1 and 3
 // of the off-Amazon exception protocol.
 func runException(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	usage := "usage: sellergate exception open --thread T --kind technical-support-media|product-safety --note WHY [--by WHO] [--config FILE]\n       sellergate exception close --thread T --note SUMMARY [--by WHO] [--config FILE]"
-	if len(args) == 0 || (args[0] != "open" && args[0] != "close") {
-		fmt.Fprintln(stderr, usage)
-		return 2
+	cmd, code, ok := verbOf("exception", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	fs := flag.NewFlagSet("exception "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("exception", cmd, stderr)
 	cfgPath := fs.String("config", "", "gateway configuration (default: the embedded example)")
-	thread := fs.String("thread", "", "thread id (see sellergate sla status or audit search)")
-	kind := fs.String("kind", "", "technical-support-media or product-safety")
+	thread := fs.String("thread", "", "thread id (see sla status or audit search)")
+	kind := new(string)
+	if cmd == "open" {
+		fs.StringVar(kind, "kind", "", "technical-support-media or product-safety")
+	}
 	note := fs.String("note", "", "internal note: why (open) or how it ended (close)")
 	by := fs.String("by", "admin", "agent or admin")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
 	}
 	if *thread == "" || *note == "" {
-		fmt.Fprintln(stderr, usage)
+		fs.Usage()
 		return 2
 	}
 	cfg, st, code := openForCommand(*cfgPath, stderr)
@@ -46,7 +44,7 @@ func runException(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	tr := newTracker(cfg, st, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if args[0] == "open" {
+	if cmd == "open" {
 		if !policy.ExceptionEnabled() {
 			fmt.Fprintln(stderr, "the policy does not enable the off-Amazon exception (exceptions: enabled: true)")
 			return 1

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,8 +17,6 @@ import (
 	"github.com/sellergate/sellergate/sla"
 	"github.com/sellergate/sellergate/store"
 )
-
-func init() { extraCommands["quarantine"] = runQuarantine }
 
 // newQueue opens the delivery queue. With gw nil it only takes new items
 // (the CLI); the gateway's copy delivers them, records the outcome and,
@@ -45,28 +42,36 @@ func newQueue(cfg *config.Config, st store.Store, tracker *sla.Tracker, svc *qua
 
 // runQuarantine implements `sellergate quarantine list|show|release|reject`.
 func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	usage := "usage: sellergate quarantine list [--appeals] | show ID | release ID | reject ID --reason TEXT   [--config FILE] [--by WHO]"
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, usage)
-		return 2
+	cmd, code, ok := verbOf("quarantine", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	cmd := args[0]
-	fs := flag.NewFlagSet("quarantine "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("quarantine", cmd, stderr)
 	cfgPath := fs.String("config", "", "gateway configuration (default: the embedded example)")
-	reason := fs.String("reason", "", "why (reject)")
-	by := fs.String("by", "admin", "who decides")
-	appeals := fs.Bool("appeals", false, "list only the agents' appeals")
+	reason, by, appeals := new(string), new(string), new(bool)
+	switch cmd {
+	case "list":
+		fs.BoolVar(appeals, "appeals", false, "list only the agents' appeals")
+	case "release":
+		fs.StringVar(by, "by", "admin", "who decides")
+	case "reject":
+		fs.StringVar(by, "by", "admin", "who decides")
+		fs.StringVar(reason, "reason", "", "why, for the agent (required)")
+	}
 	rest := args[1:]
 	id := ""
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if cmd != "list" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		id, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, rest, stdout); !ok {
+		return code
 	}
 	if id == "" && fs.NArg() > 0 {
 		id = fs.Arg(0)
+	}
+	if cmd != "list" && id == "" {
+		fmt.Fprintf(stderr, "sellergate quarantine %s needs the queue id (see quarantine list)\n", cmd)
+		return 2
 	}
 	cfg, st, code := openForCommand(*cfgPath, stderr)
 	if st == nil {
@@ -88,22 +93,35 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return 2
 		}
+		const row = "%-6s %-14s %-20s %-10s %-14s %-40s %s %s\n"
+		n := 0
 		for _, h := range held {
 			reason, appeal := h.Appeal()
 			if *appeals && !appeal {
 				continue
 			}
+			if n == 0 {
+				fmt.Fprintf(stdout, row, "KIND", "QUEUE ID", "TIME", "AGENT", "THREAD", "BUYER", "SUBJECT", "[CATEGORIES]")
+			}
+			n++
+			kind := "held"
 			if appeal {
-				fmt.Fprintf(stdout, "APPEAL ")
+				kind = "APPEAL"
 			}
 			var cats []string
 			for _, v := range h.Violations {
 				cats = append(cats, v.Category)
 			}
-			fmt.Fprintf(stdout, "%-14s %s %-10s %-40s %q [%s]\n", h.QueueID, h.Time.Format(time.RFC3339), h.Agent, h.Buyer, h.Subject, strings.Join(cats, ","))
+			fmt.Fprintf(stdout, row, kind, h.QueueID, h.Time.Format(time.RFC3339), dash(h.Agent), dash(h.Thread), h.Buyer,
+				fmt.Sprintf("%q", h.Subject), "["+strings.Join(cats, ",")+"]")
 			if reason != "" {
 				fmt.Fprintf(stdout, "       reason: %s\n", reason)
 			}
+		}
+		if n == 0 && *appeals {
+			fmt.Fprintln(stdout, "no appeals waiting for review")
+		} else if n == 0 {
+			fmt.Fprintln(stdout, "no held messages waiting for review")
 		}
 		return 0
 	case "show":
@@ -138,6 +156,5 @@ func runQuarantine(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "rejected %s; the agent is told why\n", id)
 		return 0
 	}
-	fmt.Fprintln(stderr, usage)
 	return 2
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,12 +45,11 @@ func tuneGC() {
 	}
 }
 
-func runServe(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := verbFlags("serve", "", stderr)
 	cfgPath := fs.String("config", "", "configuration file (default: the embedded example)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	// Take SIGHUP before anything listens: its default action would end
 	// the process.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,34 +17,47 @@ import (
 
 // runConfig implements `sellergate config check FILE` and `config example`.
 func runConfig(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && args[0] == "example" {
+	cmd, code, ok := verbOf("config", args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	fs := verbFlags("config", cmd, stderr)
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
+	}
+	if cmd == "example" {
 		stdout.Write(config.Example)
 		return 0
 	}
-	if len(args) != 2 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: sellergate config check FILE | sellergate config example")
+	if fs.NArg() != 1 {
+		fs.Usage()
 		return 2
 	}
-	cfg, err := config.Load(args[1])
+	file := fs.Arg(0)
+	cfg, err := config.Load(file)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	if _, err := preflight(cfg); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", args[1], err)
+		fmt.Fprintf(stderr, "%s: %v\n", file, err)
 		return 1
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
-	fmt.Fprintf(stdout, "%s: ok\n", args[1])
+	fmt.Fprintf(stdout, "%s: ok\n", file)
 	return 0
 }
 
 // runPasswd reads one password line and prints its bcrypt hash.
 func runPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) != 0 {
-		fmt.Fprintln(stderr, "usage: sellergate passwd < password")
+	fs := verbFlags("passwd", "", stderr)
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
 		return 2
 	}
 	if f, ok := stdin.(*os.File); ok {
@@ -74,18 +86,17 @@ func runPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runDKIM implements `sellergate dkim keygen`.
 func runDKIM(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "keygen" {
-		fmt.Fprintln(stderr, "usage: sellergate dkim keygen --domain D --selector S [--algo rsa|ed25519] [--out FILE]")
-		return 2
+	cmd, code, ok := verbOf("dkim", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	fs := flag.NewFlagSet("dkim keygen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("dkim", cmd, stderr)
 	domain := fs.String("domain", "", "the From domain to sign for")
 	selector := fs.String("selector", "", "the DKIM selector")
 	algo := fs.String("algo", "rsa", "rsa (2048 bits) or ed25519")
 	out := fs.String("out", "", "key file to write (default DOMAIN.SELECTOR.key)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
 	}
 	if *domain == "" || *selector == "" {
 		fmt.Fprintln(stderr, "sellergate dkim keygen: --domain and --selector are required")
@@ -133,12 +144,11 @@ func splitTXT(s string) string {
 // gateway's /readyz answers 200. The container image's HEALTHCHECK uses it,
 // so the image needs no curl.
 func runHealth(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := verbFlags("health", "", stderr)
 	url := fs.String("url", "http://127.0.0.1:9587/readyz", "readiness URL")
 	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	client := &http.Client{Timeout: *timeout}
 	resp, err := client.Get(*url)
