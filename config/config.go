@@ -120,6 +120,13 @@ type Inbound struct {
 	// TrustedDKIMDomains extends the Amazon domains whose DKIM signature
 	// marks a message as a buyer message (tests add their own).
 	TrustedDKIMDomains []string `yaml:"trusted_dkim_domains"`
+	// InsecureDevelopment allows test_keys; only on a loopback listener.
+	InsecureDevelopment bool `yaml:"insecure_development"`
+	// TestKeys are DKIM keys treated as Amazon's, to try the SLA clock
+	// without real Amazon mail: a message signed with one (sellergate dkim
+	// sign) counts as a verified buyer message. Only with
+	// insecure_development on a loopback listener.
+	TestKeys []DKIMKey `yaml:"test_keys"`
 }
 
 // Account is one seller account.

@@ -185,6 +185,19 @@ func (v *validator) validate(c *Config) {
 	}
 	if in := c.Inbound; in != nil {
 		v.hostPort(p("inbound", "listen"), in.Listen)
+		if in.InsecureDevelopment && !loopbackListen(in.Listen) {
+			v.errorf(p("inbound", "insecure_development"), "insecure_development only on a loopback listener (127.0.0.1 or ::1), not %s", in.Listen)
+		}
+		for i := range in.TestKeys {
+			k := &in.TestKeys[i]
+			if !in.InsecureDevelopment {
+				v.errorf(p("inbound", "test_keys", i), "test_keys make any message signed with them a buyer message: only with insecure_development: true")
+			}
+			if k.Domain == "" || k.Selector == "" {
+				v.errorf(p("inbound", "test_keys", i), "a test key needs domain and selector")
+			}
+			v.fileExists(p("inbound", "test_keys", i, "key"), &k.Key, "test key file")
+		}
 		if len(in.Domains) == 0 {
 			v.errorf(p("inbound", "domains"), "inbound needs the seller's domains it accepts mail for")
 		}

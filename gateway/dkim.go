@@ -152,3 +152,30 @@ func GenerateDKIMKey(algo string) (pemKey []byte, txt string, err error) {
 	txt = fmt.Sprintf("v=DKIM1; k=%s; p=%s", k, base64.StdEncoding.EncodeToString(pub))
 	return pemKey, txt, nil
 }
+
+// DKIMRecord returns the DNS TXT record ("v=DKIM1; k=…; p=…") that
+// publishes key's public half.
+func DKIMRecord(key crypto.Signer) (string, error) {
+	switch pub := key.Public().(type) {
+	case *rsa.PublicKey:
+		der, err := x509.MarshalPKIXPublicKey(pub)
+		if err != nil {
+			return "", err
+		}
+		return "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(der), nil
+	case ed25519.PublicKey:
+		return "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub), nil
+	}
+	return "", errors.New("DKIM keys are RSA or Ed25519")
+}
+
+// SignWith DKIM-signs the message in r for domain with selector and key
+// and returns the DKIM-Signature header field (with CRLF).
+func SignWith(r io.Reader, domain, selector string, key crypto.Signer) ([]byte, error) {
+	s := &Signer{keys: map[string]*dkim.SignOptions{strings.ToLower(domain): {
+		Domain: domain, Selector: selector, Signer: key, Hash: crypto.SHA256,
+		HeaderCanonicalization: dkim.CanonicalizationRelaxed, BodyCanonicalization: dkim.CanonicalizationRelaxed,
+		HeaderKeys: signedHeaders,
+	}}}
+	return s.Sign(domain, r)
+}

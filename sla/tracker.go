@@ -93,8 +93,27 @@ func New(st Store, audit store.Store, cfg Config, notifiers []Notifier, reg prom
 		}
 	}
 	sort.Slice(points, func(i, j int) bool { return points[i] < points[j] })
-	return &Tracker{st: st, audit: audit, cfg: cfg, points: points, notifiers: notifiers, now: now, log: log,
+	t := &Tracker{st: st, audit: audit, cfg: cfg, points: points, notifiers: notifiers, now: now, log: log,
 		metrics: newMetrics(reg), seen: map[string]bool{}}
+	t.zeroSeries()
+	return t
+}
+
+// zeroSeries exports every series at zero from the start, for each
+// marketplace and threshold: dashboards and alert rules see 0, not "No
+// data", before the first buyer message.
+func (t *Tracker) zeroSeries() {
+	for _, m := range marketplace.All {
+		name := m.Name()
+		t.seen[name] = true
+		t.metrics.open.WithLabelValues(name).Set(0)
+		t.metrics.oldest.WithLabelValues(name).Set(0)
+		t.metrics.breaches.WithLabelValues(name)
+		t.metrics.response.WithLabelValues(name)
+	}
+	for _, p := range t.points {
+		t.metrics.alerts.WithLabelValues(p.String())
+	}
 }
 
 // Marketplace returns the marketplace of a buyer address: "amazon.de" for

@@ -124,8 +124,11 @@ func TestClockStartsOnceStopsOnReply(t *testing.T) {
 	if _, ok := tr.TimeLeft(ctx, r.Thread); ok {
 		t.Error("clock still running after the reply")
 	}
-	if got := testutil.CollectAndCount(reg, "sellergate_sla_response_seconds"); got != 1 {
-		t.Errorf("response histogram series = %d", got)
+	if got := responses(t, reg, "amazon.de"); got != 1 {
+		t.Errorf("replies counted in amazon.de's response histogram: %d, want 1", got)
+	}
+	if got := responses(t, reg, "amazon.fr"); got != 0 {
+		t.Errorf("replies counted in amazon.fr's response histogram: %d, want 0", got)
 	}
 }
 
@@ -284,5 +287,44 @@ func TestEmailAlertGoesThroughSMTP(t *testing.T) {
 	got := hop.Received()
 	if len(got) != 1 || got[0].To[0] != "team@seller.test" || !strings.Contains(string(got[0].Data), "SLA warning") || !strings.Contains(string(got[0].Data), buyer) {
 		t.Fatalf("alert mail: %+v", got)
+	}
+}
+
+// responses is how many replies the response histogram counted for a
+// marketplace.
+func responses(t *testing.T, reg *prometheus.Registry, market string) uint64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "sellergate_sla_response_seconds" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "marketplace" && l.GetValue() == market {
+					return m.GetHistogram().GetSampleCount()
+				}
+			}
+		}
+	}
+	t.Fatalf("no response histogram series for %s", market)
+	return 0
+}
+
+// Every series is exported at zero before the first buyer message, so a
+// dashboard shows 0 and not "No data".
+func TestSeriesExportedAtZero(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	New(nil, nil, Config{Thresholds: []time.Duration{18 * time.Hour}}, nil, reg, nil, nil)
+	for _, name := range []string{"sellergate_sla_open_threads", "sellergate_sla_oldest_unanswered_seconds", "sellergate_sla_breaches_total", "sellergate_sla_response_seconds", "sellergate_sla_alerts_total"} {
+		if n := testutil.CollectAndCount(reg, name); n == 0 {
+			t.Errorf("%s is not exported before the first buyer message", name)
+		}
+	}
+	if got := responses(t, reg, "amazon.co.jp"); got != 0 {
+		t.Errorf("amazon.co.jp response count = %d", got)
 	}
 }

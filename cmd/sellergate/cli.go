@@ -60,7 +60,8 @@ func commands() []command {
 		{name: "passwd", args: "< PASSWORD", summary: "read a password on standard input, print its bcrypt hash", run: runPasswd},
 		{name: "dkim", summary: "DKIM keys", verbs: []verb{
 			{"keygen", "--domain D --selector S [--algo rsa|ed25519] [--out FILE]", "make a key and print its DNS record"},
-		}, run: func(a []string, _ io.Reader, o, e io.Writer) int { return runDKIM(a, o, e) }},
+			{"sign", "--key FILE --domain D --selector S [FILE.eml]", "print a message DKIM-signed (with an inbound test key: a buyer message for trying the SLA clock)"},
+		}, run: runDKIM},
 		{name: "health", args: "[--url URL] [--timeout D]", summary: "exit 0 when the gateway's /readyz answers 200",
 			run: func(a []string, _ io.Reader, o, e io.Writer) int { return runHealth(a, o, e) }},
 		{name: "version", summary: "print the version", run: func(_ []string, _ io.Reader, o, _ io.Writer) int {

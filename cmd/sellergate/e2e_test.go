@@ -1378,3 +1378,42 @@ func TestSLAAlertTest(t *testing.T) {
 		t.Errorf("without channels: %v\n%s", err, out)
 	}
 }
+
+// TestSLAClockWithATestKey: without real Amazon mail, an admin starts a
+// thread's clock with swaks and a message signed by `dkim sign` with an
+// inbound test key; the key is refused without insecure_development.
+func TestSLAClockWithATestKey(t *testing.T) {
+	swaks := needTool(t, "swaks")
+	dir := t.TempDir()
+	key := filepath.Join(dir, "test.key")
+	if out, err := exec.Command(binPath, "dkim", "keygen", "--domain", "buyers.test", "--selector", "s1", "--out", key).CombinedOutput(); err != nil {
+		t.Fatalf("dkim keygen: %v\n%s", err, out)
+	}
+	in := freePort(t)
+	inbound := "inbound: {listen: " + in + ", domains: [seller.test], mode: copy, insecure_development: true, test_keys: [{domain: buyers.test, selector: s1, key: " + key + "}]}\n"
+	g := startGateway(t, inbound)
+	cfg := filepath.Join(g.dir, "sellergate.yaml")
+	buyer := filepath.Join(dir, "buyer.eml")
+	testutil.WriteFile(t, buyer, []byte("From: \"Heike - Amazon Marketplace\" <"+e2eBuyer+">\nTo: <support@seller.test>\nSubject: Frage zu Bestellung 302-1234567-7654321\nMessage-ID: <test-1@buyers.test>\nDate: Wed, 02 Dec 2026 09:00:00 +0000\n\nWann kommt mein Paket?\n"))
+	signed, err := exec.Command(binPath, "dkim", "sign", "--key", key, "--domain", "buyers.test", "--selector", "s1", buyer).Output()
+	if err != nil {
+		t.Fatalf("dkim sign: %v", err)
+	}
+	signedFile := filepath.Join(dir, "signed.eml")
+	testutil.WriteFile(t, signedFile, signed)
+	host, port, _ := net.SplitHostPort(in)
+	if out, err := exec.Command(swaks, "--server", host, "--port", port, "--from", e2eBuyer, "--to", "support@seller.test", "--data", signedFile).CombinedOutput(); err != nil {
+		t.Fatalf("swaks to the inbound listener: %v\n%s", err, out)
+	}
+	out, err := exec.Command(binPath, "sla", "status", "--config", cfg).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "302-1234567-7654321") || !strings.Contains(string(out), "amazon.de") {
+		t.Fatalf("sla status after the signed buyer message: %v\n%s", err, out)
+	}
+	// Without insecure_development the same key is refused.
+	bad := filepath.Join(dir, "bad.yaml")
+	raw, _ := os.ReadFile(cfg)
+	testutil.WriteFile(t, bad, []byte(strings.Replace(string(raw), "insecure_development: true, ", "", 1)))
+	if out, err := exec.Command(binPath, "config", "check", bad).CombinedOutput(); err == nil || !strings.Contains(string(out), "insecure_development") {
+		t.Errorf("test_keys without insecure_development: %v\n%s", err, out)
+	}
+}
