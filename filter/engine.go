@@ -1418,17 +1418,17 @@ func (c *check) exceptionStatements(m *Message) {
 		}
 	}
 	text := all.String()
-	st := c.e.p.exception.Statements[c.lang]
-	if st == nil {
-		st = c.e.p.exception.Statements["en"]
-	}
+	// The statements may be made in any language the policy has them in:
+	// an English-speaking agent writes English to a German buyer.
 	var missing []string
 	for _, kind := range []string{"reason", "channel", "return"} {
 		found := false
-		for _, ph := range st[kind] {
-			if strings.Contains(text, normalize(ph)) {
-				found = true
-				break
+		for _, st := range c.e.p.exception.Statements {
+			for _, ph := range st[kind] {
+				if strings.Contains(text, normalize(ph)) {
+					found = true
+					break
+				}
 			}
 		}
 		if !found {

@@ -55,3 +55,15 @@ func TestExceptionProtocol(t *testing.T) {
 		t.Errorf("unsanctioned kind: %v", err)
 	}
 }
+
+// An agent may make the exception's statements in any of the policy's
+// languages: English to a German buyer is as complete as German.
+func TestExceptionStatementsInAnyLanguage(t *testing.T) {
+	e := NewEngine(exceptionPolicy(t))
+	full := "Because the video is too large to send here, please upload it at https://upload.example-files.com/s/abc. We will come back to this Amazon thread with the result."
+	m, _ := Parse(strings.NewReader(plain("de", full)))
+	v := e.Check(m, Envelope{Rcpt: []string{buyerFor("de")}, Exception: "technical-support-media"})
+	if v.Refused() {
+		t.Errorf("English statements to a German buyer refused: %+v", v.Violations)
+	}
+}
