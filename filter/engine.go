@@ -508,7 +508,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
-		if host == "" || localAddress(host) {
+		if host == "" || localAddress(host) || sentWithMailApp(n, u) {
 			continue
 		}
 		if !c.allowedHost(host) {
@@ -676,6 +676,25 @@ func urlsIn(re *regexp.Regexp, s string) []string {
 	}
 	return out
 }
+
+// sentWithMailApp reports whether the bare domain u is a mail app's name in
+// its signature line ("Von meinem Android Mobiltelefon mit WEB.DE Mail
+// gesendet", "Sent from Yahoo Mail"): a brand, not a link. A link the app
+// adds to the line ("Get Outlook for iOS" → aka.ms) is a link.
+func sentWithMailApp(line, u string) bool {
+	if strings.ContainsAny(u, "/:") || !freemail[u] {
+		return false
+	}
+	for _, w := range sentFromWords {
+		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentFromWords start a mail app's signature line, in each language.
+var sentFromWords = []string{"gesendet", "sent from", "sent with", "envoyé de", "envoyé depuis", "enviado desde", "enviado con", "inviato da", "から送信"}
 
 // spaceIndex returns the index of the first space, tab or line break in s, or -1.
 func spaceIndex(s string) int {
@@ -946,10 +965,14 @@ func gluedCode(n string, lo int) bool {
 // itself when there is nothing to rewrite.
 func plainDigits(n string) string {
 	n = letterZeros(n)
+	n = longVowelDashes(n)
 	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !spacedDigitRun(n) {
 		return n
 	}
-	n = strings.NewReplacer("·", "-", "|", "-", "・", "-").Replace(n)
+	// Glued to the digits a dot or bar separates a phone's groups
+	// (0611·4470·28); set off by spaces it separates the parts of an
+	// address line ("Industriestraße 21 · 73037 Göppingen").
+	n = strings.NewReplacer("·", "-", "|", "-", "・", "-").Replace(addressSeparators(n))
 	if !spacedDigitRun(n) {
 		return n
 	}
@@ -964,6 +987,46 @@ func plainDigits(n string) string {
 		out = append(out, b[i])
 	}
 	return string(out)
+}
+
+// addressSeparators writes as ";" a dot or bar set off by spaces after a
+// group of two or more digits ("Industriestraße 21 · 73037 Göppingen"):
+// no phone runs across it. Digits spaced out one by one ("5 1 4 · 5 5 5")
+// keep it as the separator of a phone's groups.
+func addressSeparators(n string) string {
+	for _, sep := range []string{" · ", " | ", " ・ "} {
+		for from := 0; ; {
+			k := strings.Index(n[from:], sep)
+			if k < 0 {
+				break
+			}
+			k += from
+			if k >= 2 && isDigitByte(n[k-1]) && isDigitByte(n[k-2]) {
+				n = n[:k] + " ;" + strings.Repeat(" ", len(sep)-2) + n[k+len(sep):]
+			}
+			from = k + 1
+		}
+	}
+	return n
+}
+
+// longVowelDashes writes as "-" the katakana long-vowel mark 「ー」 between
+// two digits, as Japanese phones type a dash: 080ー2271ー5639.
+func longVowelDashes(n string) string {
+	if !strings.Contains(n, "ー") {
+		return n
+	}
+	var b strings.Builder
+	for i := 0; i < len(n); {
+		if strings.HasPrefix(n[i:], "ー") && i > 0 && isDigitByte(n[i-1]) && i+3 < len(n) && isDigitByte(n[i+3]) {
+			b.WriteByte('-')
+			i += len("ー")
+			continue
+		}
+		b.WriteByte(n[i])
+		i++
+	}
+	return b.String()
 }
 
 // letterZeros writes as digits the letters o (0) and l (1) that stand for

@@ -29,6 +29,8 @@ var (
 	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
 	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
 	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)
+	// An at word, a word and a dot word: "hello at tidyhome dot co".
+	atBeforeDotRe = regexp.MustCompile(`(?i)(\w)[^\S\n]+(at|ät|arroba|arobase|chiocciola)[^\S\n]+(\w[\w-]*[^\S\n]+(?:dot|punkt|punto|point)[^\S\n]+\w)`)
 )
 
 // normalize prepares text for matching: HTML entities decoded, invisible
@@ -252,6 +254,10 @@ func deobfuscateKinds(s string, k int) string {
 		s = atWordRe.ReplaceAllString(s, "@")
 	}
 	if k&obDotWord != 0 {
+		// "hello at tidyhome dot co dot uk": an at word before a domain
+		// spelled with dot words is the '@' (read before the dots are,
+		// which would leave a bare "at" that alone spells nothing).
+		s = atBeforeDot(s)
 		// Again for "co dot uk" after "shop dot co": matches do not overlap.
 		for range 3 {
 			t := replaceDotWords(s)
@@ -268,6 +274,28 @@ func deobfuscateKinds(s string, k int) string {
 		s = spacedDots.ReplaceAllString(s, "$1.$2")
 	}
 	return s
+}
+
+// atBeforeDot writes as '@' an at word before a domain spelled with dot
+// words, but not before Amazon's ("available at amazon dot co dot uk").
+func atBeforeDot(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range atBeforeDotRe.FindAllStringSubmatchIndex(s, -1) {
+		if strings.HasPrefix(strings.ToLower(s[m[6]:m[7]]), "amazon") {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(s[m[2]:m[3]])
+		b.WriteByte('@')
+		b.WriteString(s[m[6]:m[7]])
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // replaceDotWords writes dotBareRe's matches as dots, except where the

@@ -418,7 +418,7 @@ func joinable(sep string) bool {
 }
 
 // kanjiNumerals rewrites runs of at least seven kanji numerals (with
-// separators 「ー」「-」「・」 between them) as ASCII digits: 〇九〇ー一二三四ー
+// separators 「ー」「-」「・」「の」 between them) as ASCII digits: 〇九〇ー一二三四ー
 // 五六七八 becomes 090-1234-5678. Shorter runs are words (一度, 三日).
 func kanjiNumerals(n string) string {
 	if !strings.ContainsAny(n, "〇零一二三四五六七八九") {
@@ -435,7 +435,7 @@ func kanjiNumerals(n string) string {
 		for j < len(rs) {
 			if _, ok := kanjiDigits[rs[j]]; ok {
 				digits++
-			} else if !strings.ContainsRune("ー-・ ()（）　－", rs[j]) {
+			} else if !strings.ContainsRune("ー-・ ()（）　－の", rs[j]) {
 				break
 			}
 			j++

@@ -108,7 +108,11 @@ func TestNumbersLabelledOtherwise(t *testing.T) {
 		{"en", "The manufacturer's toll-free service line is 1800 425 7781 (Vardhan customer care).", false},
 		{"de", "Der Hersteller-Service ist unsere Partnerhotline: 0611 4470 28.", true},
 		{"it", "Avviso di richiamo del Ministero: https://www.salute.gov.it/portale/news/p3_2_1_3_1.jsp?id=123", false},
-		{"en", "Sent from Yahoo Mail on Android https://mail.onelink.me/107872968?pid=nativeplacement", false},
+		// The link a mail app adds to its signature is a link (set 6's
+		// labellers, and the policy's text: Amazon's and carriers' only);
+		// the app's name in the line is none.
+		{"en", "Sent from Yahoo Mail on Android https://mail.onelink.me/107872968?pid=nativeplacement", true},
+		{"de", "Von meinem Android Mobiltelefon mit WEB.DE Mail gesendet.", false},
 		{"en", "Open http://203.0.113.7/offer for the deal.", true},
 	}
 	for _, tc := range cases {

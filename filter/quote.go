@@ -285,7 +285,9 @@ func markQuotes(lines []Line) {
 			// Joined, the two lines can only be an attribution if the
 			// second ends like one or either has a dashed separator.
 			next := strings.TrimSpace(lines[i+1].Text)
-			if strings.HasSuffix(next, ":") || strings.HasSuffix(next, "：") || strings.Contains(next, "--") || strings.Contains(t, "--") {
+			// A next line that is an attribution by itself is one: the
+			// line above it ("Great · Okay · Not Good") is not its start.
+			if (strings.HasSuffix(next, ":") || strings.HasSuffix(next, "：") || strings.Contains(next, "--") || strings.Contains(t, "--")) && !isAttribution(next) {
 				joined = t + " " + next
 			}
 		}
@@ -311,6 +313,13 @@ func markQuotes(lines []Line) {
 				return
 			}
 			i = end - 1
+		case helpdeskAuthor(t):
+			a := quoteAuthor(t)
+			end := commentEnd(lines, i+1)
+			for j := i; j < end; j++ {
+				lines[j].Quote, lines[j].QuoteBy = true, a
+			}
+			i = end - 1
 		case strings.HasPrefix(t, ">"):
 			lines[i].Quote, lines[i].QuoteBy = true, author
 		default:
@@ -319,6 +328,76 @@ func markQuotes(lines []Line) {
 			}
 		}
 	}
+}
+
+// helpdeskAuthor reports whether t heads a buyer's comment in a helpdesk
+// thread (Zendesk, eDesk, Help Scout, Gorgias): the buyer's name as
+// Amazon shows it, "NAME - Amazon Marketplace", alone on the line or
+// followed by the comment's date ("Petra Hahn - Amazon Marketplace",
+// "山田花子 - Amazon Marketplace, 2024年5月12日 21:40 JST", "Jane Holloway -
+// Amazon Marketplace · 13/04/2025 20:25"). A seller's signature "Shop -
+// Amazon Marketplace Seller" is none.
+func helpdeskAuthor(t string) bool {
+	if len(t) > 160 || !strings.Contains(t, "mazon") && !strings.Contains(t, "MAZON") {
+		return false // most lines: no allocation
+	}
+	l := strings.ToLower(t)
+	for _, label := range buyerLabels {
+		if rest, ok := strings.CutPrefix(l, label); ok && dateAfter(strings.TrimSpace(rest)) {
+			return true
+		}
+	}
+	k := strings.Index(l, "amazon marketplace")
+	if k < 0 {
+		return false
+	}
+	name := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l[:k]), "-"))
+	if name == "" || len(name) > 80 || !strings.HasSuffix(strings.TrimSpace(l[:k]), "-") || strings.Contains(name, ":") {
+		return false
+	}
+	return dateAfter(strings.TrimSpace(l[k+len("amazon marketplace"):]))
+}
+
+// buyerLabels are how helpdesks name an Amazon buyer who has no name
+// ("Client Amazon" heading a Zendesk comment).
+var buyerLabels = []string{"amazon customer", "amazon-kunde", "amazon kunde", "client amazon", "cliente amazon",
+	"cliente de amazon", "amazonのお客様", "amazon購入者", "amazon カスタマー", "amazonカスタマー"}
+
+// dateAfter reports whether rest, what follows an author's name, is
+// nothing or the comment's date set off by a comma, a dot or a bar.
+func dateAfter(rest string) bool {
+	if rest == "" {
+		return true
+	}
+	sep, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune(",·|(（、", sep) && strings.ContainsAny(rest, "0123456789")
+}
+
+// commentEnd returns where a helpdesk comment that starts at from ends:
+// at the next separator line (a rule of dashes or underscores, as the
+// helpdesks draw between comments) or at the end of the text.
+func commentEnd(lines []Line, from int) int {
+	for j := from; j < len(lines); j++ {
+		if ruleLine(strings.TrimSpace(lines[j].Text)) {
+			return j
+		}
+	}
+	return len(lines)
+}
+
+// ruleLine reports whether t is a line of ten or more dashes, underscores
+// or box-drawing rules and nothing else.
+func ruleLine(t string) bool {
+	n := 0
+	for _, r := range t {
+		switch r {
+		case '-', '_', '─', '—', '━', '=':
+			n++
+		default:
+			return false
+		}
+	}
+	return n >= 10
 }
 
 // quoteEnd returns where the quote that starts after an attribution ends:

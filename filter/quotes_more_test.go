@@ -43,3 +43,54 @@ func TestPDFLostLineBreaks(t *testing.T) {
 		t.Errorf("a domain was split: %q", got)
 	}
 }
+
+// Helpdesk threads (Zendesk, eDesk, Help Scout) quote the buyer's comment
+// under a rule, headed by the buyer's name as Amazon shows it: the
+// buyer's words there are the buyer's; a signature naming Amazon
+// Marketplace heads nothing.
+func TestHelpdeskThreads(t *testing.T) {
+	cases := []struct {
+		name, lang, body, want string
+	}{
+		{"Zendesk comment", "de",
+			"Guten Tag Frau Hahn,\nder Ersatz ist unterwegs.\n\n----------------------------------------------\n\nPetra Hahn - Amazon Marketplace\n\n20. Januar 2025, 18:15 MEZ\n\nRufen Sie mich an unter 0157 38849216.\n\n--------------------------------\n[4K7QXY-9R2P]\n",
+			""},
+		{"a buyer without a name", "fr",
+			"Bonjour,\nle retour est ouvert.\n\n----------------------------------------------\n\nClient Amazon\n\n3 mars 2025, 21:40 UTC+01:00\n\nMon numéro si besoin 07 58 12 33 09.\n",
+			""},
+		{"the agent after the thread", "de",
+			"Guten Tag,\nder Ersatz ist unterwegs.\n\n----------------------------------------------\n\nPetra Hahn - Amazon Marketplace, 20.01.2025\n\nWo bleibt mein Paket?\n\n----------------------------------------------\nRufen Sie uns an: 0611 4470 28\n",
+			"contact"},
+		{"a signature is no author", "en",
+			"Hi,\nyour parcel left today.\n\nFieldstone Home - Amazon Marketplace Seller\nCall us: 0121 496 0000\n",
+			"contact"},
+		{"a line above an attribution is not its start", "en",
+			"Thanks!\nRate us: https://survey.example.com/r/1\nOn Mar 19, 2025 at 9:16pm, Aaron - Amazon Marketplace <a1b2c3d4e5@marketplace.amazon.com> wrote:\n> Where are my screws?\n",
+			"link"},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s: refused for %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// Phone numbers as Japanese phones and hands write them, an address line
+// set off by dots, and an address spelled with at and dot words.
+func TestNumbersAndAddressesInSet6(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"ja", "お手数ですがこちらまでお電話下さい。\n０８０ー２２７１ー５６３９（中島）", "contact"},
+		{"ja", "〇九〇の四四一二の八八〇三までお電話いただけますか。", "contact"},
+		{"de", "Werkstattprofi Schmid GmbH · Industriestraße 21 · 73037 Göppingen", ""},
+		{"fr", "Appelez l'atelier au 0 6 · 1 2 · 3 4 · 5 6 · 7 8", "contact"},
+		{"en", "Could you pop a photo over to hello at tidyhome dot co dot uk?", "contact"},
+		{"en", "The manual is available at amazon dot co dot uk under the product page.", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
