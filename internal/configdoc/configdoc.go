@@ -66,7 +66,7 @@ func Generate(sources []Source) (string, []string, error) {
 			if !strings.Contains(e.typ, "section") {
 				e.example = exampleOf(&ex, e.path)
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", e.path, e.typ, code(e.def), code(e.example), cell(e.doc))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", e.path, e.typ, code(short(e.def)), code(e.example), cell(e.doc))
 		}
 	}
 	return b.String(), undocumented, nil
@@ -294,6 +294,18 @@ func child(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// short cuts a long value (the built-in policy's lists) to its start.
+func short(s string) string {
+	if len(s) <= 70 {
+		return s
+	}
+	cut := 67
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 func code(s string) string {
