@@ -94,6 +94,29 @@ type TLS struct {
 	Cert string `yaml:"cert"`
 	// Key is the private key file (PEM) of the certificate.
 	Key string `yaml:"key"`
+	// ACME obtains and renews the certificate from an ACME CA (Let's
+	// Encrypt) instead of cert and key files.
+	ACME *ACME `yaml:"acme"`
+}
+
+// ACME is a certificate obtained and renewed by the gateway itself.
+type ACME struct {
+	// Domains are the names agents connect to; the certificate covers
+	// them (the first is served to clients that send no name).
+	Domains []string `yaml:"domains"`
+	// Email is the ACME account's contact for the CA's notices.
+	Email string `yaml:"email"`
+	// Directory is the CA's directory URL (default Let's Encrypt's).
+	Directory string `yaml:"directory"`
+	// CacheDir keeps the account key and the certificates across
+	// restarts (default "acme" beside the configuration).
+	CacheDir string `yaml:"cache_dir"`
+	// HTTPListen serves the HTTP-01 challenge (":80"); without it only
+	// TLS-ALPN-01 on the implicit-TLS listener answers challenges.
+	HTTPListen string `yaml:"http_listen"`
+	// CAFile is a CA trusted for the directory's HTTPS besides the system's
+	// (a test CA such as Pebble's).
+	CAFile string `yaml:"ca_file"`
 }
 
 // Listener is one submission listener.

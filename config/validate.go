@@ -159,8 +159,7 @@ func (v *validator) validate(c *Config) {
 		v.errorf(p("log", "level"), "log level %q: use debug, info, warn or error", c.Log.Level)
 	}
 	if c.TLS != nil {
-		v.fileExists(p("tls", "cert"), &c.TLS.Cert, "certificate file")
-		v.fileExists(p("tls", "key"), &c.TLS.Key, "key file")
+		v.tls(c.TLS)
 	}
 	if len(c.Submission) == 0 {
 		v.errorf(p("submission"), "no submission listener: add one under submission:")
@@ -490,3 +489,43 @@ func placeholder(secret string) bool {
 	}
 	return false
 }
+
+// tls checks the certificate files, or the ACME settings that replace them.
+func (v *validator) tls(t *TLS) {
+	a := t.ACME
+	if a == nil {
+		v.fileExists(p("tls", "cert"), &t.Cert, "certificate file")
+		v.fileExists(p("tls", "key"), &t.Key, "key file")
+		return
+	}
+	if t.Cert != "" || t.Key != "" {
+		v.errorf(p("tls", "acme"), "tls: either cert and key, or acme: not both")
+	}
+	if len(a.Domains) == 0 {
+		v.errorf(p("tls", "acme", "domains"), "acme needs the domains the certificate is for")
+	}
+	for i, d := range a.Domains {
+		if d == "" || strings.ContainsAny(d, " /:@") {
+			v.errorf(p("tls", "acme", "domains", i), "%q is not a domain name", d)
+		}
+	}
+	if a.Directory == "" {
+		a.Directory = LetsEncryptDirectory
+	}
+	if u, err := url.Parse(a.Directory); err != nil || u.Scheme != "https" || u.Host == "" {
+		v.errorf(p("tls", "acme", "directory"), "%q is not an https directory URL", a.Directory)
+	}
+	if a.CacheDir == "" {
+		a.CacheDir = "acme"
+	}
+	a.CacheDir = v.resolve(a.CacheDir)
+	if a.CAFile != "" {
+		v.fileExists(p("tls", "acme", "ca_file"), &a.CAFile, "ACME CA file")
+	}
+	if a.HTTPListen != "" {
+		v.hostPort(p("tls", "acme", "http_listen"), a.HTTPListen)
+	}
+}
+
+// LetsEncryptDirectory is the ACME directory used when none is configured.
+const LetsEncryptDirectory = "https://acme-v02.api.letsencrypt.org/directory"

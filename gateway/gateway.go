@@ -28,6 +28,7 @@ import (
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/store"
 	"github.com/sellergate/sellergate/tlscert"
+	"golang.org/x/crypto/acme/autocert"
 )
 
 // Checker is the policy seam: it judges one parsed outgoing message.
@@ -143,7 +144,9 @@ type Gateway struct {
 	inboundRelay Relay
 	// certs is the certificate in force, renewed without a restart (nil
 	// with Options.TLSConfig or without TLS).
-	certs       *tlscert.Pair
+	certs *tlscert.Pair
+	// acme obtains and renews the certificate (tls.acme), nil otherwise.
+	acme        *autocert.Manager
 	authFail    *failureLimiter[netip.Addr]
 	authAccount *failureLimiter[string]
 	sessionRate *rateLimiter
@@ -226,7 +229,14 @@ func New(o Options) (*Gateway, error) {
 	if g.sla == nil {
 		g.sla = logSLA{g.log}
 	}
-	if g.tls == nil && cfg.TLS != nil {
+	switch {
+	case g.tls != nil || cfg.TLS == nil:
+	case cfg.TLS.ACME != nil:
+		if g.acme, err = newACME(cfg.TLS.ACME); err != nil {
+			return nil, err
+		}
+		g.tls = acmeTLS(g.acme, cfg.TLS.ACME.Domains)
+	default:
 		if g.certs, err = tlscert.Load(cfg.TLS.Cert, cfg.TLS.Key); err != nil {
 			return nil, err
 		}

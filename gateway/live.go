@@ -1,8 +1,9 @@
 package gateway
 
 import (
+	"crypto/tls"
+	"errors"
 	"fmt"
-	"github.com/sellergate/sellergate/tlscert"
 	"reflect"
 	"strings"
 
@@ -89,6 +90,11 @@ func (g *Gateway) ReloadCertificate() (bool, error) {
 	return g.certs.Reload()
 }
 
-// Certificate is the certificate in force for other listeners (the admin
-// API); nil without TLS.
-func (g *Gateway) Certificate() *tlscert.Pair { return g.certs }
+// GetCertificate is the certificate in force, from files or ACME, for
+// other listeners (the admin API).
+func (g *Gateway) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	if g.tls == nil || g.tls.GetCertificate == nil {
+		return nil, errors.New("no TLS certificate configured")
+	}
+	return g.tls.GetCertificate(hello)
+}

@@ -22,7 +22,7 @@ func preflight(cfg *config.Config) (*filter.Policy, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("policy: %w", err))
 	}
-	if t := cfg.TLS; t != nil && t.Cert != "" {
+	if t := cfg.TLS; t != nil && t.ACME == nil && t.Cert != "" {
 		if _, err := tls.LoadX509KeyPair(t.Cert, t.Key); err != nil {
 			errs = append(errs, fmt.Errorf("tls: loading %s and %s: %w", t.Cert, t.Key, err))
 		}

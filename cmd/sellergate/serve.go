@@ -272,7 +272,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 			var err error
 			if cfg.Admin.TLS {
 				// The gateway's certificate in force, renewed with it.
-				adminSrv.TLSConfig = &tls.Config{GetCertificate: gw.Certificate().GetCertificate, MinVersion: tls.VersionTLS12}
+				adminSrv.TLSConfig = &tls.Config{GetCertificate: gw.GetCertificate, MinVersion: tls.VersionTLS12}
 				err = adminSrv.ServeTLS(ln, "", "")
 			} else {
 				err = adminSrv.Serve(ln)
@@ -283,6 +283,14 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}()
 		defer adminSrv.Close()
 		log.Info("listening", "listener", "admin", "addr", ln.Addr().String(), "tls", cfg.Admin.TLS)
+	}
+	if t := cfg.TLS; t != nil && t.ACME != nil && t.ACME.HTTPListen != "" {
+		stop, err := serveACMEChallenges(t.ACME.HTTPListen, gw.ACMEHandler(), log)
+		if err != nil {
+			gw.Shutdown(context.Background())
+			return err
+		}
+		defer stop()
 	}
 	log.Info("sellergate ready", "version", version, "relay", cfg.Relay.URL, "store", cfg.Store.Driver)
 	<-ctx.Done()
@@ -336,4 +344,21 @@ func agentLanguage(cfg *config.Config, st *store.SQL, r *store.Record) string {
 		return "en"
 	}
 	return filter.WrittenIn(m, r.Rcpt)
+}
+
+// serveACMEChallenges answers the ACME CA's HTTP-01 challenges on addr
+// (port 80 as the CA reaches it); other requests are redirected to HTTPS.
+func serveACMEChallenges(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("acme http_listen: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("ACME challenge listener stopped", "err", err)
+		}
+	}()
+	log.Info("listening", "listener", "acme-http-01", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
 }
