@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ( cd deploy/prometheus && promtool check rules alerts.yml && promtool test rules alerts_test.yml && promtool check config prometheus.yml )
+# The Alertmanager the compose setup sends those alerts to.
+if command -v amtool >/dev/null; then
+  amtool check-config deploy/alertmanager/alertmanager.yml
+fi
 
 # Every PromQL expression of the Grafana dashboard must parse.
 python3 - deploy/grafana/sellergate.json > "${TMPDIR:-/tmp}/sellergate-dashboard-rules.yml" <<'PY'

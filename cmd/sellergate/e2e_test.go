@@ -1417,3 +1417,33 @@ func TestSLAClockWithATestKey(t *testing.T) {
 		t.Errorf("test_keys without insecure_development: %v\n%s", err, out)
 	}
 }
+
+// TestComposeSetupFromAFreshCheckout: the compose configuration, with the
+// certificate deploy/compose/make-cert.sh makes (its key readable by the
+// image's nonroot user) and a generated admin token, passes config check
+// as the container's serve would load it.
+func TestComposeSetupFromAFreshCheckout(t *testing.T) {
+	needTool(t, "openssl")
+	dir := t.TempDir()
+	certs := filepath.Join(dir, "certs")
+	cmd := exec.Command("sh", "../../deploy/compose/make-cert.sh")
+	cmd.Env = append(os.Environ(), "CERT_DIR="+certs)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make-cert.sh: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(filepath.Join(certs, "key.pem")); err != nil || fi.Mode().Perm()&0o004 == 0 {
+		t.Errorf("the key is not readable by the image's user: %v %v", fi.Mode(), err)
+	}
+	raw, err := os.ReadFile("../../deploy/compose/sellergate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.NewReplacer("/etc/sellergate/certs", certs, "/var/lib/sellergate", dir).Replace(string(raw))
+	file := filepath.Join(dir, "sellergate.yaml")
+	testutil.WriteFile(t, file, []byte(cfg))
+	check := exec.Command(binPath, "config", "check", file)
+	check.Env = append(os.Environ(), "SELLERGATE_ADMIN_TOKENS=4f9c2a7e1b3d5f60718293a4b5c6d7e8", "SELLERGATE_DSN=postgres://sellergate:sellergate@postgres:5432/sellergate?sslmode=disable")
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Errorf("config check of the compose configuration: %v\n%s", err, out)
+	}
+}
