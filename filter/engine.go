@@ -1323,16 +1323,22 @@ func (c *check) format(t TextPart) {
 	if t.HTML {
 		kind = "html"
 	}
+	runAt := 0 // where the current run of empty lines started
 	for _, l := range t.Lines {
 		if l.Quote {
 			continue
 		}
 		if strings.TrimSpace(l.Text) == "" {
-			empty++
-			if empty == 3 {
-				c.add("format", "format.empty-lines", "3 empty lines", fmt.Sprintf("%s line %d", kind, l.N), act)
+			if empty == 0 {
+				runAt = l.N
 			}
+			empty++
 			continue
+		}
+		// Three empty lines count when text follows them: blank lines at
+		// the end (swaks, many clients) show the buyer nothing.
+		if empty >= 3 {
+			c.add("format", "format.empty-lines", fmt.Sprintf("%d empty lines", empty), fmt.Sprintf("%s line %d", kind, runAt), act)
 		}
 		empty = 0
 		if shouting(l.Text) {

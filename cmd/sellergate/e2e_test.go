@@ -383,6 +383,11 @@ func TestExampleConfigWithSwaks(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(g.dir, "sellergate.db")); err != nil {
 		t.Errorf("no audit store next to the example: %v", err)
 	}
+	// The README's compliant reply is a plain pass: swaks's blank lines at
+	// the end are no formatting finding.
+	if !strings.Contains(g.log.String(), "verdict=pass") {
+		t.Errorf("the compliant example was not a plain pass:\n%s", g.log.String())
+	}
 }
 
 func scrape(t *testing.T, addr string) string {
