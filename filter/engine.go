@@ -531,6 +531,10 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	return scan, true
 }
 
+// replySubject is a reply's subject: "Re: …" in the clients' languages; the
+// rest is the subject the buyer wrote ("Re: faut-il supprimer mon avis ?").
+var replySubject = regexp.MustCompile(`(?i)^\s*(?:re|aw|antw|r|rif|rv|res|sv|返信|回复)\s*(?:\[\d+\])?\s*[:：]`)
+
 // phrases runs the policy's phrases and patterns over a paragraph.
 func (c *check) phrases(p *paragraph, act func(string) Action) {
 	if c.full() {
@@ -560,6 +564,9 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
 	cs := c.e.p.concepts
+	if p.kind == "subject" && replySubject.MatchString(p.orig()) {
+		return // a reply's subject is the buyer's: its intent is the buyer's question
+	}
 	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
 		if r.id == RuleReviewRequest {
@@ -671,7 +678,9 @@ func urlsIn(re *regexp.Regexp, s string) []string {
 			}
 		}
 		if hasTLDDot(w) {
-			out = append(out, re.FindAllString(w, -1)...)
+			for _, u := range re.FindAllString(w, -1) {
+				out = append(out, cjkCut(u))
+			}
 		}
 	}
 	return out
@@ -695,6 +704,35 @@ func sentWithMailApp(line, u string) bool {
 
 // sentFromWords start a mail app's signature line, in each language.
 var sentFromWords = []string{"gesendet", "sent from", "sent with", "envoyé de", "envoyé depuis", "enviado desde", "enviado con", "inviato da", "から送信"}
+
+// cjkCut keeps of a URL found in Japanese or Chinese text the part
+// written in ASCII around its dots: "当店ではamazon.co.jpでの販売価格" is
+// amazon.co.jp (no space sets the domain off there). A domain written in
+// its own script (例え.jp) stays whole.
+func cjkCut(u string) string {
+	if strings.Contains(u, "://") {
+		return u
+	}
+	start, best := -1, ""
+	for i, r := range u + "\u3000" {
+		if r < 0x3000 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if run := u[start:min(i, len(u))]; strings.Contains(run, ".") && len(run) > len(best) {
+				best = run
+			}
+			start = -1
+		}
+	}
+	if best == "" || best == u {
+		return u
+	}
+	return strings.Trim(best, ".,、。 ")
+}
 
 // spaceIndex returns the index of the first space, tab or line break in s, or -1.
 func spaceIndex(s string) int {

@@ -501,6 +501,8 @@ func (c *check) numberLabel(n string, lo int) int {
 	switch {
 	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]):
 		return labelService
+	case code < 0 && c.serviceAfter(n[lo:]):
+		return labelService
 	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
 		return labelCode
 	}
@@ -564,6 +566,25 @@ func (c *check) codeAfter(after string) bool {
 		}
 	}
 	return false
+}
+
+// serviceAfter reports whether a service label stands in brackets right
+// after the number: "81 8122 4400 (línea de garantía de Embraco)".
+func (c *check) serviceAfter(after string) bool {
+	i := 0
+	for i < len(after) && (after[i] >= '0' && after[i] <= '9' || strings.IndexByte(" -/.", after[i]) >= 0) {
+		i++
+	}
+	rest := after[i:]
+	if !strings.HasPrefix(rest, "(") && !strings.HasPrefix(rest, "（") {
+		return false
+	}
+	if k := strings.IndexAny(rest, ")）"); k > 0 {
+		rest = rest[:k]
+	} else {
+		rest = rest[:min(len(rest), 60)]
+	}
+	return labelEnd(rest, c.e.p.serviceLabels) >= 0 && !ownWords(rest)
 }
 
 // registerBefore is a company register and its town before a number:

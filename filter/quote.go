@@ -272,6 +272,7 @@ func splitQuotes(text string) []Line {
 
 // markQuotes marks quote lines among lines not already marked.
 func markQuotes(lines []Line) {
+	markThreadHistory(lines)
 	author := ""
 	for i := 0; i < len(lines); i++ {
 		if lines[i].Quote {
@@ -329,6 +330,85 @@ func markQuotes(lines []Line) {
 		}
 	}
 }
+
+// markThreadHistory marks the earlier comments of a helpdesk ticket thread
+// (Zendesk's notification: each comment under a rule, headed by its
+// author and its date, newest first) as quoted: the first comment is the
+// one being sent; those below it were sent before, the buyer's among them.
+func markThreadHistory(lines []Line) {
+	var heads []int
+	nonBlank, first := 0, -1
+	helpdesk := false // the helpdesk's own marks: a ruled comment, "##- … -##"
+	for i := range lines {
+		t := strings.TrimSpace(lines[i].Text)
+		if t == "" {
+			continue
+		}
+		nonBlank++
+		ruled := ruleLine(t) && commentHead(lines, i+1)
+		helpdesk = helpdesk || ruled || strings.HasPrefix(t, "##-") && strings.HasSuffix(t, "-##")
+		if ruled || authorOverDate(lines, i) {
+			if first < 0 {
+				first = nonBlank
+			}
+			heads = append(heads, i)
+		}
+	}
+	// The thread starts at the top, under the helpdesk's own lines; two
+	// dated lines lower down in a reply, or without a helpdesk's marks,
+	// are no thread.
+	if len(heads) < 2 || first > 8 || !helpdesk {
+		return
+	}
+	for _, h := range heads[1:] {
+		end := commentEnd(lines, h+1)
+		for j := h; j < end; j++ {
+			if !lines[j].Quote {
+				lines[j].Quote, lines[j].QuoteBy = true, ""
+			}
+		}
+	}
+}
+
+// commentHead reports whether the lines from i (blank lines skipped) are a
+// comment's head: a short author line, and the date with year and time on
+// it or on the next line.
+func commentHead(lines []Line, i int) bool {
+	var got []string
+	for ; i < len(lines) && len(got) < 2; i++ {
+		if t := strings.TrimSpace(lines[i].Text); t != "" {
+			got = append(got, t)
+		}
+	}
+	if len(got) == 0 || utf8.RuneCountInString(got[0]) > 80 {
+		return false
+	}
+	for _, t := range got {
+		if commentDate.MatchString(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// authorOverDate reports whether line i is a comment's author over its
+// date line, as a helpdesk's HTML draws them without a rule ("Famille
+// Dewit" over "27 janvier 2025, 20:30 UTC+1").
+func authorOverDate(lines []Line, i int) bool {
+	a := strings.TrimSpace(lines[i].Text)
+	if a == "" || utf8.RuneCountInString(a) > 60 || commentDate.MatchString(a) || strings.HasSuffix(a, ".") || strings.HasSuffix(a, ":") {
+		return false
+	}
+	for j := i + 1; j < len(lines); j++ {
+		if d := strings.TrimSpace(lines[j].Text); d != "" {
+			return utf8.RuneCountInString(d) <= 40 && commentDate.MatchString(d)
+		}
+	}
+	return false
+}
+
+// commentDate is a comment's date: a year and a time of day.
+var commentDate = regexp.MustCompile(`(?:19|20)\d\d.{0,20}?\d{1,2}:\d\d`)
 
 // helpdeskAuthor reports whether t heads a buyer's comment in a helpdesk
 // thread (Zendesk, eDesk, Help Scout, Gorgias): the buyer's name as

@@ -94,3 +94,30 @@ func TestNumbersAndAddressesInSet6(t *testing.T) {
 		}
 	}
 }
+
+// Set 7's false refusals, by kind: a ticket's earlier comments (Zendesk
+// draws them under rules, or author over date without one) are history;
+// "SN 23-0917-44812" is a serial; a warranty line named in brackets after
+// its number is a service's; a reply's subject is the buyer's question;
+// a domain in Japanese text ends where the Japanese starts.
+func TestSet7Kinds(t *testing.T) {
+	cases := []struct {
+		name, lang, subject, body, want string
+	}{
+		{"ticket history", "fr", "Re: Puzzle incomplet",
+			"##- Veuillez saisir votre réponse au-dessus de cette ligne -##\nVotre demande (3307) a été mise à jour.\n\nNicolas (Jouets Lambert)\n28 janvier 2025, 09:12 UTC+1\n\nBonjour, nous envoyons un puzzle neuf.\n\nFamille Dewit\n27 janvier 2025, 20:30 UTC+1\n\nVous pouvez m'appeler au 0478 12 34 56.\n", ""},
+		{"two dated lines in a reply are no thread", "fr", "Re: Puzzle",
+			"Bonjour,\nvoici le suivi.\nLivraison prévue\n\nCommande\n27 janvier 2025, 20:30\n\nAtelier\n28 janvier 2025, 09:12\n\nAppelez-nous au 06 12 34 56 78.\n", "contact"},
+		{"serial", "de", "Re: Gerät", "Die Seriennummer steht unter der Frontabdeckung: SN 23-0917-44812, Modell DLE 21.", ""},
+		{"warranty line after the number", "es", "Re: Compresor", "El servicio de Embraco México atiende en el 81 8122 4400 (línea de garantía del fabricante).", ""},
+		{"the buyer's subject", "fr", "Re: Remboursement - faut-il supprimer mon avis ?", "Bonjour, non, le remboursement est sans condition.", ""},
+		{"the seller's own subject", "fr", "Votre avis contre un bon d'achat de 10 €", "Bonjour.", "review"},
+		{"a domain in Japanese", "ja", "Re: 価格", "当店ではAmazon.co.jpでの販売価格からの値引きは行っておりません。", ""},
+	}
+	for _, c := range cases {
+		raw := strings.Replace(plain(c.lang, c.body), "Subject: Re: Bestellung 302-1234567-7654321", "Subject: "+c.subject, 1)
+		if got := categories(checkRaw(t, raw)); got != c.want {
+			t.Errorf("%s: refused for %q, want %q", c.name, got, c.want)
+		}
+	}
+}
