@@ -407,10 +407,18 @@ func (cs *concepts) find(text string, langs []string, mark string, st *stemCache
 	ja := cs.langs["ja"]
 	var out []conceptHit
 	// seen holds the concepts of the last maxSpan sentences, the current
-	// one first.
-	var seen [maxSpan][]bool
-	for k := range seen {
-		seen[k] = make([]bool, len(cs.names))
+	// one first; it carries over from the paragraph before when the
+	// caller says the two are adjacent (one sentence per line, no blank
+	// line between).
+	seen := &st.window
+	if len(seen[0]) != len(cs.names) {
+		for k := range seen {
+			seen[k] = make([]bool, len(cs.names))
+		}
+	} else if !st.carry {
+		for k := range seen {
+			clear(seen[k])
+		}
 	}
 	for _, sp := range sentences(text) {
 		s := text[sp[0]:sp[1]]
@@ -502,10 +510,14 @@ type stemCache struct {
 	hits  []mmHit
 	// done holds the sentences read in the current check.
 	done map[string]bool
+	// window holds the concepts of the last sentences read; carry keeps
+	// it for the next paragraph (see find).
+	window [maxSpan][]bool
+	carry  bool
 }
 
 // reset readies the cache for a new check.
-func (st *stemCache) reset() { clear(st.done) }
+func (st *stemCache) reset() { clear(st.done); st.carry = false }
 
 // maxCachedStems bounds a language's stem cache.
 const maxCachedStems = 20000

@@ -332,6 +332,7 @@ func (c *check) lines(lines []Line, kind string) {
 	para := &c.para
 	para.reset(kind)
 	c.prevLine = ""
+	adjacent := false // the paragraph follows the last one without a blank line
 	for i, l := range lines {
 		if texts[i] == "" {
 			continue
@@ -343,10 +344,15 @@ func (c *check) lines(lines []Line, kind string) {
 		}
 		para.add(l.Text, scan, l.N)
 		if i+1 == len(lines) || texts[i+1] == "" || !softBreak(l.Text, texts[i+1], kind == "text") {
+			// A rule may span the sentences of lines written one
+			// sentence per line; a blank line ends its reach.
+			c.stems.carry = adjacent
 			c.phrases(para, c.e.p.action)
 			para.reset(kind)
+			adjacent = i+1 < len(lines) && texts[i+1] != ""
 		}
 	}
+	c.stems.carry = false
 }
 
 // paragraph is lines read as one: their texts joined (with a space, or

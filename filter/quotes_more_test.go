@@ -121,3 +121,24 @@ func TestSet7Kinds(t *testing.T) {
 		}
 	}
 }
+
+// Reviews asked for without the word, and rules that span sentences
+// written one per line.
+func TestReviewsWithoutTheWord(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"en", "If you end up putting a few sentences up on the product page, I'll send back what you paid for shipping.", "review"},
+		{"de", "Wer auf Amazon ein paar Sätze dazu schreibt, wie ihm der Tee geschmeckt hat, dem legen wir ein Probiertütchen dazu.", "review"},
+		{"fr", "Un petit geste vous attendra sur votre prochaine commande dès que vos impressions seront en ligne sur la fiche Amazon.", "promotion,review"},
+		{"ja", "お飲みになった感想を商品ページにひとこと書いていただけませんか。\n書いてくださった方には、次の便に「おまけ」を入れております。", "review"},
+		// The same words apart pass: a blank line ends a rule's reach.
+		{"ja", "お飲みになった感想を商品ページにひとこと書いていただけませんか。\n\nなお、次の便にはおまけのサンプルが入っております。", ""},
+		{"en", "A few words on the product page explain the sizes.", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
