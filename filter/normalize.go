@@ -30,7 +30,7 @@ var (
 	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
 	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)
 	// An at word, a word and a dot word: "hello at tidyhome dot co".
-	atBeforeDotRe = regexp.MustCompile(`(?i)(\w)[^\S\n]+(at|ät|arroba|arobase|chiocciola)[^\S\n]+(\w[\w-]*[^\S\n]+(?:dot|punkt|punto|point)[^\S\n]+\w)`)
+	atBeforeDotRe = regexp.MustCompile(`(?i)(\w)[^\S\n]+(at|ät|arroba|arobase|chiocciola|chez|bei|presso)[^\S\n]+(\w[\w-]*[^\S\n]+(?:dot|punkt|punto|point)[^\S\n]+\w)`)
 )
 
 // normalize prepares text for matching: HTML entities decoded, invisible
