@@ -336,6 +336,9 @@ func markQuotes(lines []Line) {
 // author and its date, newest first) as quoted: the first comment is the
 // one being sent; those below it were sent before, the buyer's among them.
 func markThreadHistory(lines []Line) {
+	if !helpdeskMarks(lines) {
+		return // most messages: no ticket thread, no dates to read
+	}
 	var heads []int
 	nonBlank, first := 0, -1
 	helpdesk := false // the helpdesk's own marks: a ruled comment, "##- … -##"
@@ -391,6 +394,19 @@ func commentHead(lines []Line, i int) bool {
 	return false
 }
 
+// helpdeskMarks reports whether the lines have a helpdesk's marks: a rule
+// or its "##- reply above this line -##".
+func helpdeskMarks(lines []Line) bool {
+	for _, l := range lines {
+		t := strings.TrimSpace(l.Text)
+		if len(t) >= 10 && (t[0] == '-' || t[0] == '_' || t[0] == '=' || strings.HasPrefix(t, "##-") || t[0] >= utf8.RuneSelf) &&
+			(ruleLine(t) || strings.HasPrefix(t, "##-")) {
+			return true
+		}
+	}
+	return false
+}
+
 // authorOverDate reports whether line i is a comment's author over its
 // date line, as a helpdesk's HTML draws them without a rule ("Famille
 // Dewit" over "27 janvier 2025, 20:30 UTC+1").
@@ -401,7 +417,7 @@ func authorOverDate(lines []Line, i int) bool {
 	}
 	for j := i + 1; j < len(lines); j++ {
 		if d := strings.TrimSpace(lines[j].Text); d != "" {
-			return utf8.RuneCountInString(d) <= 40 && commentDate.MatchString(d)
+			return len(d) <= 80 && strings.IndexByte(d, ':') > 0 && utf8.RuneCountInString(d) <= 40 && commentDate.MatchString(d)
 		}
 	}
 	return false
