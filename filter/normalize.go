@@ -279,23 +279,9 @@ func deobfuscateKinds(s string, k int) string {
 // atBeforeDot writes as '@' an at word before a domain spelled with dot
 // words, but not before Amazon's ("available at amazon dot co dot uk").
 func atBeforeDot(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range atBeforeDotRe.FindAllStringSubmatchIndex(s, -1) {
-		if strings.HasPrefix(strings.ToLower(s[m[6]:m[7]]), "amazon") {
-			continue
-		}
-		b.WriteString(s[last:m[0]])
-		b.WriteString(s[m[2]:m[3]])
-		b.WriteByte('@')
-		b.WriteString(s[m[6]:m[7]])
-		last = m[1]
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return joinMatches(s, atBeforeDotRe, '@', func(m []int) bool {
+		return !strings.HasPrefix(strings.ToLower(s[m[6]:m[7]]), "amazon")
+	})
 }
 
 // replaceDotWords writes dotBareRe's matches as dots, except where the
@@ -303,16 +289,24 @@ func atBeforeDot(s string) string {
 // "point de retrait", "punto es que" are French and Spanish, "shop punkt
 // de" is an address.
 func replaceDotWords(s string) string {
+	return joinMatches(s, dotBareRe, '.', func(m []int) bool {
+		word := strings.ToLower(s[m[4]:m[5]])
+		return !((word == "point" || word == "punto") && proseFollows(s[m[1]:]))
+	})
+}
+
+// joinMatches rewrites each match of re in s (groups: before, the sign
+// word, after) for which ok holds as before+sign+after.
+func joinMatches(s string, re *regexp.Regexp, sign byte, ok func(m []int) bool) string {
 	var b strings.Builder
 	last := 0
-	for _, m := range dotBareRe.FindAllStringSubmatchIndex(s, -1) {
-		word := strings.ToLower(s[m[4]:m[5]])
-		if (word == "point" || word == "punto") && proseFollows(s[m[1]:]) {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		if !ok(m) {
 			continue
 		}
 		b.WriteString(s[last:m[0]])
 		b.WriteString(s[m[2]:m[3]])
-		b.WriteByte('.')
+		b.WriteByte(sign)
 		b.WriteString(s[m[6]:m[7]])
 		last = m[1]
 	}

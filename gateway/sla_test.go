@@ -167,23 +167,7 @@ func TestHeldReplyStopsClockOnlyWhenRelayed(t *testing.T) {
 		o.Checker = filter.NewEngine(p)
 	})
 	ctx := context.Background()
-	svc := &quarantine.Service{Store: e.st, From: "postmaster@gw.test"}
-	q, err := queue.Open(queue.Options{Dir: t.TempDir(),
-		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
-			return e.gw.DeliverQueued(ctx, it.From, it.To, body)
-		},
-		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, tr, it, reply) },
-		Failed:    func(it *queue.Item, err error) { svc.Failed(ctx, it, err) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Queue = q
-	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := tr.Status(ctx)
-	thread := st[0].Thread
+	svc, q, thread := heldWithClock(t, e, tr)
 	c := e.login()
 	for i := 0; i < 2; i++ {
 		if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", fmt.Sprintf("Abonnieren Sie unseren Newsletter! (%d)", i))); err != nil {
@@ -233,22 +217,7 @@ func TestReleasedAppealStopsTheClock(t *testing.T) {
 		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
 	})
 	ctx := context.Background()
-	svc := &quarantine.Service{Store: e.st, From: "postmaster@gw.test"}
-	q, err := queue.Open(queue.Options{Dir: t.TempDir(),
-		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
-			return e.gw.DeliverQueued(ctx, it.From, it.To, body)
-		},
-		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, tr, it, reply) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Queue = q
-	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := tr.Status(ctx)
-	thread := st[0].Thread
+	svc, q, thread := heldWithClock(t, e, tr)
 	const text = "Herr Brennwerk ruft Sie gern zurück: 0611 4470 28."
 	c := e.login()
 	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Bestellung 302-1234567-7654321", text)); smtpCode(err) != 550 {
@@ -281,4 +250,32 @@ func TestReleasedAppealStopsTheClock(t *testing.T) {
 	if _, ok := tr.TimeLeft(ctx, thread); ok {
 		t.Error("the released appeal did not stop the clock")
 	}
+}
+
+// heldWithClock is the quarantine service and delivery queue of a gateway
+// with an SLA tracker, and the thread whose clock a verified buyer
+// message has started.
+func heldWithClock(t *testing.T, e *env, tr *sla.Tracker) (*quarantine.Service, *queue.Queue, string) {
+	t.Helper()
+	ctx := context.Background()
+	svc := &quarantine.Service{Store: e.st, From: "postmaster@gw.test"}
+	q, err := queue.Open(queue.Options{Dir: t.TempDir(),
+		Deliver: func(ctx context.Context, it *queue.Item, body io.Reader) (string, error) {
+			return e.gw.DeliverQueued(ctx, it.From, it.To, body)
+		},
+		Delivered: func(it *queue.Item, reply string) { svc.Delivered(ctx, tr, it, reply) },
+		Failed:    func(it *queue.Item, err error) { svc.Failed(ctx, it, err) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Queue = q
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := tr.Status(ctx)
+	if len(st) != 1 {
+		t.Fatalf("open threads after the buyer message: %+v", st)
+	}
+	return svc, q, st[0].Thread
 }
