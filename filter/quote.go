@@ -398,9 +398,7 @@ func commentHead(lines []Line, i int) bool {
 // or its "##- reply above this line -##".
 func helpdeskMarks(lines []Line) bool {
 	for _, l := range lines {
-		t := strings.TrimSpace(l.Text)
-		if len(t) >= 10 && (t[0] == '-' || t[0] == '_' || t[0] == '=' || strings.HasPrefix(t, "##-") || t[0] >= utf8.RuneSelf) &&
-			(ruleLine(t) || strings.HasPrefix(t, "##-")) {
+		if t := strings.TrimSpace(l.Text); ruleLine(t) || strings.HasPrefix(t, "##-") {
 			return true
 		}
 	}
