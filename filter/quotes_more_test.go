@@ -142,3 +142,23 @@ func TestReviewsWithoutTheWord(t *testing.T) {
 		}
 	}
 }
+
+// Set 8's false refusals, by kind: a logistics firm's service number, a
+// manufacturer's technical service, and "the coming days" beside a code
+// that is no coupon.
+func TestSet8Kinds(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"en", "If the slot does not suit you, call Blue Dart customer service on 1860 233 1234 and quote the AWB.", ""},
+		{"fr", "Vous pouvez joindre le service client de Geodis au 09 69 32 05 81 (appel non surtaxé).", ""},
+		{"it", "Per la garanzia contatti l'Assistenza Tecnica Vesuvia, numero verde 800 913 472.", ""},
+		{"it", "La fattura è stata trasmessa con il codice destinatario M5UXCR1, la troverà nei prossimi giorni.", ""},
+		{"it", "Con il codice SCONTO10 risparmia il 10% sul prossimo ordine.", "promotion"},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
