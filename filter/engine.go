@@ -215,7 +215,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 		if t.HTML {
 			kind = "html"
 		}
-		c.lines(t.Lines, kind)
+		c.lines(c.sellerFooter(t.Lines), kind)
 		c.links(t.Links)
 		c.images(t.Images, t.CSSURLs, m.Attachments)
 		c.format(t)
@@ -253,6 +253,61 @@ func (c *check) language() string {
 		c.say = c.agentLanguage(c.m)
 	}
 	return c.say
+}
+
+// sellerFooter returns lines with the seller's own footer under a quote
+// that runs to the end (Outlook on the web, Samsung, Yahoo: no '>' marks)
+// taken out of the quote: the last block of the quote, after its last
+// blank line, that names the seller ("Lakeside Yarn Barn | Follow us on
+// Instagram @lakesideyarnbarn") is the seller's, put there by a template
+// or the agent. The buyer's words do not name the seller's domain at the
+// end of a message.
+func (c *check) sellerFooter(lines []Line) []Line {
+	n := len(lines)
+	for n > 0 && strings.TrimSpace(lines[n-1].Text) == "" {
+		n--
+	}
+	if c.mark == "" || n == 0 || !lines[n-1].Quote || strings.HasPrefix(strings.TrimSpace(lines[n-1].Text), ">") {
+		return lines
+	}
+	start := n
+	for start > 0 && strings.TrimSpace(lines[start-1].Text) != "" && lines[start-1].Quote {
+		start--
+	}
+	if start == 0 || !lines[start-1].Quote && strings.TrimSpace(lines[start-1].Text) != "" {
+		return lines // the whole text, or no block of its own
+	}
+	named := false
+	for _, l := range lines[start:n] {
+		named = named || c.namesSellerIn(l.Text)
+	}
+	if !named {
+		return lines
+	}
+	out := append([]Line(nil), lines...)
+	for i := start; i < n; i++ {
+		out[i].Quote, out[i].QuoteBy = false, ""
+	}
+	return out
+}
+
+// namesSellerIn reports whether text names the seller: its mark as a
+// word or a domain, or as words ("Lakeside Yarn Barn").
+func (c *check) namesSellerIn(text string) bool {
+	n := normalize(text)
+	words := conceptWords(n)
+	if len(c.mark) < 8 { // a short mark ("shop") only as a word or a domain
+		for _, w := range words {
+			if w == c.mark || strings.HasPrefix(w, c.mark+".") {
+				return true
+			}
+		}
+		return strings.Contains(n, c.mark+".")
+	}
+	if strings.Contains(strings.ReplaceAll(n, " ", ""), strings.ReplaceAll(c.mark, "-", "")) {
+		return true
+	}
+	return namesSeller(words, c.mark)
 }
 
 // agentLanguage is the language to explain the verdict in: the agent's

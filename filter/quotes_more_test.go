@@ -162,3 +162,16 @@ func TestSet8Kinds(t *testing.T) {
 		}
 	}
 }
+
+// A footer that names the seller under a quote without '>' marks is the
+// seller's, not the buyer's.
+func TestSellerFooterUnderAQuote(t *testing.T) {
+	body := "Hi Heather,\nyour yarn ships today with USPS.\n\n________________________________\nFrom: Heather <a1b2c3d4e5@marketplace.amazon.com>\nSent: Thursday, March 6, 2025 8:14 AM\nTo: Shop <support@shop.test>\nSubject: Yarn\n\nIt still says not shipped.\n\nShop Test | Hand-dyed in Bemidji\nFollow us on Instagram @shoptest for weekly giveaways!\n"
+	if got := categories(checkRaw(t, plain("en", body))); got == "" {
+		t.Errorf("the seller's footer under the quote passed")
+	}
+	buyer := strings.Replace(body, "\nShop Test | Hand-dyed in Bemidji\nFollow us on Instagram @shoptest for weekly giveaways!\n", "\nCall me: 0121 496 0000\n", 1)
+	if got := categories(checkRaw(t, plain("en", buyer))); got != "" {
+		t.Errorf("the buyer's own last lines were refused: %q", got)
+	}
+}
