@@ -29,8 +29,6 @@ var (
 	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
 	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
 	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)
-	// An at word, a word and a dot word: "hello at tidyhome dot co".
-	atBeforeDotRe = regexp.MustCompile(`(?i)(\w)[^\S\n]+(at|ät|arroba|arobase|chiocciola|chez|bei|presso)[^\S\n]+(\w[\w-]*[^\S\n]+(?:dot|punkt|punto|point)[^\S\n]+\w)`)
 )
 
 // normalize prepares text for matching: HTML entities decoded, invisible
@@ -257,7 +255,9 @@ func deobfuscateKinds(s string, k int) string {
 		// "hello at tidyhome dot co dot uk": an at word before a domain
 		// spelled with dot words is the '@' (read before the dots are,
 		// which would leave a bare "at" that alone spells nothing).
-		s = atBeforeDot(s)
+		if k&obAtWord != 0 || mayHaveAtWord(s) {
+			s = atBeforeDot(s)
+		}
 		// Again for "co dot uk" after "shop dot co": matches do not overlap.
 		for range 3 {
 			t := replaceDotWords(s)
@@ -276,12 +276,69 @@ func deobfuscateKinds(s string, k int) string {
 	return s
 }
 
+// mayHaveAtWord is a cheap look for the words atBeforeDotRe reads as '@'.
+func mayHaveAtWord(s string) bool {
+	for _, w := range []string{" at ", " ät ", "arroba", "arobase", "chiocciola", " chez ", " bei ", " presso "} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // atBeforeDot writes as '@' an at word before a domain spelled with dot
-// words, but not before Amazon's ("available at amazon dot co dot uk").
+// words, but not before Amazon's ("available at amazon dot co dot uk"):
+// "hello at tidyhome dot co" is "hello@tidyhome dot co". A scan, not a
+// regular expression: the at words are looked up, and only the few words
+// after each are read.
 func atBeforeDot(s string) string {
-	return joinMatches(s, atBeforeDotRe, '@', func(m []int) bool {
-		return !strings.HasPrefix(strings.ToLower(s[m[6]:m[7]]), "amazon")
-	})
+	lower := s // folded already: lower case
+	var b strings.Builder
+	last := 0
+	for _, w := range atWords {
+		for from := 0; ; {
+			k := strings.Index(lower[from:], w)
+			if k < 0 {
+				break
+			}
+			k += from
+			from = k + len(w)
+			if k < last || k == 0 || !isWordByte(s[k-1]) || !spelledDomainAt(lower, k+len(w)) ||
+				strings.HasPrefix(lower[k+len(w):], "amazon") {
+				continue
+			}
+			b.WriteString(s[last:k])
+			b.WriteByte('@')
+			last = k + len(w)
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// atWords are the at words with the spaces around them.
+var atWords = []string{" at ", " ät ", " arroba ", " arobase ", " chiocciola ", " chez ", " bei ", " presso "}
+
+// spelledDomainAt reports whether s at i holds a word and then a dot word
+// and another word: "tidyhome dot co".
+func spelledDomainAt(s string, i int) bool {
+	j := i
+	for j < len(s) && (isWordByte(s[j]) || s[j] == '-') {
+		j++
+	}
+	if j == i || j >= len(s) || s[j] != ' ' {
+		return false
+	}
+	rest := s[j+1:]
+	for _, d := range []string{"dot ", "punkt ", "punto ", "point "} {
+		if strings.HasPrefix(rest, d) && len(rest) > len(d) && isWordByte(rest[len(d)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // replaceDotWords writes dotBareRe's matches as dots, except where the
