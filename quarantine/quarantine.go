@@ -24,7 +24,7 @@ import (
 )
 
 // KindDecision marks the audit record of a release or a rejection.
-const KindDecision store.Kind = "quarantine"
+const KindDecision = store.KindDecision
 
 // Meta keys on queued items.
 const (

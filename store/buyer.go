@@ -178,3 +178,19 @@ func (s *SQL) OptOuts(ctx context.Context) ([]OptOut, error) {
 	}
 	return out, rows.Err()
 }
+
+// KindDecision is the kind of the record an admin's decision on a held
+// message adds (release or reject); the quarantine package writes it.
+const KindDecision Kind = "quarantine"
+
+// countHeldSQL counts the held messages no decision was recorded for.
+const countHeldSQL = `SELECT COUNT(*) FROM records m WHERE m.status = 'quarantined' AND m.kind = 'message'
+	AND NOT EXISTS (SELECT 1 FROM records d WHERE d.queue_id = m.queue_id AND d.kind = 'quarantine')`
+
+// CountHeld returns how many messages are held for review without a
+// decision, by index: the metrics scrape asks every few seconds.
+func (s *SQL) CountHeld(ctx context.Context) (int, error) {
+	var n int
+	err := s.count(ctx, countHeldSQL, &n)
+	return n, err
+}

@@ -109,6 +109,7 @@ func TestConformance(t *testing.T) {
 			t.Run("BodyKeptByteForByte", func(t *testing.T) { testBodyKept(t, b) })
 			t.Run("LatestBuyerMessage", func(t *testing.T) { testLatestBuyer(t, b) })
 			t.Run("ThreadFacts", func(t *testing.T) { testThreadFacts(t, b) })
+			t.Run("CountHeld", func(t *testing.T) { testCountHeld(t, b) })
 		})
 	}
 }
@@ -644,5 +645,28 @@ func testThreadFacts(t *testing.T, b backend) {
 	}
 	if f, _ := s.ThreadFacts(ctx, buyer, order, "", time.Now().Add(time.Hour)); f.BuyerWrote {
 		t.Error("a buyer message before the window counts")
+	}
+}
+
+// testCountHeld: the held messages without a decision are counted; a
+// decided one (released or rejected) is not.
+func testCountHeld(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	for i, order := range []string{"302-1234567-7654321", "302-1234567-7654322", "302-1234567-7654323"} {
+		r := outbound("a1@marketplace.amazon.de", order, "Re: parcel", "Subscribe to our newsletter!")
+		r.Status, r.Verdict, r.QueueID = StatusQuarantined, "quarantine", fmt.Sprintf("HELD%d", i)
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.CountHeld(ctx); err != nil || n != 3 {
+		t.Fatalf("held: %d, %v; want 3", n, err)
+	}
+	if err := s.Append(ctx, &Record{Time: time.Now(), Kind: KindDecision, QueueID: "HELD1", Direction: Outbound, Status: "released"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CountHeld(ctx); err != nil || n != 2 {
+		t.Errorf("held after a release: %d, %v; want 2", n, err)
 	}
 }

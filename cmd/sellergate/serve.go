@@ -177,11 +177,11 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Name: "sellergate_quarantine_messages",
 		Help: "Messages held for review without a decision.",
 	}, func() float64 {
-		list, err := held.List(context.Background())
+		n, err := st.CountHeld(context.Background())
 		if err != nil {
 			return -1
 		}
-		return float64(len(list))
+		return float64(n)
 	}))
 	// The policy in force: the gateway's, and the admin API's for its checks.
 	var engine atomic.Pointer[filter.Engine]
