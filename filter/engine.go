@@ -557,7 +557,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	rest := n
 	if strings.IndexByte(n, '@') >= 0 {
 		for _, em := range c.e.emails.FindAllString(n, -1) {
-			if !c.buyers[em] && !marketplace.IsRelayAddress(em) {
+			if !c.buyers[em] && !marketplace.IsRelayAddress(em) && !c.ownInHeaderLine(n, em) {
 				c.add("contact", "contact.email", excerpt(orig, em), at.String(), act("contact"))
 			}
 		}
@@ -610,10 +610,13 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.phrased = map[string]bool{}
 	}
 	c.phrased[scan] = true
+	if p.kind == "subject" && replySubject.MatchString(p.orig()) {
+		return // a reply's subject is the buyer's: its words are the buyer's question
+	}
 	langs := []string{textLanguage(scan, c.lang), c.lang}
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
-		if h.ok && !c.negated(scan, h.lo, langs) {
+		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo)) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -625,9 +628,6 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
 	cs := c.e.p.concepts
-	if p.kind == "subject" && replySubject.MatchString(p.orig()) {
-		return // a reply's subject is the buyer's: its intent is the buyer's question
-	}
 	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
 		if r.id == RuleReviewRequest {
@@ -637,6 +637,49 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
+}
+
+// ownInHeaderLine reports whether em, at the seller's own domain, stands
+// in a quoted header's To line ("An: info@stoffkiste-meyer.de"): it is
+// where the buyer wrote to, not an address the seller gives out.
+func (c *check) ownInHeaderLine(line, em string) bool {
+	at := strings.LastIndexByte(c.env.MailFrom, '@')
+	if at < 0 || !strings.HasSuffix(em, "@"+strings.ToLower(c.env.MailFrom[at+1:])) {
+		return false
+	}
+	l := strings.TrimLeft(line, " \t>*")
+	for _, h := range []string{"to:", "an:", "à:", "à :", "a:", "para:", "宛先:", "宛先："} {
+		if strings.HasPrefix(l, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// callPhrase reports whether a contact phrase asks for a call or a visit
+// to a website ("お電話ください", "ホームページから"), which a service's
+// sentence may ask for the service (the carrier's branch, its site).
+func callPhrase(ph string) bool {
+	for _, w := range []string{"電話", "ホームページ", "call", "anruf", "appel", "llam", "chiam", "telefon", "website", "webseite", "site web", "sitio web", "sito web"} {
+		if strings.Contains(ph, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceSentence reports whether the sentence around lo names a service
+// whose contact the policy allows (a carrier's branch, the manufacturer's
+// service): "担当の営業所へ直接お電話ください" after Sagawa's tracking link
+// sends the buyer to the carrier, not to the seller.
+func (c *check) serviceSentence(scan string, lo int) bool {
+	for _, sp := range sentences(scan) {
+		if sp[0] <= lo && lo < sp[1] {
+			s := scan[max(0, sp[0]-labelWindow):sp[1]]
+			return labelEnd(s, c.e.p.serviceLabels) >= 0 && !ownWords(s)
+		}
+	}
+	return false
 }
 
 // negated reports whether the phrase found at lo in scan is said not to

@@ -501,7 +501,7 @@ func (c *check) numberLabel(n string, lo int) int {
 	switch {
 	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]):
 		return labelService
-	case code < 0 && c.serviceAfter(n[lo:]):
+	case c.serviceAfter(n[lo:]):
 		return labelService
 	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
 		return labelCode

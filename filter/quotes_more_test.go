@@ -175,3 +175,26 @@ func TestSellerFooterUnderAQuote(t *testing.T) {
 		t.Errorf("the buyer's own last lines were refused: %q", got)
 	}
 }
+
+// Set 9's false refusals, by kind.
+func TestSet9Kinds(t *testing.T) {
+	cases := []struct {
+		lang, subject, body, want string
+	}{
+		{"es", "Su pedido 402-1234567-1234567", "Si tiene un momento, nos sería útil que compartiera en Amazon su opinión sincera, tanto si ha quedado satisfecho como si no.", ""},
+		{"it", "Re: Materasso", "Quanto alla recensione, è naturalmente una sua scelta e non le chiediamo di modificarla.", ""},
+		{"ja", "Re: 再配達", "再配達は、佐川急便のホームページから日時を指定してお申し込みいただけます。難しい場合は、佐川急便の担当の営業所へ直接お電話ください。", ""},
+		{"ja", "Re: クーポンについて", "Amazonの商品ページの価格の下に「クーポン」と表示されている場合は、そちらをご利用いただけます。", ""},
+		{"fr", "Re: Radiateur", "Le service garantie Kelvinox se charge du diagnostic et de l'échange : 04 65 71 38 60 (service garantie du fabricant).", ""},
+		{"it", "Re: Tutina", "Il rimborso arriva appena il pacco viene scansionato, e la 104 la può ordinare dalla stessa pagina del prodotto.", ""},
+		// Still refused: a call to the seller, a coupon of the seller's.
+		{"ja", "ご注文について", "お急ぎの場合は当店まで直接お電話ください。", "contact"},
+		{"ja", "ご注文について", "次回使える限定クーポンをお送りします。", "promotion"},
+	}
+	for _, c := range cases {
+		raw := strings.Replace(plain(c.lang, c.body), "Subject: Re: Bestellung 302-1234567-7654321", "Subject: "+c.subject, 1)
+		if got := categories(checkRaw(t, raw)); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
