@@ -198,3 +198,22 @@ func TestSet9Kinds(t *testing.T) {
 		}
 	}
 }
+
+// Roundabout ways set 9 found: off the platform to save its fees, an
+// opinion to rewrite on the product page, "come to us before you make
+// your experiences public".
+func TestRoundaboutWays(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"es", "Si quiere, se los mandamos directamente sin pasar por la plataforma, y sale algo mejor de precio.", "promotion"},
+		{"de", "Bitte kommen Sie erst zu uns, bevor Sie Ihre Erfahrungen öffentlich machen.", "review"},
+		{"ja", "商品ページに追加されたご意見を、解決した今の状況に合わせて書き直していただけませんか。", "review"},
+		{"fr", "Suivi en direct : https://www.laposte.fr/outils/suivre-vos-envois?code=6A23418850372", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
