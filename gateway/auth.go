@@ -123,52 +123,6 @@ func (s *loginServer) Next(response []byte) (challenge []byte, done bool, err er
 
 var _ sasl.Server = (*loginServer)(nil)
 
-// failureLimiter counts AUTH failures per key (a client address, a login)
-// in a sliding minute.
-type failureLimiter[K comparable] struct {
-	limit int
-	now   func() time.Time
-
-	mu       sync.Mutex
-	failures map[K][]time.Time
-}
-
-func newFailureLimiter[K comparable](limit int, now func() time.Time) *failureLimiter[K] {
-	return &failureLimiter[K]{limit: limit, now: now, failures: map[K][]time.Time{}}
-}
-
-func (l *failureLimiter[K]) recent(k K) []time.Time {
-	cut := l.now().Add(-time.Minute)
-	ts := l.failures[k]
-	i := 0
-	for i < len(ts) && ts[i].Before(cut) {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.failures, k)
-	} else {
-		l.failures[k] = ts
-	}
-	return ts
-}
-
-// blocked reports whether k had too many failures in the last minute.
-func (l *failureLimiter[K]) blocked(k K) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(k)) >= l.limit
-}
-
-// fail records a failure and reports whether k is now blocked.
-func (l *failureLimiter[K]) fail(k K) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ts := append(l.recent(k), l.now())
-	l.failures[k] = ts
-	return len(ts) >= l.limit
-}
-
 // rateLimiter lets each key (a client network) start so many sessions a
 // minute, as a token bucket: one number and a time per key, and keys idle
 // for a minute are forgotten, so that many addresses cost bounded memory.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/sellergate/sellergate/config"
 	"github.com/sellergate/sellergate/filter"
+	"github.com/sellergate/sellergate/internal/limit"
 	"github.com/sellergate/sellergate/store"
 	"github.com/sellergate/sellergate/tlscert"
 	"golang.org/x/crypto/acme/autocert"
@@ -147,8 +148,8 @@ type Gateway struct {
 	certs *tlscert.Pair
 	// acme obtains and renews the certificate (tls.acme), nil otherwise.
 	acme        *autocert.Manager
-	authFail    *failureLimiter[netip.Addr]
-	authAccount *failureLimiter[string]
+	authFail    *limit.Failures[netip.Addr]
+	authAccount *limit.Failures[string]
 	sessionRate *rateLimiter
 	conns       *connLimiter
 	daily       *dailyCounter
@@ -213,8 +214,8 @@ func New(o Options) (*Gateway, error) {
 		reg = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(reg)
-	g.authFail = newFailureLimiter[netip.Addr](cfg.Limits.AuthFailuresPerMinute, g.now)
-	g.authAccount = newFailureLimiter[string](cfg.Limits.AuthFailuresPerAccount, g.now)
+	g.authFail = limit.NewFailures[netip.Addr](cfg.Limits.AuthFailuresPerMinute, g.now)
+	g.authAccount = limit.NewFailures[string](cfg.Limits.AuthFailuresPerAccount, g.now)
 	g.sessionRate = newRateLimiter(cfg.Limits.SessionsPerIPPerMinute, g.now)
 	g.daily = newDailyCounter(g.now)
 	checker := o.Checker
@@ -460,7 +461,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		ip := remoteIP(c)
 		var why string
 		switch {
-		case l.g.authFail.blocked(ip):
+		case l.g.authFail.Blocked(ip):
 			why = "Too many authentication failures from your address, try again in a minute"
 			l.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
 		case !l.g.sessionRate.allow(ip):

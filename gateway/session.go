@@ -87,13 +87,13 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 		if identity != "" && identity != login {
 			return reply(codeAuthFailed, ecAuthInvalid, "Authorization identity must match the login")
 		}
-		if s.g.authFail.blocked(s.ip) {
+		if s.g.authFail.Blocked(s.ip) {
 			s.closeSoon()
 			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
 		}
 		// Before any password is checked: a login guessed from many
 		// addresses is throttled as one.
-		if s.g.authAccount.blocked(login) {
+		if s.g.authAccount.Blocked(login) {
 			s.g.metrics.limitHits.WithLabelValues("auth_failures_per_account").Inc()
 			s.closeSoon()
 			return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures for this login, try again in a minute (limits: auth_failures_per_account = %d)", s.lv.cfg.Limits.AuthFailuresPerAccount)
@@ -102,8 +102,8 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 		if err != nil {
 			s.g.metrics.authFailures.Inc()
 			s.log.Warn("auth failed", "login", login)
-			s.g.authAccount.fail(login)
-			if s.g.authFail.fail(s.ip) {
+			s.g.authAccount.Fail(login)
+			if s.g.authFail.Fail(s.ip) {
 				s.g.metrics.limitHits.WithLabelValues("auth_failures_per_minute").Inc()
 				s.closeSoon()
 				return reply(codeServiceUnavailable, ecTooManyConns, "Too many authentication failures, try again in a minute")
