@@ -62,6 +62,9 @@ func (s *Service) auditor() store.Auditor { return s.Store }
 type Store interface {
 	store.Store
 	store.Auditor
+	// ListHeld returns the held messages without a decision, oldest
+	// first, without reading the rest of the trail.
+	ListHeld(ctx context.Context) ([]*store.Record, error)
 }
 
 // Held is a message waiting for a decision.
@@ -83,23 +86,13 @@ const AppealNote = "appeal: "
 
 // List returns the held messages without a decision, oldest first.
 func (s *Service) List(ctx context.Context) ([]Held, error) {
-	held, err := s.auditor().Search(ctx, store.Query{Kind: store.KindMessage})
+	held, err := s.Store.ListHeld(ctx)
 	if err != nil {
 		return nil, err
 	}
-	decided, err := s.auditor().Search(ctx, store.Query{Kind: KindDecision})
-	if err != nil {
-		return nil, err
-	}
-	done := map[string]bool{}
-	for _, d := range decided {
-		done[d.QueueID] = true
-	}
-	var out []Held
-	for _, r := range held {
-		if r.Status == store.StatusQuarantined && !done[r.QueueID] {
-			out = append(out, Held{r})
-		}
+	out := make([]Held, len(held))
+	for i, r := range held {
+		out[i] = Held{r}
 	}
 	// Appeals first: an agent waits on each, with the buyer's clock running.
 	slices.SortStableFunc(out, func(a, b Held) int {

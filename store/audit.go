@@ -25,6 +25,10 @@ type Query struct {
 	To       time.Time `json:"to,omitzero"`
 	// Limit caps the number of records (0: no cap).
 	Limit int `json:"limit,omitempty"`
+	// Newest lists the newest records first (a page of the console);
+	// Before, when set, starts the page below that record id.
+	Newest bool  `json:"-"`
+	Before int64 `json:"-"`
 }
 
 // Auditor reads the audit trail. Both stores implement it.
@@ -108,11 +112,17 @@ func (s *SQL) Search(ctx context.Context, q Query) ([]*Record, error) {
 	if !q.To.IsZero() {
 		add("time_ms < ?", q.To.UnixMilli())
 	}
+	if q.Before > 0 {
+		add("id < ?", q.Before)
+	}
 	sqlq := `SELECT ` + recordColumns + ` FROM records`
 	if len(where) > 0 {
 		sqlq += " WHERE " + strings.Join(where, " AND ")
 	}
 	sqlq += " ORDER BY id"
+	if q.Newest {
+		sqlq += " DESC"
+	}
 	if q.Limit > 0 {
 		sqlq += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}

@@ -183,9 +183,41 @@ func (s *SQL) OptOuts(ctx context.Context) ([]OptOut, error) {
 // message adds (release or reject); the quarantine package writes it.
 const KindDecision Kind = "quarantine"
 
-// countHeldSQL counts the held messages no decision was recorded for.
-const countHeldSQL = `SELECT COUNT(*) FROM records m WHERE m.status = 'quarantined' AND m.kind = 'message'
+// heldWhere selects the held messages no decision was recorded for, by
+// the status and queue indexes.
+const heldWhere = ` FROM records m WHERE m.status = 'quarantined' AND m.kind = 'message'
 	AND NOT EXISTS (SELECT 1 FROM records d WHERE d.queue_id = m.queue_id AND d.kind = 'quarantine')`
+
+// countHeldSQL counts the held messages no decision was recorded for.
+const countHeldSQL = `SELECT COUNT(*)` + heldWhere
+
+// qualified prefixes each of a list of columns with a table alias.
+func qualified(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ListHeld returns the held messages without a decision, oldest first,
+// by index: the console and the admin API list them on every visit.
+func (s *SQL) ListHeld(ctx context.Context) ([]*Record, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+qualified("m", recordColumns)+heldWhere+` ORDER BY m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing held messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
 
 // CountHeld returns how many messages are held for review without a
 // decision, by index: the metrics scrape asks every few seconds.

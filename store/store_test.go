@@ -110,6 +110,7 @@ func TestConformance(t *testing.T) {
 			t.Run("LatestBuyerMessage", func(t *testing.T) { testLatestBuyer(t, b) })
 			t.Run("ThreadFacts", func(t *testing.T) { testThreadFacts(t, b) })
 			t.Run("CountHeld", func(t *testing.T) { testCountHeld(t, b) })
+			t.Run("NewestFirstPages", func(t *testing.T) { testNewestPages(t, b) })
 		})
 	}
 }
@@ -668,5 +669,30 @@ func testCountHeld(t *testing.T, b backend) {
 	}
 	if n, err := s.CountHeld(ctx); err != nil || n != 2 {
 		t.Errorf("held after a release: %d, %v; want 2", n, err)
+	}
+	held, err := s.ListHeld(ctx)
+	if err != nil || len(held) != 2 || held[0].QueueID != "HELD0" || held[1].QueueID != "HELD2" || held[1].OrderID != "302-1234567-7654323" {
+		t.Errorf("list of held after a release: %v, %v; want HELD0 and HELD2 with their records", held, err)
+	}
+}
+
+// testNewestPages: the console pages through the trail newest first, each
+// page starting below the last one's lowest id.
+func testNewestPages(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	for i := range 5 {
+		r := outbound("a1@marketplace.amazon.de", fmt.Sprintf("302-1234567-765432%d", i), "Re: parcel", "It left today.")
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.Search(ctx, Query{Newest: true, Limit: 2})
+	if err != nil || len(page) != 2 || page[0].ID != 5 || page[1].ID != 4 {
+		t.Fatalf("first page: %v %v; want records 5 and 4", page, err)
+	}
+	page, err = s.Search(ctx, Query{Newest: true, Limit: 2, Before: page[1].ID})
+	if err != nil || len(page) != 2 || page[0].ID != 3 || page[1].ID != 2 {
+		t.Fatalf("second page: %v %v; want records 3 and 2", page, err)
 	}
 }
