@@ -309,6 +309,19 @@ type Admin struct {
 	TokensEnv string `yaml:"tokens_env"`
 	// TLS serves the API over HTTPS with the gateway's certificate.
 	TLS bool `yaml:"tls"`
+	// Users may sign in to the web console on the same listener as
+	// admins; agents sign in with their SMTP login and password and see
+	// only the draft checker and their own messages.
+	Users []User `yaml:"users"`
+}
+
+// User is an admin of the web console.
+type User struct {
+	// Login is the name the admin signs in with (and is named by in the
+	// trail's decisions).
+	Login string `yaml:"login"`
+	// PasswordHash is a bcrypt hash, as printed by `sellergate passwd`.
+	PasswordHash string `yaml:"password_hash"`
 }
 
 // AllTokens returns the tokens from the file and the environment.

@@ -352,8 +352,20 @@ func (v *validator) validate(c *Config) {
 	}
 	if c.Admin.Listen != "" {
 		v.hostPort(p("admin", "listen"), c.Admin.Listen)
-		if len(c.Admin.AllTokens()) == 0 {
-			v.errorf(p("admin"), "the admin API needs tokens: or tokens_env: (it never runs without authentication)")
+		for i, u := range c.Admin.Users {
+			if u.Login == "" {
+				v.errorf(p("admin", "users", i), "console user without a login")
+			}
+			if logins[u.Login] {
+				v.errorf(p("admin", "users", i, "login"), "console user %q is also an agent or defined twice: one login, one person", u.Login)
+			}
+			logins[u.Login] = true
+			if !strings.HasPrefix(u.PasswordHash, "$2") {
+				v.errorf(p("admin", "users", i, "password_hash"), "console user %q: password_hash must be a bcrypt hash (run `sellergate passwd`)", u.Login)
+			}
+		}
+		if len(c.Admin.AllTokens()) == 0 && len(c.Admin.Users) == 0 {
+			v.errorf(p("admin"), "the admin listener needs tokens: or tokens_env: for the API, or users: for the console (it never runs without authentication)")
 		}
 		for i, tok := range c.Admin.Tokens {
 			if len(tok) < 16 {

@@ -153,6 +153,10 @@ type Policy struct {
 	messages                  map[string]map[string]string
 	exception                 *ExceptionSpec
 	proactive                 ProactiveSpec
+	// own is the admin's policy file as written (nil for the built-in
+	// policy alone), file its name.
+	own  *PolicyFile
+	file string
 }
 
 // ProactiveSpec is the proactive section of a policy file.
@@ -278,6 +282,7 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 	if err := decodeStrict(file, data, &f); err != nil {
 		return nil, err
 	}
+	own := f
 	if base != nil {
 		f = merge(*base, f)
 	}
@@ -286,6 +291,10 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 	}
 	p := &Policy{actions: map[string]Action{}, allowedEx: map[string]bool{}, domains: map[string]bool{},
 		senders: map[string]bool{}, messages: f.Messages, exception: f.Exceptions, proactive: f.Proactive}
+	if base != nil {
+		p.own = &own
+		p.file = file
+	}
 	if f.Monitor != nil {
 		p.Monitor = *f.Monitor
 	}

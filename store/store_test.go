@@ -111,6 +111,7 @@ func TestConformance(t *testing.T) {
 			t.Run("ThreadFacts", func(t *testing.T) { testThreadFacts(t, b) })
 			t.Run("CountHeld", func(t *testing.T) { testCountHeld(t, b) })
 			t.Run("NewestFirstPages", func(t *testing.T) { testNewestPages(t, b) })
+			t.Run("Summarize", func(t *testing.T) { testSummarize(t, b) })
 		})
 	}
 }
@@ -694,5 +695,40 @@ func testNewestPages(t *testing.T, b backend) {
 	page, err = s.Search(ctx, Query{Newest: true, Limit: 2, Before: page[1].ID})
 	if err != nil || len(page) != 2 || page[0].ID != 3 || page[1].ID != 2 {
 		t.Fatalf("second page: %v %v; want records 3 and 2", page, err)
+	}
+}
+
+// testSummarize: the overview counts the day's outcomes, and the refused
+// and held messages by category; yesterday's records are not counted.
+func testSummarize(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	add := func(at time.Time, kind Kind, status, note string, cats ...string) {
+		t.Helper()
+		r := outbound("a1@marketplace.amazon.de", "302-1234567-7654321", "Re: parcel", "text")
+		r.Time, r.Kind, r.Status, r.Note = at, kind, status, note
+		for _, c := range cats {
+			r.Violations = append(r.Violations, Violation{Rule: c + ".x", Category: c, Action: "reject"})
+		}
+		if err := s.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(now.Add(-30*time.Hour), KindMessage, StatusRefused, "", "link")
+	add(now.Add(-30*time.Hour), KindDelivery, StatusRelayed, "")
+	add(now, KindDelivery, StatusRelayed, "")
+	add(now, KindDelivery, StatusRelayed, "")
+	add(now, KindMessage, StatusRefused, "", "link", "contact")
+	add(now, KindMessage, StatusRefused, "", "review")
+	add(now, KindMessage, StatusQuarantined, "appeal: the buyer asked for the manual", "link")
+	add(now, KindMessage, StatusQuarantined, "", "promotion")
+	sum, err := s.Summarize(ctx, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Summary{Relayed: 2, Refused: 2, Held: 2, Appealed: 1, Categories: map[string]int{"link": 2, "contact": 1, "review": 1, "promotion": 1}}
+	if fmt.Sprint(*sum) != fmt.Sprint(want) {
+		t.Errorf("summary %+v, want %+v", *sum, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/console"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
 )
@@ -29,6 +31,25 @@ type reloader struct {
 	reloads *prometheus.CounterVec
 	lastOK  prometheus.Gauge
 	stamps  map[string]time.Time
+
+	// cfg is the configuration in force; last, the last reload's outcome
+	// (the console shows both).
+	cfg  atomic.Pointer[config.Config]
+	mu   sync.Mutex
+	last console.ReloadStatus
+}
+
+// status returns the last reload's outcome.
+func (r *reloader) status() console.ReloadStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
+func (r *reloader) record(why string, err error) {
+	r.mu.Lock()
+	r.last = console.ReloadStatus{Time: time.Now(), Trigger: why, Err: err}
+	r.mu.Unlock()
 }
 
 func newReloader(path string, gw *gateway.Gateway, engine *atomic.Pointer[filter.Engine], cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) *reloader {
@@ -43,6 +64,7 @@ func newReloader(path string, gw *gateway.Gateway, engine *atomic.Pointer[filter
 	r.reloads.WithLabelValues("failure")
 	r.lastOK.Set(1)
 	r.stamps = r.fileStamps(cfg)
+	r.cfg.Store(cfg)
 	return r
 }
 
@@ -81,6 +103,7 @@ func (r *reloader) reload(why string) bool {
 		r.reloads.WithLabelValues("failure").Inc()
 		r.lastOK.Set(0)
 		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
+		r.record(why, err)
 		return false
 	}
 	engine := filter.NewEngine(policy)
@@ -89,9 +112,12 @@ func (r *reloader) reload(why string) bool {
 		r.reloads.WithLabelValues("failure").Inc()
 		r.lastOK.Set(0)
 		r.log.Error("reload failed, the previous configuration stays in force", "trigger", why, "err", err)
+		r.record(why, err)
 		return false
 	}
 	r.engine.Store(engine)
+	r.cfg.Store(cfg)
+	r.record(why, nil)
 	r.stamps = r.fileStamps(cfg)
 	r.reloads.WithLabelValues("success").Inc()
 	r.lastOK.Set(1)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sellergate/sellergate/admin"
 	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/console"
 	"github.com/sellergate/sellergate/filter"
 	"github.com/sellergate/sellergate/gateway"
 	"github.com/sellergate/sellergate/quarantine"
@@ -252,7 +253,8 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		}()
 		log.Info("listening", "listener", "metrics", "addr", ln.Addr().String())
 	}
-	go newReloader(cfgPath, gw, &engine, cfg, reg, log).run(ctx, 2*time.Second, hup)
+	rl := newReloader(cfgPath, gw, &engine, cfg, reg, log)
+	go rl.run(ctx, 2*time.Second, hup)
 	if cfg.Admin.Listen != "" {
 		api := &admin.API{
 			Tokens: cfg.Admin.AllTokens(), Quarantine: held, SLA: tracker, Audit: st, Log: log,
@@ -267,7 +269,15 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 			gw.Shutdown(context.Background())
 			return fmt.Errorf("admin listener: %w", err)
 		}
-		adminSrv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		con, err := newConsole(cfg, rl, st, held, tracker, gw, api, log)
+		if err != nil {
+			gw.Shutdown(context.Background())
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/v1/", api.Handler())
+		mux.Handle("/", con.Handler())
+		adminSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			var err error
 			if cfg.Admin.TLS {
@@ -306,6 +316,27 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newConsole is the web console on the admin listener, with the same
+// store, services and policy as the gateway.
+func newConsole(cfg *config.Config, rl *reloader, st *store.SQL, held *quarantine.Service, tracker *sla.Tracker, gw *gateway.Gateway, api *admin.API, log *slog.Logger) (*console.Console, error) {
+	policyFile := cfg.Policy
+	return console.New(console.Options{
+		Credentials: func() ([]config.User, []config.Agent) {
+			c := rl.cfg.Load()
+			return c.Admin.Users, c.Agents
+		},
+		Quarantine: held, Clocks: tracker, Trail: st,
+		Engine: api.Engine, Thread: api.Thread,
+		Health: func(ctx context.Context) []console.Health {
+			return []console.Health{{Name: "store", Err: st.Check(ctx)}, {Name: "next hop", Err: gw.Ready(ctx)}}
+		},
+		Reload: rl.status, PolicyFile: policyFile,
+		Thresholds:    cfg.SLA.Thresholds,
+		FailuresPerIP: cfg.Limits.AuthFailuresPerMinute, FailuresPerLogin: cfg.Limits.AuthFailuresPerAccount,
+		Secure: cfg.Admin.TLS, Log: log,
+	})
 }
 
 // loopbackOnly serves h to clients on the gateway's own machine only.
