@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -307,7 +308,22 @@ func (c *check) namesSellerIn(text string) bool {
 	if strings.Contains(strings.ReplaceAll(n, " ", ""), strings.ReplaceAll(c.mark, "-", "")) {
 		return true
 	}
-	return namesSeller(words, c.mark)
+	return namesSeller(words, c.mark) || hasMarkParts(words, c.mark)
+}
+
+// hasMarkParts reports whether every part of a hyphenated mark stands as
+// a word, in any order ("Moda Lunatica" for lunatica-moda.it).
+func hasMarkParts(words []string, mark string) bool {
+	parts := strings.Split(mark, "-")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) < 3 || !slices.Contains(words, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // agentLanguage is the language to explain the verdict in: the agent's
@@ -656,11 +672,11 @@ func (c *check) ownInHeaderLine(line, em string) bool {
 	return false
 }
 
-// callPhrase reports whether a contact phrase asks for a call or a visit
+// callPhrase reports whether a contact phrase asks for a call, a contact or a visit
 // to a website ("お電話ください", "ホームページから"), which a service's
 // sentence may ask for the service (the carrier's branch, its site).
 func callPhrase(ph string) bool {
-	for _, w := range []string{"電話", "ホームページ", "call", "anruf", "appel", "llam", "chiam", "telefon", "website", "webseite", "site web", "sitio web", "sito web"} {
+	for _, w := range []string{"電話", "連絡", "ホームページ", "call", "contact", "kontakt", "contatt", "anruf", "appel", "llam", "chiam", "telefon", "website", "webseite", "site web", "sitio web", "sito web"} {
 		if strings.Contains(ph, w) {
 			return true
 		}

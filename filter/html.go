@@ -215,7 +215,43 @@ func (p *htmlParser) textToken(t []byte) {
 		p.startBody()
 	}
 	q, by := p.where()
+	if p.inPre() && bytes.IndexByte(t, '\n') >= 0 {
+		p.preText(t, q, by)
+		return
+	}
 	p.text(t, q, by)
+}
+
+// inPre reports whether the text stands in a <pre>, whose line breaks
+// are the lines a client shows (Thunderbird quotes plain text so).
+func (p *htmlParser) inPre() bool {
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		if p.stack[i].a == atom.Pre {
+			return true
+		}
+	}
+	return false
+}
+
+// preText writes a <pre>'s text line by line, its empty lines too: the
+// blocks of a quote are told apart by them.
+func (p *htmlParser) preText(t []byte, q bool, by string) {
+	for {
+		i := bytes.IndexByte(t, '\n')
+		if i < 0 {
+			p.text(t, q, by)
+			return
+		}
+		p.text(t[:i], q, by)
+		if len(bytes.TrimSpace(p.out[p.lineAt:])) == 0 {
+			p.out = p.out[:p.lineAt]
+			p.spans = append(p.spans, [2]int{p.lineAt, p.lineAt})
+			p.lines = append(p.lines, Line{N: len(p.lines) + 1, Quote: q, QuoteBy: by})
+		} else {
+			p.flush()
+		}
+		t = t[i+1:]
+	}
 }
 
 // hiddenTail reads text that markup left open at the end of the document

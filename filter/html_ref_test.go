@@ -25,6 +25,7 @@ type refHTMLParser struct {
 	part    TextPart
 	lines   []Line
 	cur     []byte // the line being built
+	pre     int    // depth of <pre> elements around the text
 	curQ    bool
 	curBy   string
 	fonts   map[string]bool
@@ -142,7 +143,22 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 	}
 	switch n.Type {
 	case html.TextNode:
-		p.text(n.Data, quote, by)
+		if p.pre == 0 {
+			p.text(n.Data, quote, by)
+			return
+		}
+		lines := strings.Split(n.Data, "\n")
+		for i, l := range lines {
+			p.text(l, quote, by)
+			if i == len(lines)-1 {
+				break
+			}
+			if len(p.cur) == 0 {
+				p.lines = append(p.lines, Line{N: len(p.lines) + 1, Quote: quote, QuoteBy: by})
+			} else {
+				p.flush()
+			}
+		}
 		return
 	case html.ElementNode:
 		switch n.DataAtom {
@@ -226,6 +242,10 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 				p.linkLine = append(p.linkLine, len(p.lines))
 			}
 		}
+	}
+	if n.DataAtom == atom.Pre {
+		p.pre++
+		defer func() { p.pre-- }()
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		p.walk(c, quote, by)

@@ -499,7 +499,9 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelCode
 	}
 	switch {
-	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]):
+	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]) && !c.namesSellerIn(sw[service:]):
+		// "Customer Care Moda Lunatica" above the number is the seller's
+		// own line, not a service's.
 		return labelService
 	case c.serviceAfter(n[lo:]):
 		return labelService
