@@ -184,6 +184,10 @@ func migrations(d dialect) []string {
 		// 7: the held messages counted by status, not by reading every
 		// message record at each metrics scrape.
 		`CREATE INDEX records_status ON records (status, kind)`,
+		// 8: the console's pages — an agent's own messages and a day's
+		// outcomes — found by index in a trail of any size.
+		`CREATE INDEX records_agent ON records (agent, kind, id);
+		CREATE INDEX records_time ON records (time_ms)`,
 	}
 }
 

@@ -27,8 +27,7 @@ type Summary struct {
 var summaryCategories = []string{"link", "contact", "review", "promotion", "pixel", "attachment", "format", "unreadable", "proactive"}
 
 // summarySQL reads one period's outcomes in one pass over its records,
-// starting at the last checkpoint before it (records are appended in time
-// order) so that it reads the period by primary key.
+// found by the time index.
 func summarySQL() string {
 	var b strings.Builder
 	b.WriteString(`SELECT
@@ -41,9 +40,7 @@ func summarySQL() string {
 	COALESCE(SUM(CASE WHEN kind = 'message' AND status IN ('refused', 'quarantined') AND violations LIKE '%%"category":"%s"%%' THEN 1 ELSE 0 END), 0)`, c)
 	}
 	b.WriteString(`
-	FROM records
-	WHERE id > COALESCE((SELECT MAX(record_id) FROM checkpoints WHERE time_ms < ?), 0)
-	AND time_ms >= ? AND direction = 'out'`)
+	FROM records WHERE time_ms >= ? AND direction = 'out'`)
 	return b.String()
 }
 
@@ -60,7 +57,7 @@ func (s *SQL) Summarize(ctx context.Context, since time.Time) (*Summary, error) 
 	for i := range counts {
 		dest = append(dest, &counts[i])
 	}
-	if err := q.QueryRowContext(ctx, ms(since), ms(since)).Scan(dest...); err != nil {
+	if err := q.QueryRowContext(ctx, ms(since)).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("store: summarizing the trail since %s: %w", since.Format(time.RFC3339), err)
 	}
 	for i, c := range summaryCategories {

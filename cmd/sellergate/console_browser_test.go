@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -370,5 +371,63 @@ func TestBrowserDraftChecker(t *testing.T) {
 	)
 	if headline := text(t, ctx, `p.verdict`); !strings.Contains(headline, "Nothing found") {
 		t.Errorf("a clean draft: %q", headline)
+	}
+}
+
+// startClock sends a buyer message signed with an inbound test key to the
+// inbound listener, which starts the thread's 24-hour clock.
+func startClock(t *testing.T, inAddr, key, order string) {
+	t.Helper()
+	dir := t.TempDir()
+	buyer := filepath.Join(dir, "buyer.eml")
+	testutil.WriteFile(t, buyer, []byte("From: \"Heike - Amazon Marketplace\" <"+e2eBuyer+">\nTo: <support@seller.test>\nSubject: Frage zu Bestellung "+order+"\nMessage-ID: <"+order+"@buyers.test>\nDate: Wed, 02 Dec 2026 09:00:00 +0000\n\nWann kommt mein Paket?\n"))
+	signed, err := exec.Command(binPath, "dkim", "sign", "--key", key, "--domain", "buyers.test", "--selector", "s1", buyer).Output()
+	if err != nil {
+		t.Fatalf("dkim sign: %v", err)
+	}
+	c, err := smtp.Dial(inAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail(e2eBuyer, []string{"support@seller.test"}, bytes.NewReader(signed)); err != nil {
+		t.Fatalf("the buyer message to the inbound listener: %v", err)
+	}
+}
+
+// timeLeft is a fresh clock's time left as the board shows it.
+var timeLeft = regexp.MustCompile(`\b2[34]h [0-5]\dm\b`)
+
+// TestBrowserSLABoardDismiss: a buyer waiting shows on the SLA board with
+// the time left; an admin dismisses the thread with a reason, and the
+// board and `sla status` no longer list it.
+func TestBrowserSLABoardDismiss(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "test.key")
+	if out, err := exec.Command(binPath, "dkim", "keygen", "--domain", "buyers.test", "--selector", "s1", "--out", key).CombinedOutput(); err != nil {
+		t.Fatalf("dkim keygen: %v\n%s", err, out)
+	}
+	in := freePort(t)
+	g := startConsole(t, "inbound: {listen: "+in+", domains: [seller.test], mode: copy, insecure_development: true, test_keys: [{domain: buyers.test, selector: s1, key: "+key+"}]}\n")
+	startClock(t, in, key, "302-1234567-7654321")
+	startClock(t, in, key, "302-7654321-1234567")
+	dir := shots(t)
+	ctx := browser(t)
+	do(t, ctx, "the SLA board", signIn(g.base, consoleAdmin, consolePassword),
+		chromedp.Navigate(g.base+"/sla"), chromedp.WaitVisible(chromedp.CSS(`table.board`)))
+	screenshot(t, ctx, dir, "sla-board")
+	board := text(t, ctx, `table.board`)
+	if !strings.Contains(board, "302-1234567-7654321") || !strings.Contains(board, "302-7654321-1234567") || !timeLeft.MatchString(board) {
+		t.Fatalf("the board does not show both waiting buyers with their time left:\n%s", board)
+	}
+	do(t, ctx, "dismiss the first thread",
+		chromedp.SendKeys(chromedp.CSS(`table.board input[name=reason]`), "answered by phone call from Amazon"),
+		chromedp.Click(chromedp.CSS(`table.board button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+	)
+	if rows := eval[int](t, ctx, `document.querySelectorAll("table.board tbody tr").length`); rows != 1 {
+		t.Errorf("after dismissing one of two threads the board shows %d rows", rows)
+	}
+	if out := g.cli(t, "sla", "status"); strings.Count(out, "302-") != 1 {
+		t.Errorf("sla status after the dismissal:\n%s", out)
 	}
 }

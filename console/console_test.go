@@ -1,0 +1,168 @@
+package console
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sellergate/sellergate/config"
+)
+
+// testConsole serves a console whose admin is "lea" and agent "anna"
+// (passwords "right password"); the pages here need no store.
+func testConsole(t *testing.T) *httptest.Server {
+	t.Helper()
+	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
+	c, err := New(Options{
+		Credentials: func() ([]config.User, []config.Agent) {
+			return []config.User{{Login: "lea", PasswordHash: string(hash)}}, []config.Agent{{Login: "anna", PasswordHash: string(hash)}}
+		},
+		FailuresPerIP: 3, FailuresPerLogin: 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// client is a browser-like client: cookies, no automatic redirects.
+func client(t testing.TB) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn posts the sign-in form as a browser would and returns the answer.
+func signIn(t *testing.T, c *http.Client, base, login, password string) *http.Response {
+	t.Helper()
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, resp)
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token in the sign-in form:\n%s", body)
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"csrf": {m[1]}, "login": {login}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func readAll(t testing.TB, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return b.String()
+}
+
+func TestSignInThrottledLikeAuth(t *testing.T) {
+	srv := testConsole(t)
+	c := client(t)
+	for i := range 3 {
+		if resp := signIn(t, c, srv.URL, "lea", "wrong"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i, resp.StatusCode)
+		}
+	}
+	// Blocked now, even with the right password, for a minute.
+	if resp := signIn(t, c, srv.URL, "lea", "right password"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after three failures: %d, want 429", resp.StatusCode)
+	}
+}
+
+func TestAgentsSeeNoAdminPage(t *testing.T) {
+	srv := testConsole(t)
+	c := client(t)
+	resp := signIn(t, c, srv.URL, "anna", "right password")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/check" {
+		t.Fatalf("agent sign-in: %d to %q, want 303 to /check", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, p := range []string{"/overview", "/sla", "/quarantine", "/audit", "/policy", "/thread?thread=T1"} {
+		resp, err := c.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("agent GET %s: %d, want 403", p, resp.StatusCode)
+		}
+	}
+}
+
+func TestFormsNeedTheSessionsToken(t *testing.T) {
+	srv := testConsole(t)
+	c := client(t)
+	signIn(t, c, srv.URL, "lea", "right password")
+	resp, err := c.PostForm(srv.URL+"/sla/dismiss", url.Values{"thread": {"T1"}, "reason": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "another site") {
+		t.Errorf("a post without the token: %d %q, want 403", resp.StatusCode, body)
+	}
+	// Another origin is refused before the token is even read.
+	req, _ := http.NewRequest("POST", srv.URL+"/logout", strings.NewReader("csrf=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://evil.example")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a post from another origin: %d, want 403", resp.StatusCode)
+	}
+	resp.Body.Close()
+}
+
+func TestPagesCarryAStrictPolicy(t *testing.T) {
+	srv := testConsole(t)
+	resp, err := client(t).Get(srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "form-action 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == loginCookie {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode {
+		t.Errorf("sign-in cookie %+v, want HttpOnly and SameSite=Strict", session)
+	}
+}
+
+func TestSignInRedirectStaysOnTheConsole(t *testing.T) {
+	for next, want := range map[string]string{"/audit?order=1": "/audit?order=1", "//evil.example/x": "/", "https://evil.example": "/", "/\\evil": "/"} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
