@@ -168,7 +168,7 @@ func (c *Console) message(w http.ResponseWriter, r *http.Request, s *session) {
 	case err != nil:
 		d["BodyErr"] = err.Error()
 	default:
-		if body, err := newBodyView(raw, violations(rec.Violations)); err == nil {
+		if body, err := newBodyView(raw, c.violations(rec.Violations, s.language)); err == nil {
 			d["Body"] = body
 		} else {
 			d["BodyErr"] = err.Error()

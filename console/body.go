@@ -3,9 +3,12 @@ package console
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"mvdan.cc/xurls/v2"
 
 	"github.com/sellergate/sellergate/filter"
 )
@@ -105,8 +108,29 @@ func lineOf(where, kind string) (int, bool) {
 	return n, err == nil
 }
 
-// segments cuts text around the first place each problem's excerpt
-// stands; a problem whose excerpt is not found marks the whole line.
+// contactCore finds an address or a phone number in an excerpt.
+var contactCore = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}|\+?\d[\d \-./()]{5,}\d`)
+
+// core is the part of a problem's excerpt to mark: the excerpt carries
+// words around the finding for the refusal; the console marks the link,
+// the address or the number itself where it finds one.
+func core(v filter.Violation) string {
+	ex := strings.TrimSpace(strings.Trim(v.Excerpt, "…. "))
+	switch v.Category {
+	case "link":
+		if u := xurls.Relaxed().FindString(ex); u != "" {
+			return u
+		}
+	case "contact":
+		if m := contactCore.FindString(ex); m != "" {
+			return strings.TrimSpace(m)
+		}
+	}
+	return ex
+}
+
+// segments cuts text around the first place each problem's finding
+// stands; a problem whose finding is not found marks the whole line.
 func segments(text string, marks []filter.Violation) []segment {
 	type span struct {
 		from, to int
@@ -114,10 +138,10 @@ func segments(text string, marks []filter.Violation) []segment {
 	}
 	var spans []span
 	for _, p := range marks {
-		core := strings.TrimSpace(strings.Trim(p.Excerpt, "…. "))
+		c := core(p)
 		title := p.Category + ": " + p.Message
-		if i := strings.Index(text, core); core != "" && i >= 0 {
-			spans = append(spans, span{i, i + len(core), title})
+		if i := strings.Index(text, c); c != "" && i >= 0 {
+			spans = append(spans, span{i, i + len(c), title})
 		} else {
 			return []segment{{Text: text, Mark: true, Title: title}}
 		}

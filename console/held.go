@@ -51,12 +51,21 @@ func (c *Console) quarantineList(w http.ResponseWriter, r *http.Request, s *sess
 	c.show(w, r, s, "quarantine", "Quarantine", map[string]any{"Held": rows, "Pager": p})
 }
 
-// violations turns the trail's findings into the engine's, for marking.
-func violations(vs []store.Violation) []filter.Violation {
+// violations turns the trail's findings into the engine's, for marking,
+// each place once (as a refusal lists them), with the policy's
+// explanation in lang.
+func (c *Console) violations(vs []store.Violation, lang string) []filter.Violation {
 	out := make([]filter.Violation, 0, len(vs))
+	said := map[string]bool{}
 	for _, v := range vs {
+		key := v.Category + "\x00" + v.Excerpt + "\x00" + v.Where
+		if said[key] {
+			continue
+		}
+		said[key] = true
 		a, _ := filter.ParseAction(v.Action)
-		out = append(out, filter.Violation{Rule: v.Rule, Category: v.Category, Excerpt: v.Excerpt, Where: v.Where, Action: a})
+		out = append(out, filter.Violation{Rule: v.Rule, Category: v.Category, Excerpt: v.Excerpt, Where: v.Where, Action: a,
+			Message: c.o.Engine().Policy().Explain(lang, v.Rule, v.Category)})
 	}
 	return out
 }
@@ -79,7 +88,7 @@ func (c *Console) quarantineShow(w http.ResponseWriter, r *http.Request, s *sess
 	if !ok {
 		return
 	}
-	body, err := newBodyView(raw, violations(rec.Violations))
+	body, err := newBodyView(raw, c.violations(rec.Violations, "en"))
 	if err != nil {
 		body = &bodyView{Unread: []string{err.Error()}}
 	}

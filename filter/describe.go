@@ -75,3 +75,9 @@ func ruleCategory(id string) string {
 	}
 	return id
 }
+
+// Explain returns the explanation of a finding recorded in the trail
+// (which keeps the rule and category, not the text), in lang or English.
+func (p *Policy) Explain(lang, rule, category string) string {
+	return p.ruleMessage(lang, rule, category)
+}
