@@ -120,10 +120,10 @@ func browser(t *testing.T) context.Context {
 }
 
 // shots is where the tests write each page's screenshot (not committed;
-// the path is printed). SELLERGATE_SCREENSHOTS chooses it.
+// the path is printed). SELLERGATE_SCREENSHOT_DIR chooses it.
 func shots(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("SELLERGATE_SCREENSHOTS")
+	dir := os.Getenv("SELLERGATE_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "sellergate-console-screenshots")
 	}
