@@ -19,13 +19,14 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 type overviewData struct {
-	Today      *store.Summary
-	Categories []countView
-	AtRisk     int
-	Waiting    int
-	Health     []Health
-	Reload     ReloadStatus
-	PolicyFile string
+	Today         *store.Summary
+	Categories    []countView
+	AtRisk        int
+	Waiting       int
+	Health        []Health
+	Reload        ReloadStatus
+	PolicyFile    string
+	PolicyVersion string
 }
 
 type countView struct {
@@ -46,7 +47,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, http.StatusInternalServerError, err.Error())
 		return
 	}
-	d := overviewData{Today: sum, Reload: c.reload(), PolicyFile: c.o.PolicyFile}
+	d := overviewData{Today: sum, Reload: c.reload(), PolicyFile: c.o.PolicyFile, PolicyVersion: c.o.Engine().Policy().Describe().Version}
 	if d.PolicyFile == "" {
 		d.PolicyFile = "built-in"
 	}

@@ -10,7 +10,10 @@ import (
 // policy file adds to the built-in policy.
 type Description struct {
 	// File is the admin's policy file ("" for the built-in policy alone).
-	File    string
+	File string
+	// Version is the first bytes of the policy file's SHA-256 (of the
+	// built-in policy's without a file).
+	Version string
 	Monitor bool
 	// Categories lists every category with its action and the rules
 	// whose action differs from it.
@@ -38,7 +41,7 @@ type RuleAction struct {
 
 // Describe returns the policy as the console shows it.
 func (p *Policy) Describe() Description {
-	d := Description{File: p.file, Monitor: p.Monitor}
+	d := Description{File: p.file, Version: p.version, Monitor: p.Monitor}
 	for _, cat := range Categories {
 		cd := CategoryDescription{Name: cat, Action: p.action(cat).String()}
 		for id, a := range p.actions {

@@ -2,7 +2,9 @@ package filter
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -157,6 +159,9 @@ type Policy struct {
 	// policy alone), file its name.
 	own  *PolicyFile
 	file string
+	// version names the policy file's content (the first bytes of its
+	// SHA-256), so that an admin sees which one is in force.
+	version string
 }
 
 // ProactiveSpec is the proactive section of a policy file.
@@ -295,6 +300,8 @@ func compilePolicy(file string, data []byte, base *PolicyFile) (*Policy, error) 
 		p.own = &own
 		p.file = file
 	}
+	sum := sha256.Sum256(data)
+	p.version = hex.EncodeToString(sum[:6])
 	if f.Monitor != nil {
 		p.Monitor = *f.Monitor
 	}
