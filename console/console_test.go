@@ -1,6 +1,9 @@
 package console
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -13,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sellergate/sellergate/config"
+	"github.com/sellergate/sellergate/filter"
 )
 
 // testConsole serves a console whose admin is "lea" and agent "anna"
@@ -164,5 +168,49 @@ func TestSignInRedirectStaysOnTheConsole(t *testing.T) {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
 		}
+	}
+}
+
+// TestDraftCheckerReadsAnUploadedMessage: an agent uploads a saved .eml
+// (HTML with a link hidden behind Amazon's name); the page marks it.
+func TestDraftCheckerReadsAnUploadedMessage(t *testing.T) {
+	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
+	engine := filter.NewEngine(filter.DefaultPolicy())
+	c, err := New(Options{
+		Credentials: func() ([]config.User, []config.Agent) {
+			return nil, []config.Agent{{Login: "anna", PasswordHash: string(hash), Language: "de"}}
+		},
+		Engine: func() *filter.Engine { return engine },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c.Handler())
+	defer srv.Close()
+	cl := client(t)
+	signIn(t, cl, srv.URL, "anna", "right password")
+	resp, err := cl.Get(srv.URL + "/check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := csrfField.FindStringSubmatch(readAll(t, resp))[1]
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", token)
+	w.WriteField("market", "marketplace.amazon.de")
+	f, _ := w.CreateFormFile("eml", "reply.eml")
+	io.WriteString(f, "From: <support@seller.test>\r\nTo: <a1b2c3@marketplace.amazon.de>\r\nSubject: Re: Paket\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hier die Anleitung: <a href=\"https://www.meinshop-beispiel.de/anleitung\">amazon.de</a></p>\r\n")
+	w.Close()
+	resp, err = cl.Post(srv.URL+"/check", w.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "would refuse") || !strings.Contains(page, "meinshop-beispiel.de") {
+		t.Errorf("upload checked as %d:\n%s", resp.StatusCode, page)
+	}
+	// The agent reads German: the explanation is the policy's German one.
+	if !strings.Contains(page, "Links sind nur zu Amazon") {
+		t.Errorf("the explanation is not in the agent's language:\n%s", page)
 	}
 }
