@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -191,11 +192,46 @@ func migrations(d dialect) []string {
 	}
 }
 
+// ErrNewerSchema is returned by Open when a newer sellergate migrated the
+// database: an older one must not write to a schema it does not know.
+var ErrNewerSchema = errors.New("store: schema newer than this sellergate")
+
+// inLockedTx runs f in a transaction holding the chain's lock.
+func inLockedTx(ctx context.Context, db *sql.DB, d dialect, f func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := d.lockChain(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
 // migrate applies the migrations not applied yet, each in its own
 // transaction; several gateways starting at once apply each one once.
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)`); err != nil {
+	// The bookkeeping table is created under the chain's lock too: two
+	// PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at once both
+	// try to create it, and one fails on pg_type's unique index.
+	if err := inLockedTx(ctx, db, d, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)`)
+		return err
+	}); err != nil {
 		return fmt.Errorf("migrations: %w", err)
+	}
+	known := len(migrations(d))
+	var newest int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if newest > known {
+		return fmt.Errorf("%w: the database is at schema version %d, this sellergate knows %d: run the newer sellergate (or restore the database it ran on)", ErrNewerSchema, newest, known)
 	}
 	for i, m := range migrations(d) {
 		version := i + 1

@@ -732,3 +732,54 @@ func testSummarize(t *testing.T, b backend) {
 		t.Errorf("summary %+v, want %+v", *sum, want)
 	}
 }
+
+// TestSimultaneousStartsOnPostgres: gateways started at the same moment on
+// a fresh database (compose --scale, a rollout) all open the store; five
+// tries of two, as the scale-out issue measured.
+func TestSimultaneousStartsOnPostgres(t *testing.T) {
+	if os.Getenv("SELLERGATE_TEST_POSTGRES") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must run the PostgreSQL tests: SELLERGATE_TEST_POSTGRES is not set")
+		}
+		t.Skip("SELLERGATE_TEST_POSTGRES is not set")
+	}
+	for try := range 5 {
+		dsn := freshPostgres(t)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := Open(context.Background(), Options{Driver: "postgres", DSN: dsn})
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("try %d, gateway %d: %v", try, i, err)
+			}
+		}
+	}
+}
+
+// TestNewerSchemaRefused: a store migrated by a newer sellergate is not
+// opened by an older one, with a message that says why.
+func TestNewerSchemaRefused(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			if _, err := s.wdb.Exec(s.d.rebind(`INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)`), 999, 0); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(context.Background(), s.opts)
+			if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "schema version 999") {
+				t.Errorf("opening a newer schema: %v", err)
+			}
+		})
+	}
+}
