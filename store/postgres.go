@@ -10,6 +10,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
+// maxPostgresConns bounds one gateway's connections to PostgreSQL.
+const maxPostgresConns = 8
+
 // openPostgres opens the PostgreSQL store shared by several gateways: each
 // gateway batches its own Appends, and a transaction-scoped advisory lock
 // orders the batches of all gateways into one chain.
@@ -21,7 +24,12 @@ func openPostgres(ctx context.Context, o Options) (*SQL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres: %w", err)
 	}
-	db.SetMaxOpenConns(8)
+	// Keep as many connections idle as may be open: database/sql keeps two
+	// by default, and every connection over that was closed after use and
+	// opened again for the next query — a new PostgreSQL backend (a fork
+	// and its start-up) several times per message under load.
+	db.SetMaxOpenConns(maxPostgresConns)
+	db.SetMaxIdleConns(maxPostgresConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to postgres: %w", err)

@@ -16,6 +16,11 @@ type dialect interface {
 	name() string
 	// rebind turns ? placeholders into the dialect's.
 	rebind(q string) string
+	// multiRowInsert reports whether a batch is inserted with one
+	// statement (a round trip and a statement's work per batch, not per
+	// record, on a database over the network) or record by record with a
+	// prepared statement (SQLite, in the process).
+	multiRowInsert() bool
 	// lockChain serializes appends across every writer on the database.
 	lockChain(ctx context.Context, tx *sql.Tx) error
 	// blob is the column type for binary data.
@@ -59,6 +64,7 @@ func (sqliteDialect) inTx(context.Context, *sql.Tx, bool) error { return nil }
 func (sqliteDialect) name() string                             { return "sqlite" }
 func (sqliteDialect) rebind(q string) string                   { return q }
 func (sqliteDialect) lockChain(context.Context, *sql.Tx) error { return nil } // BEGIN IMMEDIATE + one writer
+func (sqliteDialect) multiRowInsert() bool                     { return false }
 func (sqliteDialect) blob() string                             { return "BLOB" }
 func (sqliteDialect) autoID() string                           { return "INTEGER PRIMARY KEY" }
 
@@ -101,8 +107,9 @@ func (postgresDialect) lockChain(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, chainLockKey)
 	return err
 }
-func (postgresDialect) blob() string   { return "BYTEA" }
-func (postgresDialect) autoID() string { return "BIGSERIAL PRIMARY KEY" }
+func (postgresDialect) multiRowInsert() bool { return true }
+func (postgresDialect) blob() string         { return "BYTEA" }
+func (postgresDialect) autoID() string       { return "BIGSERIAL PRIMARY KEY" }
 
 // migrations are applied in order, each once, recorded in schema_migrations.
 // Never edit one that has shipped: add a new one.
@@ -276,6 +283,20 @@ const recordColumns = `id, time_ms, kind, queue_id, direction, agent, mail_from,
 	buyer, order_id, thread, verdict, violations, status, reply, size, sha256, note, prev_hash, hash`
 
 const insertRecordSQL = `INSERT INTO records (` + recordColumns + `, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// insertRecordsSQL inserts n records with one statement.
+func insertRecordsSQL(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 24), ", ") + ")"
+	var b strings.Builder
+	b.WriteString(`INSERT INTO records (` + recordColumns + `, body) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
 
 // recordArgs are the values of insertRecordSQL but the body.
 func recordArgs(r *Record, prev, hash string) []any {

@@ -259,11 +259,14 @@ func (s *SQL) commit(batch []*prepared) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: reading chain head: %w", err)
 	}
-	ins, err := s.txStmt(ctx, tx, insertRecordSQL)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
+	var ins *sql.Stmt
+	if !s.d.multiRowInsert() {
+		if ins, err = s.txStmt(ctx, tx, insertRecordSQL); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 	threads := map[string]string{} // buyer -> latest thread in this batch
+	var rows []any                 // the batch's values, for one INSERT
 	ids := make([]int64, len(batch))
 	hashes := make([]string, len(batch))
 	assigned := make([]string, len(batch))
@@ -284,18 +287,29 @@ func (s *SQL) commit(batch []*prepared) error {
 		c.ID = headID + 1
 		prevs[i] = headHash
 		hash := chainHash(&c, headHash)
-		if _, err := ins.ExecContext(ctx, append(recordArgs(&c, headHash, hash), p.body)...); err != nil {
+		args := append(recordArgs(&c, headHash, hash), p.body)
+		if s.d.multiRowInsert() {
+			rows = append(rows, args...)
+		} else if _, err := ins.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("store: inserting record: %w", err)
 		}
 		ids[i], hashes[i], assigned[i] = c.ID, hash, thread
 		headID, headHash = c.ID, hash
 	}
-	sh, err := s.txStmt(ctx, tx, setHeadSQL)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if _, err := sh.ExecContext(ctx, headID, headHash); err != nil {
-		return fmt.Errorf("store: recording the chain head: %w", err)
+	if len(rows) > 0 {
+		// The records and the new head in one statement: one round trip.
+		q := `WITH ins AS (` + insertRecordsSQL(len(batch)) + ` RETURNING 1) ` + setHeadSQL
+		if _, err := tx.ExecContext(ctx, s.d.rebind(q), append(rows, headID, headHash)...); err != nil {
+			return fmt.Errorf("store: inserting records: %w", err)
+		}
+	} else {
+		sh, err := s.txStmt(ctx, tx, setHeadSQL)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if _, err := sh.ExecContext(ctx, headID, headHash); err != nil {
+			return fmt.Errorf("store: recording the chain head: %w", err)
+		}
 	}
 	now := s.opts.Clock()
 	s.sinceCheckpoint += len(batch)
