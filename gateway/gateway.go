@@ -120,6 +120,10 @@ type Options struct {
 	// RelayCounter, when set, holds the daily cap across restarts and
 	// gateways; nil: the gateway counts what it relayed itself.
 	RelayCounter store.RelayCounter
+	// Allowance, when set (a store several gateways share), counts each
+	// account's daily cap in the store, place by place, so that together
+	// they relay the cap and not more; nil: each gateway counts its own.
+	Allowance store.Allowance
 	// BuyerMessages, when set, finds the buyer message a reply answers:
 	// the policy then knows the buyer's words by what the buyer wrote,
 	// whatever the agent's client made of the quote. Nil: quotes are
@@ -162,6 +166,7 @@ type Gateway struct {
 	threads    ThreadFinder
 	activity   AgentActivity
 	relayCount store.RelayCounter
+	allowance  store.Allowance
 	facts      ThreadFacts
 	optOuts    OptOutRecorder
 	// large admits messages spilled to disk, a few at a time.
@@ -196,6 +201,7 @@ func New(o Options) (*Gateway, error) {
 		threads:    o.Threads,
 		activity:   o.Activity,
 		relayCount: o.RelayCounter,
+		allowance:  o.Allowance,
 		facts:      o.Facts,
 		optOuts:    o.OptOuts,
 		large:      make(chan struct{}, max(cfg.Limits.LargeConcurrency, 1)),

@@ -276,6 +276,9 @@ func (t *outbound) reserve() (done func(sent bool), err error) {
 	if acct := t.s.lv.cfg.Account(account); acct != nil {
 		limit = acct.DailyLimit
 	}
+	if g.allowance != nil && limit > 0 {
+		return t.reserveShared(account, limit)
+	}
 	if !g.daily.reserve(account, limit) {
 		g.metrics.limitHits.WithLabelValues("daily_limit").Inc()
 		return nil, reply(codeInsufficientStorage, ecTempPolicy, "Daily message limit reached for account %s (accounts: daily_limit = %d), try again tomorrow [%s]", account, limit, t.qid)
@@ -285,6 +288,33 @@ func (t *outbound) reserve() (done func(sent bool), err error) {
 			g.daily.sent(account)
 		} else {
 			g.daily.release(account)
+		}
+	}, nil
+}
+
+// reserveShared takes a place under the account's daily cap in the store
+// the gateways share; a store that cannot answer is a 451, never a pass.
+func (t *outbound) reserveShared(account string, limit int) (done func(sent bool), err error) {
+	g := t.g
+	day := g.now().UTC().Format(time.DateOnly)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ok, rerr := g.allowance.Reserve(ctx, account, day, limit)
+	if rerr != nil {
+		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot check the daily message limit right now, nothing was sent; try again later [%s]", t.qid), Cause: rerr}
+	}
+	if !ok {
+		g.metrics.limitHits.WithLabelValues("daily_limit").Inc()
+		return nil, reply(codeInsufficientStorage, ecTempPolicy, "Daily message limit reached for account %s (accounts: daily_limit = %d), try again tomorrow [%s]", account, limit, t.qid)
+	}
+	return func(sent bool) {
+		if sent {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := g.allowance.Release(ctx, account, day); err != nil {
+			g.log.Warn("giving back a place under the daily limit", "account", account, "queue", t.qid, "err", err)
 		}
 	}, nil
 }

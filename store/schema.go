@@ -196,6 +196,9 @@ func migrations(d dialect) []string {
 		// outcomes — found by index in a trail of any size.
 		`CREATE INDEX records_agent ON records (agent, kind, id);
 		CREATE INDEX records_time ON records (time_ms)`,
+		// 9: each account's daily count, shared by the gateways on the
+		// store (Allowance).
+		`CREATE TABLE daily_usage (account TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (account, day))`,
 	}
 }
 

@@ -112,6 +112,7 @@ func TestConformance(t *testing.T) {
 			t.Run("CountHeld", func(t *testing.T) { testCountHeld(t, b) })
 			t.Run("NewestFirstPages", func(t *testing.T) { testNewestPages(t, b) })
 			t.Run("Summarize", func(t *testing.T) { testSummarize(t, b) })
+			t.Run("Allowance", func(t *testing.T) { testAllowance(t, b) })
 		})
 	}
 }
@@ -781,5 +782,32 @@ func TestNewerSchemaRefused(t *testing.T) {
 				t.Errorf("opening a newer schema: %v", err)
 			}
 		})
+	}
+}
+
+// testAllowance: places under a daily cap are taken until the limit, given
+// back, and counted per account and day.
+func testAllowance(t *testing.T, b backend) {
+	s, _ := b.open(t)
+	ctx := context.Background()
+	take := func(account, day string) bool {
+		t.Helper()
+		ok, err := s.Reserve(ctx, account, day, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !take("seller", "2026-12-02") || !take("seller", "2026-12-02") || take("seller", "2026-12-02") {
+		t.Fatal("a cap of 2 did not allow exactly two")
+	}
+	if !take("other", "2026-12-02") || !take("seller", "2026-12-03") {
+		t.Error("another account or another day shares the count")
+	}
+	if err := s.Release(ctx, "seller", "2026-12-02"); err != nil {
+		t.Fatal(err)
+	}
+	if !take("seller", "2026-12-02") || take("seller", "2026-12-02") {
+		t.Error("a place given back was not taken again exactly once")
 	}
 }

@@ -265,3 +265,36 @@ func TestPostgresOutageUnderLoad(t *testing.T) {
 	verifyChain(t, a)
 	t.Logf("acknowledged a %d, b %d; refusals a %v, b %v", len(ra.acked), len(rb.acked), ra.codes, rb.codes)
 }
+
+// TestDailyCapSharedUnderLoad: an account's daily cap holds across two
+// gateways loaded at once: together they relay the cap, not more.
+func TestDailyCapSharedUnderLoad(t *testing.T) {
+	sharedPostgres(t)
+	const limit = 40
+	start := func() *gw {
+		return startGatewayWith(t, func(cfg string) string {
+			cfg = strings.Replace(cfg, "store: {path: audit.db}\n", "store: {driver: postgres, dsn_env: SG_TEST_DSN}\n", 1)
+			cfg = strings.Replace(cfg, "daily_limit: 1000000", fmt.Sprintf("daily_limit: %d", limit), 1)
+			return strings.Replace(cfg, "limits: {shutdown_timeout: 5s}", "limits: {shutdown_timeout: 5s, sessions_per_ip_per_minute: 1000000}", 1)
+		})
+	}
+	a, b := start(), start()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	ra := loadGateway(a, "a", 4, stop, &wg)
+	rb := loadGateway(b, "b", 4, stop, &wg)
+	time.Sleep(3 * time.Second)
+	close(stop)
+	wg.Wait()
+	relayed := len(a.hop.Received()) + len(b.hop.Received())
+	if n := len(ra.acked) + len(rb.acked); n != limit || relayed != limit {
+		t.Errorf("with a daily cap of %d, the two gateways acknowledged %d (a %d, b %d) and relayed %d", limit, n, len(ra.acked), len(rb.acked), relayed)
+	}
+	for _, r := range []*loadResult{ra, rb} {
+		for code := range r.codes {
+			if code != 452 {
+				t.Errorf("refusals other than the cap's 452: %v %v", r.codes, r.errors)
+			}
+		}
+	}
+}

@@ -201,6 +201,7 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		Facts:         st,
 		OptOuts:       st,
 		RelayCounter:  st,
+		Allowance:     sharedAllowance(cfg, st),
 		BuyerMessages: st,
 		Registry:      reg,
 		Logger:        log,
@@ -315,6 +316,15 @@ func serve(ctx context.Context, cfgPath string, cfg *config.Config, log *slog.Lo
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// sharedAllowance is the store's count of the daily caps when gateways
+// may share the store (PostgreSQL); one gateway on SQLite counts its own.
+func sharedAllowance(cfg *config.Config, st *store.SQL) store.Allowance {
+	if cfg.Store.Driver == "postgres" {
+		return st
+	}
 	return nil
 }
 
