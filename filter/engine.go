@@ -650,6 +650,11 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 			c.reviewRequest = true // counted, not refused
 			continue
 		}
+		// "We cannot send quotations outside Amazon, but …" declines to
+		// leave the platform in the clause that names it.
+		if r.id == "promotion.elsewhere" && c.negated(scan, h.lo, langs) {
+			continue
+		}
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
@@ -1061,7 +1066,8 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 				digits++
 			}
 		}
-		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(cand) || yearRange.MatchString(cand) {
+		// A date in brackets is a date: "(02/01/25 20:44)".
+		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(strings.TrimLeft(cand, "([")) || yearRange.MatchString(cand) {
 			continue
 		}
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,
