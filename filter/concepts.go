@@ -615,7 +615,7 @@ func sentences(text string) [][2]int {
 		case '\n', '!', '?', ';', '。', '！', '？':
 			end = true
 		case '.':
-			end = i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\t'
+			end = (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\t') && !dateDot(text, i)
 		}
 		i += size
 		if end {
@@ -630,6 +630,24 @@ func sentences(text string) [][2]int {
 	}
 	return out
 }
+
+// dateDot reports whether the dot at i ends a day and month written
+// the German way ("vom 27.12. beschreibt"), not a sentence.
+func dateDot(text string, i int) bool {
+	j := i
+	for j > 0 && i-j < 2 && isDigitByte(text[j-1]) {
+		j--
+	}
+	if j == i || j == 0 || text[j-1] != '.' {
+		return false
+	}
+	k := j - 1
+	for k > 0 && j-1-k < 2 && isDigitByte(text[k-1]) {
+		k--
+	}
+	return k < j-1 && (k == 0 || !isDigitByte(text[k-1]) && text[k-1] != '.')
+}
+
 
 // textLanguage guesses the language of a message's own text among the
 // stemmed ones from its commonest short words, the marketplace's
@@ -682,7 +700,7 @@ var stopWordList, stopWordMatcher = func() ([]stopWord, *multiMatcher) {
 	words := map[string]string{
 		"en": "the and you your we our is are for with this that have will please thank thanks",
 		"de": "der die das und sie ihr ihre wir unser ist sind für mit nicht bitte vielen dank ihnen",
-		"fr": "le la les et vous votre nous notre est sont pour avec ce cette merci bonjour",
+		"fr": "le la les et vous votre nous notre est sont pour avec ce cette merci bonjour sur aux dans chez pas très vos",
 		"es": "el los las usted su nosotros nuestro es son para con gracias hola muchas una muy pero está",
 		"it": "il lo gli lei suo noi nostro è sono per con grazie buongiorno cordiali della che sua",
 	}

@@ -723,7 +723,7 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 	}
 	words := labelWords(scan[start:lo])
 	for i := len(words) - 1; i >= 0 && i >= len(words)-4; i-- {
-		if negationWords[words[i]] {
+		if negationWords[words[i]] && !stepByStep(words, i) {
 			for j := max(0, i-2); j < min(len(words), i+2); j++ {
 				if hesitate[words[j]] {
 					return false
@@ -761,6 +761,15 @@ func clauseAround(scan string, lo, hi, at int) (int, int) {
 var contrastWords = []string{" but ", " aber ", " jedoch ", " doch ", " mais ", " cependant ", " pero ", " sin embargo ", " ma ", " però ", " tuttavia ", "けど", "しかし"}
 
 // negationWords say that what follows is not done.
+// stepByStep reports whether the "pas" at i is French "pas à pas" (step
+// by step), no negation.
+func stepByStep(words []string, i int) bool {
+	if words[i] != "pas" {
+		return false
+	}
+	return i+2 < len(words) && words[i+1] == "à" && words[i+2] == "pas" || i >= 2 && words[i-1] == "à" && words[i-2] == "pas"
+}
+
 var negationWords = map[string]bool{
 	"not": true, "no": true, "never": true, "without": true, "instead": true, "don't": true, "won't": true,
 	"nicht": true, "kein": true, "keine": true, "keinen": true, "keiner": true, "statt": true, "anstatt": true, "ohne": true, "nie": true, "niemals": true,

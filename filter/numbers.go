@@ -525,7 +525,11 @@ func ownWords(s string) bool {
 // ownWord are the words of the seller speaking of itself.
 var ownWord = map[string]bool{"our": true, "ours": true, "we": true, "unser": true, "unsere": true, "unseren": true,
 	"unserer": true, "uns": true, "wir": true, "notre": true, "nos": true, "nous": true, "nuestro": true, "nuestra": true,
-	"nosotros": true, "nostro": true, "nostra": true, "noi": true}
+	"nosotros": true, "nostro": true, "nostra": true, "noi": true,
+	// The agent speaking of themselves: "se il corriere non trova il
+	// citofono, mi faccia uno squillo: …" gives the agent's own number.
+	"me": true, "my": true, "mich": true, "mir": true, "mein": true, "meine": true, "meiner": true,
+	"moi": true, "mon": true, "mes": true, "mi": true, "mio": true, "mia": true, "miei": true}
 
 // sentenceDot returns where the last ". " that ends a sentence is in w, or
 // -1: the dots of abbreviations ("Tel. ", "Nr. ", "tél. ") end none.
