@@ -648,7 +648,6 @@ func dateDot(text string, i int) bool {
 	return k < j-1 && (k == 0 || !isDigitByte(text[k-1]) && text[k-1] != '.')
 }
 
-
 // textLanguage guesses the language of a message's own text among the
 // stemmed ones from its commonest short words, the marketplace's
 // language breaking ties.
