@@ -27,11 +27,12 @@ type dialect interface {
 	blob() string
 	// autoID is the column definition of an autoincrement key.
 	autoID() string
-	// beforeBegin and inTx set whether the next commit is forced to disk
-	// (durable) or only ordered before every later one: the first on the
-	// writer's connection before its transaction, the second in it.
+	// beforeBegin and lockBatch set whether the next commit is forced to
+	// disk (durable) or only ordered before every later one: the first on
+	// the writer's connection before its transaction, the second in it,
+	// where it also takes the chain's lock for the batch.
 	beforeBegin(ctx context.Context, db *sql.DB, durable bool) error
-	inTx(ctx context.Context, tx *sql.Tx, durable bool) error
+	lockBatch(ctx context.Context, tx *sql.Tx, durable bool) error
 }
 
 // sqliteDialect: one writer connection (the store's writer goroutine
@@ -59,7 +60,7 @@ func (d sqliteDialect) beforeBegin(ctx context.Context, db *sql.DB, durable bool
 	return nil
 }
 
-func (sqliteDialect) inTx(context.Context, *sql.Tx, bool) error { return nil }
+func (sqliteDialect) lockBatch(context.Context, *sql.Tx, bool) error { return nil } // BEGIN IMMEDIATE + one writer
 
 func (sqliteDialect) name() string                             { return "sqlite" }
 func (sqliteDialect) rebind(q string) string                   { return q }
@@ -72,14 +73,16 @@ type postgresDialect struct{}
 
 func (postgresDialect) beforeBegin(context.Context, *sql.DB, bool) error { return nil }
 
-// inTx: a lazy commit does not wait for its WAL flush; the next
-// synchronous commit flushes the WAL with everything before it.
-func (postgresDialect) inTx(ctx context.Context, tx *sql.Tx, durable bool) error {
-	if durable {
-		return nil
+// lockBatch takes the chain's lock, and for a lazy commit turns off the
+// wait for its WAL flush (the next synchronous commit flushes the WAL with
+// everything before it), in one round trip.
+func (postgresDialect) lockBatch(ctx context.Context, tx *sql.Tx, durable bool) error {
+	q := `SELECT pg_advisory_xact_lock($1)`
+	if !durable {
+		q = `SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`
 	}
-	if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-		return fmt.Errorf("asynchronous commit: %w", err)
+	if _, err := tx.ExecContext(ctx, q, chainLockKey); err != nil {
+		return fmt.Errorf("locking the chain: %w", err)
 	}
 	return nil
 }

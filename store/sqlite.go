@@ -243,11 +243,8 @@ func (s *SQL) commit(batch []*prepared) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := s.d.inTx(ctx, tx, durable); err != nil {
+	if err := s.d.lockBatch(ctx, tx, durable); err != nil {
 		return fmt.Errorf("store: %w", err)
-	}
-	if err := s.d.lockChain(ctx, tx); err != nil {
-		return fmt.Errorf("store: locking chain: %w", err)
 	}
 	var headID int64
 	var headHash string
