@@ -2,6 +2,7 @@
 # Starts (or stops) a throwaway PostgreSQL cluster for the tests, as an
 # unprivileged user on a free loopback port.
 #   eval "$(.ci/postgres.sh start)"   # exports SELLERGATE_TEST_POSTGRES
+#   .ci/postgres.sh restart   # cut every connection, come back on the same port
 #   .ci/postgres.sh stop
 set -euo pipefail
 STATE=${SELLERGATE_PG_STATE:-$(cd "$(dirname "$0")/.." && pwd)/.ci-postgres}
@@ -42,6 +43,12 @@ start)
   echo "$BIN" > "$STATE/bindir"; echo "$PGUSER_OS" > "$STATE/osuser"
   echo "export SELLERGATE_TEST_POSTGRES='postgres://sellergate@127.0.0.1:$PORT/sellergate_test?sslmode=disable'"
   ;;
+restart)
+  # A fast restart, as an operator or a crash-restart would: every
+  # connection is cut, the cluster comes back on the same port.
+  BIN=$(cat "$STATE/bindir"); PGUSER_OS=$(cat "$STATE/osuser")
+  as_pg "$BIN/pg_ctl" -D "$STATE/data" -m fast -w restart >/dev/null
+  ;;
 stop)
   [ -f "$STATE/bindir" ] || exit 0
   BIN=$(cat "$STATE/bindir"); PGUSER_OS=$(cat "$STATE/osuser")
@@ -49,7 +56,7 @@ stop)
   rm -rf "$STATE"
   ;;
 *)
-  echo "usage: $0 start|stop" >&2
+  echo "usage: $0 start|restart|stop" >&2
   exit 2
   ;;
 esac

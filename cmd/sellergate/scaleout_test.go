@@ -298,3 +298,70 @@ func TestDailyCapSharedUnderLoad(t *testing.T) {
 		}
 	}
 }
+
+// privatePostgres starts a PostgreSQL cluster of the test's own (it will
+// be restarted, which the shared test cluster must not be) and returns
+// its DSN in SG_TEST_DSN and a function that restarts it.
+func privatePostgres(t *testing.T) (restart func()) {
+	t.Helper()
+	if os.Getenv("SELLERGATE_TEST_POSTGRES") == "" && os.Getenv("CI") == "" {
+		t.Skip("SELLERGATE_TEST_POSTGRES is not set (no PostgreSQL here)")
+	}
+	// Not t.TempDir: its parent is private, and the cluster runs as the
+	// postgres user.
+	state, err := os.MkdirTemp("", "sellergate-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(state, 0o755)
+	t.Cleanup(func() { os.RemoveAll(state) })
+	script, _ := filepath.Abs("../../.ci/postgres.sh")
+	run := func(verb string) string {
+		cmd := exec.Command("bash", script, verb)
+		cmd.Env = append(os.Environ(), "SELLERGATE_PG_STATE="+state+"/pg")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("postgres.sh %s: %v\n%s", verb, err, stderr.String())
+		}
+		return string(out)
+	}
+	out := run("start")
+	t.Cleanup(func() { run("stop") })
+	dsn := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(out), "export SELLERGATE_TEST_POSTGRES='"), "'")
+	t.Setenv("SG_TEST_DSN", dsn)
+	return func() { run("restart") }
+}
+
+// TestPostgresRestartUnderLoad: the gateways' PostgreSQL is restarted
+// (pg_ctl restart -m fast) while two gateways carry a load: 4xx while it
+// is down, never 5xx, never 250 for what is not durable; both carry on
+// afterwards without a restart of their own.
+func TestPostgresRestartUnderLoad(t *testing.T) {
+	restart := privatePostgres(t)
+	a, b := startLoadGateway(t), startLoadGateway(t)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	ra := loadGateway(a, "a", 3, stop, &wg)
+	rb := loadGateway(b, "b", 3, stop, &wg)
+	time.Sleep(time.Second)
+	restart()
+	back := time.Now()
+	time.Sleep(3 * time.Second)
+	close(stop)
+	wg.Wait()
+	for _, r := range []*loadResult{ra, rb} {
+		for code := range r.codes {
+			if code >= 500 || code == 0 {
+				t.Errorf("during the restart a client got %d (want 4xx only): %v", code, r.errors)
+			}
+		}
+	}
+	if ra.ackedAfter(back) == 0 || rb.ackedAfter(back) == 0 {
+		t.Errorf("after the restart: a acknowledged %d, b %d", ra.ackedAfter(back), rb.ackedAfter(back))
+	}
+	checkAcked(t, []*loadResult{ra, rb}, a, b)
+	verifyChain(t, a)
+	t.Logf("acknowledged a %d, b %d; refusals a %v, b %v", len(ra.acked), len(rb.acked), ra.codes, rb.codes)
+}
