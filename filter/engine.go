@@ -256,6 +256,11 @@ func (c *check) language() string {
 	return c.say
 }
 
+// urlPath is the path of a link: a link the buyer pasted to another shop
+// may name the seller's brand there ("lazada.sg/products/lionhome-rc18"),
+// which makes no footer of the seller's.
+var urlPath = regexp.MustCompile(`(?i)(\b[a-z0-9.-]+\.[a-z]{2,})/\S*`)
+
 // sellerFooter returns lines with the seller's own footer under a quote
 // that runs to the end (Outlook on the web, Samsung, Yahoo: no '>' marks)
 // taken out of the quote: the last block of the quote, after its last
@@ -280,7 +285,7 @@ func (c *check) sellerFooter(lines []Line) []Line {
 	}
 	named := false
 	for _, l := range lines[start:n] {
-		named = named || c.namesSellerIn(l.Text)
+		named = named || c.namesSellerIn(urlPath.ReplaceAllString(l.Text, "$1"))
 	}
 	if !named {
 		return lines
@@ -585,7 +590,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
-		if host == "" || localAddress(host) || sentWithMailApp(n, u) {
+		if host == "" || localAddress(host) || sentWithMailApp(n, u) || numberAbbrev(orig, u) {
 			continue
 		}
 		if !c.allowedHost(host) {
@@ -818,6 +823,18 @@ func urlsIn(re *regexp.Regexp, s string) []string {
 		}
 	}
 	return out
+}
+
+// numberAbbrev reports whether the bare "domain" u ending in .no is "No."
+// as written in orig, the number abbreviation ("SER.No.", "Art.No."):
+// Norway's domains are written in lower or upper case, not as "No".
+func numberAbbrev(orig, u string) bool {
+	if !strings.HasSuffix(u, ".no") || strings.ContainsAny(u, "/:") {
+		return false
+	}
+	// ToLower may change the length of other letters: check the bounds.
+	i := strings.Index(strings.ToLower(orig), u)
+	return i >= 0 && i+len(u) <= len(orig) && orig[i+len(u)-2:i+len(u)] == "No"
 }
 
 // sentWithMailApp reports whether the bare domain u is a mail app's name in
@@ -1226,6 +1243,10 @@ func letterZeros(n string) string {
 		}
 		glued := isDigitByte(prev) && (isDigitByte(next) || next == ' ' || next == ')') || prev == '(' && isDigitByte(next) ||
 			isDigitByte(next) && (prev == ' ' || prev == '(' || prev == '-')
+		// A leading l is a code's letter ("lot L2409-0112"), not a one.
+		if (c == 'l' || c == 'I') && !isDigitByte(prev) {
+			glued = false
+		}
 		if !glued || digitsAround(n, i) < 6 {
 			continue
 		}
