@@ -699,7 +699,7 @@ var stopWordList, stopWordMatcher = func() ([]stopWord, *multiMatcher) {
 	words := map[string]string{
 		"en": "the and you your we our is are for with this that have will please thank thanks",
 		"de": "der die das und sie ihr ihre wir unser ist sind für mit nicht bitte vielen dank ihnen",
-		"fr": "le la les et vous votre nous notre est sont pour avec ce cette merci bonjour sur aux dans chez pas très vos",
+		"fr": "les et vous votre nous notre est sont pour avec ce cette merci bonjour sur aux dans chez pas très vos une",
 		"es": "el los las usted su nosotros nuestro es son para con gracias hola muchas una muy pero está",
 		"it": "il lo gli lei suo noi nostro è sono per con grazie buongiorno cordiali della che sua",
 	}

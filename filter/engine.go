@@ -1061,6 +1061,11 @@ var (
 	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
 	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
+	// callMe before a number asks the buyer to call the agent or the
+	// seller on it ("give me a ring on", "call our customer care on",
+	// "rufen Sie uns unter", "appelez-nous au", "llámenos al", "ci chiami
+	// al"): the seller's own number, whatever plan it follows.
+	callMe = regexp.MustCompile(`(?:^|[^\p{L}])(?:(?:call|ring|phone|text|reach)\s+(?:me|us|our\s+[\p{L} ]{1,25}?|my\s+[\p{L} ]{1,25}?)\s+(?:on|at)|give\s+(?:me|us)\s+a\s+(?:ring|call|bell)\s+(?:on|at)|(?:rufen|erreichen)\s+sie\s+(?:mich|uns)\s+(?:gerne\s+)?(?:unter|an)|appelez-(?:moi|nous)\s+au|llám(?:eme|enos)\s+al|(?:mi|ci)\s+chiami\s+al)\s*[:：]?\s*$`)
 	// codeLabel before a number makes it a part, model or item number.
 	codeLabel = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(no\.?|nr\.?|n°|part|model|modell|modèle|modelo|art\.?|artikel|sku|ref\.?|réf\.?|item|teil|型番|品番|製品番号)\s*[:#]?\s*$`)
 	// cidRef is a reference to an inline part (Outlook writes [cid:…] in
@@ -1099,7 +1104,8 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,
 		// whatever country's plan it follows (a seller's own country is
 		// not the marketplace's).
-		labelled := phoneLabel.MatchString(n[max(0, loc[0]-24):loc[0]]) || overlaps(spelled, loc)
+		callsSeller := callMe.MatchString(n[max(0, loc[0]-48):loc[0]])
+		labelled := callsSeller || phoneLabel.MatchString(n[max(0, loc[0]-24):loc[0]]) || overlaps(spelled, loc)
 		// A long run of digits with no separator is a tracking number, an
 		// EAN or an order number, unless it is dialled internationally.
 		intl := strings.HasPrefix(cand, "+") || strings.HasPrefix(cand, "00")
@@ -1115,7 +1121,9 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 				continue
 			}
 		case labelService:
-			continue // a carrier's, the manufacturer's, a warranty service's
+			if !callsSeller { // "call our customer care on …" is the seller's
+				continue // a carrier's, the manufacturer's, a warranty service's
+			}
 		}
 		// Prices and quantities: a currency or unit next to the number.
 		before := n[max(0, loc[0]-4):loc[0]]
