@@ -306,7 +306,18 @@ func markQuotes(lines []Line) {
 			i = end - 1
 		case headerLine(t, outlookFromNames) && outlookBlock(lines, i):
 			a := headerAuthor(t)
-			end := postscript(lines, i+1, len(lines))
+			// A header block over a '>' quote ("-----Original Message-----"
+			// in Becky!, Outlook's plain text) ends where the marks end:
+			// what follows them is the sender's (a banner, a footer).
+			end := len(lines)
+			j := i + 1
+			for j < len(lines) && strings.TrimSpace(lines[j].Text) != "" {
+				j++
+			}
+			if j < len(lines) {
+				end = quoteEnd(lines, j)
+			}
+			end = postscript(lines, i+1, end)
 			for j := i; j < end; j++ {
 				lines[j].Quote, lines[j].QuoteBy = true, a
 			}
@@ -501,6 +512,16 @@ func quoteEnd(lines []Line, from int) int {
 	j := from
 	for j < len(lines) && strings.TrimSpace(lines[j].Text) == "" {
 		j++
+	}
+	// Under a separator, the quoted message's header block ("From: …",
+	// "Sent: …") may come before its '>' lines.
+	if j < len(lines) && headerLine(strings.TrimSpace(lines[j].Text), outlookFromNames) {
+		for j < len(lines) && strings.TrimSpace(lines[j].Text) != "" {
+			j++
+		}
+		for j < len(lines) && strings.TrimSpace(lines[j].Text) == "" {
+			j++
+		}
 	}
 	if j >= len(lines) || !strings.HasPrefix(strings.TrimSpace(lines[j].Text), ">") {
 		return len(lines)
