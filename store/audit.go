@@ -130,6 +130,11 @@ func (s *SQL) Search(ctx context.Context, q Query) ([]*Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("searching records: %w", err)
 	}
+	return scanRecords(rows)
+}
+
+// scanRecords reads every row of a query over recordColumns and closes it.
+func scanRecords(rows *sql.Rows) ([]*Record, error) {
 	defer rows.Close()
 	var out []*Record
 	for rows.Next() {

@@ -207,16 +207,7 @@ func (s *SQL) ListHeld(ctx context.Context) ([]*Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: listing held messages: %w", err)
 	}
-	defer rows.Close()
-	var out []*Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRecords(rows)
 }
 
 // CountHeld returns how many messages are held for review without a

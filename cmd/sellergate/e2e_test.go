@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -651,26 +650,7 @@ func TestCrashKeepsEveryAcknowledgedMessage(t *testing.T) {
 // database and take mail at the same time; the result is one consistent
 // chain with every acknowledged message exactly once.
 func TestTwoGatewaysOnePostgres(t *testing.T) {
-	admin := os.Getenv("SELLERGATE_TEST_POSTGRES")
-	if admin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must run the PostgreSQL tests: SELLERGATE_TEST_POSTGRES is not set")
-		}
-		t.Skip("SELLERGATE_TEST_POSTGRES is not set")
-	}
-	adb, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adb.Close()
-	name := fmt.Sprintf("sg_two_%d", time.Now().UnixNano())
-	if _, err := adb.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { adb.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	t.Setenv("SG_TEST_DSN", u.String())
+	sharedPostgres(t)
 	extra := "store: {driver: postgres, dsn_env: SG_TEST_DSN}\n"
 	a := startGatewayStore(t, extra)
 	b := startGatewayStore(t, extra)
@@ -710,17 +690,8 @@ func TestTwoGatewaysOnePostgres(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "chain intact: 400 records") {
 		t.Errorf("shared chain: %v %s", err, out)
 	}
-	db, _ := sql.Open("pgx", u.String())
-	defer db.Close()
-	rows, err := db.Query(`SELECT message_id, COUNT(*) FROM records WHERE kind = 'message' GROUP BY message_id`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	stored := 0
-	for rows.Next() {
-		var id string
-		var n int
-		rows.Scan(&id, &n)
+	for id, n := range storedMessages(t, os.Getenv("SG_TEST_DSN")) {
 		if n != 1 {
 			t.Errorf("%s recorded %d times", id, n)
 		}
