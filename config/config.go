@@ -46,6 +46,10 @@ type Config struct {
 	Agents []Agent `yaml:"agents"`
 	// TrustedNetworks may submit without AUTH (like Postfix's mynetworks).
 	TrustedNetworks []TrustedNetwork `yaml:"trusted_networks"`
+	// Upstreams are MTAs that submit for whole domains: Google
+	// Workspace's or Microsoft 365's routing of Amazon-bound mail, an
+	// on-premises relay. Each sender address counts as its own agent.
+	Upstreams []Upstream `yaml:"upstreams"`
 	// RecipientDomains extends the built-in list of Amazon's anonymized relay domains.
 	RecipientDomains []string `yaml:"recipient_domains"`
 	// Relay is the next hop for outgoing mail.
@@ -193,6 +197,33 @@ type TrustedNetwork struct {
 
 	// Prefix is Network parsed.
 	Prefix netip.Prefix `yaml:"-"`
+}
+
+// Upstream is an MTA that submits on behalf of whole domains. It is
+// recognised by its network, by SMTP AUTH, or by its TLS client
+// certificate's public key; it may send as any address of its domains.
+type Upstream struct {
+	// Name names the upstream in logs and the trail ("google-workspace").
+	Name string `yaml:"name"`
+	// Domains are the sender domains it submits for.
+	Domains []string `yaml:"domains"`
+	// Account is the seller account its messages count for.
+	Account string `yaml:"account"`
+	// Networks are the CIDRs it connects from (Google's published
+	// outbound ranges, an on-premises relay's address).
+	Networks []string `yaml:"networks"`
+	// Login lets it authenticate with SMTP AUTH.
+	Login string `yaml:"login"`
+	// PasswordHash is the bcrypt hash of its AUTH password, as printed by
+	// `sellergate passwd`.
+	PasswordHash string `yaml:"password_hash"`
+	// CertSPKI pins its TLS client certificate: the base64 SHA-256 of
+	// the certificate's public key (`openssl x509 -pubkey … | openssl
+	// pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`).
+	CertSPKI []string `yaml:"cert_spki"`
+
+	// Prefixes are Networks parsed.
+	Prefixes []netip.Prefix `yaml:"-"`
 }
 
 // Relay is a next hop.

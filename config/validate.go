@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/mail"
@@ -265,6 +266,51 @@ func (v *validator) validate(c *Config) {
 		}
 		for j, addr := range tn.Addresses {
 			v.address(p("trusted_networks", i, "addresses", j), addr)
+		}
+	}
+	for i := range c.Upstreams {
+		u := &c.Upstreams[i]
+		at := func(k ...any) []any { return append([]any{"upstreams", i}, k...) }
+		if u.Name == "" {
+			v.errorf(p(at()...), "upstream without a name")
+		}
+		if len(u.Domains) == 0 {
+			v.errorf(p(at("domains")...), "upstream %q submits for no domain: list its domains", u.Name)
+		}
+		for j, d := range u.Domains {
+			if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /") {
+				v.errorf(p(at("domains", j)...), "%q is not a domain", d)
+			}
+		}
+		v.account(p(at("account")...), u.Account, accounts)
+		if len(u.Networks) == 0 && u.Login == "" && len(u.CertSPKI) == 0 {
+			v.errorf(p(at()...), "upstream %q has no way to be recognised: give networks, login and password_hash, or cert_spki", u.Name)
+		}
+		for j, n := range u.Networks {
+			pfx, err := netip.ParsePrefix(n)
+			if err != nil {
+				ip, err2 := netip.ParseAddr(n)
+				if err2 != nil {
+					v.errorf(p(at("networks", j)...), "%q is not a network (e.g. 209.85.128.0/17)", n)
+					continue
+				}
+				pfx = netip.PrefixFrom(ip, ip.BitLen())
+			}
+			u.Prefixes = append(u.Prefixes, pfx.Masked())
+		}
+		if u.Login != "" {
+			if logins[u.Login] {
+				v.errorf(p(at("login")...), "upstream login %q is also an agent's or another upstream's", u.Login)
+			}
+			logins[u.Login] = true
+			if !strings.HasPrefix(u.PasswordHash, "$2") {
+				v.errorf(p(at("password_hash")...), "upstream %q: password_hash must be a bcrypt hash (run `sellergate passwd`)", u.Name)
+			}
+		}
+		for j, pin := range u.CertSPKI {
+			if b, err := base64.StdEncoding.DecodeString(pin); err != nil || len(b) != 32 {
+				v.errorf(p(at("cert_spki", j)...), "%q is not a base64 SHA-256 (44 characters)", pin)
+			}
 		}
 	}
 	for i, d := range c.RecipientDomains {

@@ -2,6 +2,9 @@ package gateway
 
 import (
 	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"net/netip"
 	"strings"
@@ -24,6 +27,32 @@ type principal struct {
 	// message's own).
 	Language  string
 	addresses map[string]bool
+	// upstream names the MTA that submits for whole domains ("" for an
+	// agent or a trusted network); domains are the ones it may send for.
+	upstream string
+	domains  map[string]bool
+}
+
+// newUpstream is the principal of an upstream MTA.
+func newUpstream(u *config.Upstream) *principal {
+	p := newPrincipal("upstream:"+u.Name, u.Account, nil)
+	p.upstream, p.domains = u.Name, map[string]bool{}
+	for _, d := range u.Domains {
+		p.domains[strings.ToLower(d)] = true
+	}
+	return p
+}
+
+// sender is who a message of the principal's from from counts for: an
+// upstream's sender address is its own agent (metrics, caps, the SLA
+// board and the trail name it), anyone else is themselves.
+func (p *principal) sender(from string) *principal {
+	if p.upstream == "" {
+		return p
+	}
+	s := newPrincipal(strings.ToLower(from), p.Account, []string{from})
+	s.upstream = p.upstream
+	return s
 }
 
 func newPrincipal(agent, account string, addrs []string) *principal {
@@ -35,13 +64,21 @@ func newPrincipal(agent, account string, addrs []string) *principal {
 }
 
 // mayUse reports whether the principal may send as addr.
-func (p *principal) mayUse(addr string) bool { return p.addresses[strings.ToLower(addr)] }
+func (p *principal) mayUse(addr string) bool {
+	addr = strings.ToLower(addr)
+	if p.addresses[addr] {
+		return true
+	}
+	at := strings.LastIndexByte(addr, '@')
+	return at > 0 && p.domains[addr[at+1:]]
+}
 
 // authenticator checks agents' passwords. bcrypt is slow on purpose; a
 // verified (login, password) pair is remembered for a while so that a
 // helpdesk opening many sessions does not pay it every time.
 type authenticator struct {
-	agents map[string]*config.Agent
+	agents    map[string]*config.Agent
+	upstreams map[string]*config.Upstream
 
 	// dummy is compared against for unknown logins, so that they take as
 	// long as known ones.
@@ -51,11 +88,16 @@ type authenticator struct {
 	cache map[[32]byte]time.Time
 }
 
-func newAuthenticator(agents []config.Agent) *authenticator {
-	a := &authenticator{agents: map[string]*config.Agent{}, cache: map[[32]byte]time.Time{}}
+func newAuthenticator(agents []config.Agent, upstreams []config.Upstream) *authenticator {
+	a := &authenticator{agents: map[string]*config.Agent{}, upstreams: map[string]*config.Upstream{}, cache: map[[32]byte]time.Time{}}
 	a.dummy, _ = bcrypt.GenerateFromPassword([]byte("no such agent"), bcrypt.DefaultCost)
 	for i := range agents {
 		a.agents[agents[i].Login] = &agents[i]
+	}
+	for i := range upstreams {
+		if upstreams[i].Login != "" {
+			a.upstreams[upstreams[i].Login] = &upstreams[i]
+		}
 	}
 	return a
 }
@@ -64,20 +106,37 @@ var errBadCredentials = errors.New("invalid credentials")
 
 // check returns the agent for a correct login and password.
 func (a *authenticator) check(login, password string) (*principal, error) {
+	if u, ok := a.upstreams[login]; ok {
+		if !a.verify(u.PasswordHash, password) {
+			return nil, errBadCredentials
+		}
+		return newUpstream(u), nil
+	}
 	ag, ok := a.agents[login]
 	if !ok {
 		// Spend the same time as for a real agent.
 		bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
 		return nil, errBadCredentials
 	}
-	key := sha256.Sum256([]byte(ag.PasswordHash + "\x00" + password))
+	if !a.verify(ag.PasswordHash, password) {
+		return nil, errBadCredentials
+	}
+	p := newPrincipal(ag.Login, ag.Account, ag.Addresses)
+	p.Language = ag.Language
+	return p, nil
+}
+
+// verify compares a password with its bcrypt hash, remembering a match
+// for a while.
+func (a *authenticator) verify(hash, password string) bool {
+	key := sha256.Sum256([]byte(hash + "\x00" + password))
 	now := time.Now()
 	a.mu.Lock()
 	exp, cached := a.cache[key]
 	a.mu.Unlock()
 	if !cached || now.After(exp) {
-		if err := bcrypt.CompareHashAndPassword([]byte(ag.PasswordHash), []byte(password)); err != nil {
-			return nil, errBadCredentials
+		if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)); err != nil {
+			return false
 		}
 		a.mu.Lock()
 		if len(a.cache) > 10000 {
@@ -86,9 +145,7 @@ func (a *authenticator) check(login, password string) (*principal, error) {
 		a.cache[key] = now.Add(10 * time.Minute)
 		a.mu.Unlock()
 	}
-	p := newPrincipal(ag.Login, ag.Account, ag.Addresses)
-	p.Language = ag.Language
-	return p, nil
+	return true
 }
 
 // loginServer is the server side of the LOGIN mechanism, which Outlook and
@@ -185,4 +242,45 @@ func clientNet(ip netip.Addr) netip.Prefix {
 	}
 	p, _ := ip.Prefix(bits)
 	return p
+}
+
+// upstreamCertPins reports whether an upstream is known by its client
+// certificate.
+func upstreamCertPins(cfg *config.Config) bool {
+	for _, u := range cfg.Upstreams {
+		if len(u.CertSPKI) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// upstreamByCert returns the upstream whose pinned key the client
+// certificate carries, nil when none.
+func upstreamByCert(cfg *config.Config, certs []*x509.Certificate) *config.Upstream {
+	if len(certs) == 0 {
+		return nil
+	}
+	sum := sha256.Sum256(certs[0].RawSubjectPublicKeyInfo)
+	pin := base64.StdEncoding.EncodeToString(sum[:])
+	for i, u := range cfg.Upstreams {
+		for _, p := range u.CertSPKI {
+			if subtle.ConstantTimeCompare([]byte(p), []byte(pin)) == 1 {
+				return &cfg.Upstreams[i]
+			}
+		}
+	}
+	return nil
+}
+
+// upstreamByNetwork returns the upstream whose networks hold ip.
+func upstreamByNetwork(cfg *config.Config, ip netip.Addr) *config.Upstream {
+	for i, u := range cfg.Upstreams {
+		for _, pfx := range u.Prefixes {
+			if pfx.Contains(ip.Unmap()) {
+				return &cfg.Upstreams[i]
+			}
+		}
+	}
+	return nil
 }

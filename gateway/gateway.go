@@ -252,6 +252,12 @@ func New(o Options) (*Gateway, error) {
 	if g.tls != nil {
 		// Count handshakes: started at the ClientHello, ok when complete.
 		base := g.tls.Clone()
+		if upstreamCertPins(cfg) {
+			// Upstreams known by their client certificate present one;
+			// the gateway checks its key against the pins (agents send
+			// none and are not asked to).
+			base.ClientAuth = tls.RequestClientCert
+		}
 		m := g.metrics
 		base.VerifyConnection = func(tls.ConnectionState) error {
 			m.tlsHandshakes.WithLabelValues("ok").Inc()
@@ -644,6 +650,16 @@ func (lv *live) accountOf(agent string) string {
 	for _, tn := range lv.cfg.TrustedNetworks {
 		if "network:"+tn.Prefix.String() == agent {
 			return tn.Account
+		}
+	}
+	// An upstream's sender address counts for the upstream's account.
+	if at := strings.LastIndexByte(agent, '@'); at > 0 {
+		for _, u := range lv.cfg.Upstreams {
+			for _, d := range u.Domains {
+				if strings.EqualFold(d, agent[at+1:]) {
+					return u.Account
+				}
+			}
 		}
 	}
 	return ""

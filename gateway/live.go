@@ -26,7 +26,7 @@ func newLive(cfg *config.Config, checker Checker) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	lv := &live{cfg: cfg, checker: checker, auth: newAuthenticator(cfg.Agents), signer: signer, rcptDomains: map[string]bool{}}
+	lv := &live{cfg: cfg, checker: checker, auth: newAuthenticator(cfg.Agents, cfg.Upstreams), signer: signer, rcptDomains: map[string]bool{}}
 	for _, d := range append(append([]string{}, config.AmazonRelayDomains...), cfg.RecipientDomains...) {
 		lv.rcptDomains[strings.ToLower(d)] = true
 	}

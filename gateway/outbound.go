@@ -61,7 +61,7 @@ func (s *session) data(r io.Reader) error {
 		defer func() { <-s.g.large }()
 	}
 	qid := newQueueID()
-	t := &outbound{s: s, g: s.g, p: s.principal(), sp: sp, qid: qid, log: s.log.With("queue", qid)}
+	t := &outbound{s: s, g: s.g, p: s.who(), sp: sp, qid: qid, log: s.log.With("queue", qid)}
 	if err := t.admit(); err != nil {
 		return err
 	}
@@ -100,8 +100,18 @@ func (t *outbound) admit() error {
 		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 6, 0}, "Message refused: its header cannot be read (%s) [%s]", oneLine(err.Error()), t.qid)
 	}
 	t.m = m
+	// A message that went round too many hops is in a loop (an upstream
+	// routing Amazon-bound mail back to itself through the gateway).
+	if n := len(m.Header.Values("Received")); n > maxReceived {
+		t.log.Warn("mail loop refused", "received", n)
+		return reply(codeTransactionFailed, smtp.EnhancedCode{5, 4, 6}, "Message refused: %d Received headers, a mail loop (at most %d) [%s]", n, maxReceived, t.qid)
+	}
 	return t.s.checkAuthor(m, t.p, t.qid, t.log)
 }
+
+// maxReceived is how many hops a message may have taken (Postfix's
+// hopcount_limit is 50; a loop shows long before).
+const maxReceived = 30
 
 // judge checks the message against the policy, with the thread's live
 // off-Amazon exception, the buyer message it answers and what the trail

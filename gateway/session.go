@@ -38,6 +38,9 @@ type session struct {
 	trusted *principal
 	// agent is set after a successful AUTH.
 	agent *principal
+	// sender is who the transaction counts for (an upstream's sender
+	// address is its own agent).
+	sender *principal
 
 	from  string
 	rcpts []string
@@ -60,6 +63,9 @@ func (g *Gateway) newSession(c *smtp.Conn, kind string) (smtp.Session, error) {
 				s.trusted = newPrincipal("network:"+tn.Prefix.String(), tn.Account, tn.Addresses)
 				break
 			}
+		}
+		if u := upstreamByNetwork(s.lv.cfg, s.ip); s.trusted == nil && u != nil {
+			s.trusted = newUpstream(u)
 		}
 	}
 	g.mu.Lock()
@@ -129,6 +135,15 @@ func (s *session) closeSoon() {
 	time.AfterFunc(200*time.Millisecond, func() { s.conn.Conn().Close() })
 }
 
+// who is the transaction's sender: the agent, the trusted network, or an
+// upstream's sender address.
+func (s *session) who() *principal {
+	if s.sender != nil {
+		return s.sender
+	}
+	return s.principal()
+}
+
 // principal returns who is sending: the authenticated agent, else the
 // trusted network, else nil.
 func (s *session) principal() *principal {
@@ -145,6 +160,16 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	}
 	p := s.principal()
 	if p == nil {
+		// An upstream known by its client certificate's key.
+		if st, isTLS := s.conn.TLSConnectionState(); isTLS {
+			if u := upstreamByCert(s.lv.cfg, st.PeerCertificates); u != nil {
+				s.agent = newUpstream(u)
+				s.log = s.log.With("upstream", u.Name)
+				p = s.agent
+			}
+		}
+	}
+	if p == nil {
 		if _, isTLS := s.conn.TLSConnectionState(); !isTLS && s.g.tls != nil {
 			return reply(codeAuthRequired, ecEncryptRequired, "Must issue STARTTLS and AUTH first")
 		}
@@ -154,6 +179,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		s.log.Warn("sender refused", "from", from)
 		return reply(codeMailboxUnavailable, ecPolicy, "Sender <%s> refused: you may only send as your own addresses", from)
 	}
+	s.sender = p.sender(from)
 	s.startTransaction(from, opts)
 	return nil
 }
@@ -178,7 +204,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // Reset implements smtp.Session. go-smtp calls it after the reply to DATA
 // went out, so from here the session may be closed by a draining gateway.
 func (s *session) Reset() {
-	s.from, s.rcpts, s.utf8 = "", nil, false
+	s.from, s.rcpts, s.utf8, s.sender = "", nil, false, nil
 	s.busy.Store(false)
 }
 
@@ -235,7 +261,7 @@ func (s *session) Data(r io.Reader) error {
 func (s *session) record(qid string, m *filter.Message, v filter.Verdict, sp *spool.Spool) *store.Record {
 	rec := &store.Record{
 		Time: s.g.now(), Kind: store.KindMessage, QueueID: qid, Direction: store.Outbound,
-		Agent: s.principal().Agent, MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...),
+		Agent: s.who().Agent, MailFrom: s.from, Rcpt: append([]string(nil), s.rcpts...),
 		MessageID: m.MessageID, Subject: m.Subject, From: m.Header.Get("From"),
 		Verdict: v.Action.String(),
 	}
