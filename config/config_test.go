@@ -124,3 +124,21 @@ func TestWarnsAboutPlainHTTPOnTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestWarnsWhenUpstreamDomainCannotBeResigned: an upstream's domain
+// without a DKIM key is named by config check, with file and line.
+func TestWarnsWhenUpstreamDomainCannotBeResigned(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "sellergate.yaml")
+	os.WriteFile(f, []byte("submission:\n  - listen: 127.0.0.1:2587\n    insecure_development: true\nupstreams:\n  - name: workspace\n    domains: [org.example]\n    networks: [192.0.2.0/24]\nrelay:\n  url: maildir:outbox\n"), 0o644)
+	cfg, err := Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range cfg.Warnings {
+		if strings.Contains(w, "sellergate.yaml:6:") && strings.Contains(w, "org.example has no DKIM key") {
+			return
+		}
+	}
+	t.Errorf("no warning about org.example's key: %q", cfg.Warnings)
+}

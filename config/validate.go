@@ -524,6 +524,14 @@ func (v *validator) dkimCoverage(c *Config, signed map[string]bool) {
 		warned[d] = true
 		v.warnf(path, "From domain %s has no DKIM key and the next hop is not its provider's submission server: its mail may fail DMARC (add a dkim: key, or relay through the provider, e.g. smtp://smtp.gmail.com:587)", d)
 	}
+	for i, u := range c.Upstreams {
+		for j, d := range u.Domains {
+			if d = strings.ToLower(d); !signed[d] && !warned[d] {
+				warned[d] = true
+				v.warnf(p("upstreams", i, "domains", j), "upstream %s's domain %s has no DKIM key: a message it relays unchanged keeps its own signature, but one sellergate changes (strip, a summary tag) loses it and goes out unsigned (add a dkim: key for %s)", u.Name, d, d)
+			}
+		}
+	}
 	for i, a := range c.Agents {
 		for j, addr := range a.Addresses {
 			check(p("agents", i, "addresses", j), addr)
