@@ -165,3 +165,23 @@ func dkimKey(t *testing.T) (*rsa.PrivateKey, string) {
 	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	return key, "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)
 }
+
+// TestUpstreamHeadersKeptNotTrusted: the provider's Authentication-Results
+// and ARC headers reach the next hop as they came, and a header claiming
+// the message passed does not make a violation pass.
+func TestUpstreamHeadersKeptNotTrusted(t *testing.T) {
+	e := startEnv(t, "upstreams:\n  - {name: workspace, domains: [org.test], account: seller, networks: [127.0.0.1/32]}\n")
+	hdrs := "ARC-Authentication-Results: i=1; mx.google.test; dkim=pass header.d=org.test\r\nAuthentication-Results: mx.google.test; dkim=pass header.d=org.test; x-sellergate=pass\r\n"
+	c := e.dial()
+	if err := send(c, orgSender, []string{buyerAddr}, append([]byte(hdrs), orgMessage(orgSender, "Your parcel left today.")...)); err != nil {
+		t.Fatal(err)
+	}
+	got := e.hop.Received()
+	if len(got) != 1 || !bytes.Contains(got[0].Data, []byte(hdrs)) {
+		t.Errorf("the provider's headers did not reach the next hop as they came")
+	}
+	err := send(c, orgSender, []string{buyerAddr}, append([]byte(hdrs), orgMessage(orgSender, "Visit www.meinshop-beispiel.de for more.")...))
+	if smtpCode(err) != 550 {
+		t.Errorf("a violation with a 'pass' header: %v, want 550", err)
+	}
+}

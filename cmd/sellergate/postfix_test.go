@@ -178,7 +178,7 @@ func orgSigned(t *testing.T, body string) (msg []byte, txt string) {
 // signed compliant reply arrives at the next hop once with the
 // organisation's signature verifying; a violating one comes back to its
 // sender as Postfix's bounce naming the problem.
-func throughUpstream(t *testing.T, upstreamCfg string, postfixExtra func(sg string) string) {
+func throughUpstream(t *testing.T, upstreamCfg string, postfixExtra func(sg string) string) *gw {
 	g := startGateway(t, "upstreams:\n  - {name: org, domains: [org.test], account: seller, "+upstreamCfg+"}\n")
 	pf := startPostfix(t, g.sub, postfixExtra(g.sub))
 	msg, txt := orgSigned(t, "Your parcel left today; the tracking number is in your order.")
@@ -211,12 +211,24 @@ func throughUpstream(t *testing.T, upstreamCfg string, postfixExtra func(sg stri
 	if n := len(g.hop.Received()); n != 1 {
 		t.Errorf("the next hop got %d messages, want only the compliant one", n)
 	}
+	return g
 }
 
 // TestPostfixUpstreamByNetwork: the organisation's relay is trusted by
 // its address, as Google Workspace's routing is by Google's ranges.
 func TestPostfixUpstreamByNetwork(t *testing.T) {
-	throughUpstream(t, "networks: [127.0.0.1/32]", func(string) string { return "" })
+	g := throughUpstream(t, "networks: [127.0.0.1/32]", func(string) string { return "" })
+	// Straight from the upstream's address to a non-Amazon recipient:
+	// refused, never relayed through the provider.
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.SendMail(orgUser, []string{"friend@gmail.test"}, strings.NewReader("From: <"+orgUser+">\r\nTo: <friend@gmail.test>\r\nSubject: hi\r\n\r\nhi\r\n"))
+	if smtpCode(err) != 550 {
+		t.Errorf("a non-Amazon recipient from the upstream: %v, want 550", err)
+	}
 }
 
 // TestPostfixUpstreamByClientCertificate: the relay presents a client
