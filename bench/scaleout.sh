@@ -68,7 +68,7 @@ done
 busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
 # cpu_by prints the CPU ticks each kind of process used so far, by name.
 cpu_by() {
-  for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null; done |
+  for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null || true; done |
     awk '{c=$2; gsub(/[()]/,"",c); t[c]+=$14+$15+$16+$17} END {for (c in t) if (c ~ /^(postgres|sellergate|smtp-source|smtp-sink)$/) print c, t[c]}' | sort
 }
 # load sends MSGS messages to each of the addresses given, all at once,

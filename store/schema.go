@@ -21,6 +21,9 @@ type dialect interface {
 	// record, on a database over the network) or record by record with a
 	// prepared statement (SQLite, in the process).
 	multiRowInsert() bool
+	// rawBodies is the migration that stores bodies without the
+	// database's own compression ("" when it has none to turn off).
+	rawBodies() string
 	// lockChain serializes appends across every writer on the database.
 	lockChain(ctx context.Context, tx *sql.Tx) error
 	// blob is the column type for binary data.
@@ -66,6 +69,7 @@ func (sqliteDialect) name() string                             { return "sqlite"
 func (sqliteDialect) rebind(q string) string                   { return q }
 func (sqliteDialect) lockChain(context.Context, *sql.Tx) error { return nil } // BEGIN IMMEDIATE + one writer
 func (sqliteDialect) multiRowInsert() bool                     { return false }
+func (sqliteDialect) rawBodies() string                        { return "" }
 func (sqliteDialect) blob() string                             { return "BLOB" }
 func (sqliteDialect) autoID() string                           { return "INTEGER PRIMARY KEY" }
 
@@ -111,8 +115,11 @@ func (postgresDialect) lockChain(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 func (postgresDialect) multiRowInsert() bool { return true }
-func (postgresDialect) blob() string         { return "BYTEA" }
-func (postgresDialect) autoID() string       { return "BIGSERIAL PRIMARY KEY" }
+func (postgresDialect) rawBodies() string {
+	return `ALTER TABLE records ALTER COLUMN body SET STORAGE EXTERNAL`
+}
+func (postgresDialect) blob() string   { return "BYTEA" }
+func (postgresDialect) autoID() string { return "BIGSERIAL PRIMARY KEY" }
 
 // migrations are applied in order, each once, recorded in schema_migrations.
 // Never edit one that has shipped: add a new one.
@@ -202,6 +209,9 @@ func migrations(d dialect) []string {
 		// 9: each account's daily count, shared by the gateways on the
 		// store (Allowance).
 		`CREATE TABLE daily_usage (account TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (account, day))`,
+		// 10: the bodies are gzip already: PostgreSQL need not try to
+		// compress them again on every insert.
+		d.rawBodies(),
 	}
 }
 
