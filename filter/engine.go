@@ -637,7 +637,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	langs := []string{textLanguage(scan, c.lang), c.lang}
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
-		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo)) {
+		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -681,6 +681,22 @@ func (c *check) ownInHeaderLine(line, em string) bool {
 	}
 	return false
 }
+
+// onlySocialNames reports whether a text is nothing but social networks'
+// names: the alt texts of a signature's icons without a link or a handle
+// ("Facebook Instagram"), which give no contact (a link is a link).
+func onlySocialNames(scan string) bool {
+	words := strings.FieldsFunc(scan, func(r rune) bool { return !unicode.IsLetter(r) })
+	for _, w := range words {
+		if !socialNames[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+var socialNames = map[string]bool{"facebook": true, "instagram": true, "tiktok": true, "twitter": true, "x": true, "linkedin": true,
+	"youtube": true, "pinterest": true, "threads": true, "xing": true, "line": true}
 
 // callPhrase reports whether a contact phrase asks for a call, a contact or a visit
 // to a website ("お電話ください", "ホームページから"), which a service's
@@ -1456,6 +1472,14 @@ func registrable(h string) string {
 	return h
 }
 
+// gmailSignatureImage reports whether src is an image of a Gmail
+// signature, as Gmail stores and serves them
+// (https://ci3.googleusercontent.com/mail-sig/…).
+func gmailSignatureImage(src string) bool {
+	host := hostOf(src)
+	return strings.HasSuffix(host, ".googleusercontent.com") && strings.Contains(src, "googleusercontent.com/mail-sig/")
+}
+
 // images flags what the buyer's client would fetch: remote images, 1×1
 // or hidden images, CSS background URLs.
 func (c *check) images(imgs []Image, css []string, atts []Attachment) {
@@ -1472,6 +1496,9 @@ func (c *check) images(imgs []Image, css []string, atts []Attachment) {
 		switch {
 		case remote && (tiny || im.Hidden):
 			c.add("pixel", "pixel.tracker", im.Src, "html image", c.e.p.action("pixel"))
+		case remote && gmailSignatureImage(src):
+			// Gmail keeps signature images on its own proxy: a fetch
+			// tells Google, not the seller, that the message was opened.
 		case remote:
 			c.add("pixel", "pixel.remote-image", im.Src, "html image", c.e.p.action("pixel"))
 		case im.Hidden && strings.HasPrefix(src, "cid:"):

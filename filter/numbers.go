@@ -634,7 +634,8 @@ var glueWords = map[string]bool{"number": true, "numbers": true, "no": true, "nr
 // white space and a code's own letters ("Sendungsnummer: SCH 4471 …").
 func onlyGlue(s string) bool {
 	for _, w := range labelWords(s) {
-		if !glueWords[w] && !codeLetters(w) {
+		// "WEEE-Reg.-Nr. DE 81462037": the hyphens join a label's parts.
+		if w = strings.Trim(w, "-"); w != "" && !glueWords[w] && !codeLetters(w) {
 			return false
 		}
 	}
