@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"golang.org/x/crypto/bcrypt"
 
@@ -68,14 +67,7 @@ func startConsole(t *testing.T, extra string) *consoleGateway {
 // send submits a message as an agent over STARTTLS and AUTH.
 func (g *consoleGateway) send(t *testing.T, login, from, msg string) {
 	t.Helper()
-	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(sasl.NewPlainClient("", login, e2ePassword)); err != nil {
-		t.Fatal(err)
-	}
+	c := g.login(t, login)
 	if err := c.SendMail(from, []string{e2eBuyer}, strings.NewReader(msg)); err != nil {
 		t.Fatalf("sending as %s: %v", login, err)
 	}

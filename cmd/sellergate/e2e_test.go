@@ -194,6 +194,21 @@ func (g *gw) run(t *testing.T, args ...string) {
 
 func (g *gw) port() string { _, p, _ := net.SplitHostPort(g.sub); return p }
 
+// login connects to the submission listener over STARTTLS and
+// authenticates as login (with the agents' test password).
+func (g *gw) login(t *testing.T, login string) *smtp.Client {
+	t.Helper()
+	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Auth(sasl.NewPlainClient("", login, e2ePassword)); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestSwaksThroughSTARTTLSAndAuth(t *testing.T) {
 	swaks := needTool(t, "swaks")
 	g := startGateway(t, "")
@@ -269,14 +284,7 @@ func TestPythonSmtplibUTF8Message(t *testing.T) {
 func TestSIGTERMLetsSessionInFlightFinish(t *testing.T) {
 	g := startGateway(t, "")
 	g.hop.Set(nil, time.Second)
-	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
-		t.Fatal(err)
-	}
+	c := g.login(t, e2eLogin)
 	result := make(chan error, 1)
 	go func() {
 		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: delivery 302-1234567-7654321\r\n\r\nIt arrives tomorrow.\r\n"
@@ -417,14 +425,7 @@ func TestReloadOnSIGHUPAndBrokenFile(t *testing.T) {
 	cfgFile := filepath.Join(g.dir, "sellergate.yaml")
 	good, _ := os.ReadFile(cfgFile)
 	sendAs := func(from string) error {
-		c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
-			t.Fatal(err)
-		}
+		c := g.login(t, e2eLogin)
 		msg := "From: <" + from + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: size 302-1234567-7654321\r\n\r\nIt fits, says " + strings.Split(from, "@")[0] + ".\r\n"
 		return c.SendMail(from, []string{e2eBuyer}, strings.NewReader(msg))
 	}
@@ -736,14 +737,7 @@ func TestQuarantineReleaseAndReject(t *testing.T) {
 	policy := filepath.Join(dir, "policy.yaml")
 	testutil.WriteFile(t, policy, []byte("actions:\n  promotion: quarantine\n"))
 	g := startGateway(t, "policy: "+policy+"\n")
-	c, err := smtp.DialStartTLS(g.sub, g.pki.ClientTLS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(sasl.NewPlainClient("", e2eLogin, e2ePassword)); err != nil {
-		t.Fatal(err)
-	}
+	c := g.login(t, e2eLogin)
 	for _, body := range []string{"Abonnieren Sie unseren Newsletter!", "Folgen Sie unserem Newsletter für Angebote."} {
 		msg := "From: <" + e2eFrom + ">\r\nTo: <" + e2eBuyer + ">\r\nSubject: Re: 302-1234567-7654321\r\n\r\n" + body + "\r\n"
 		if err := c.SendMail(e2eFrom, []string{e2eBuyer}, strings.NewReader(msg)); err != nil {
