@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -212,5 +213,45 @@ func TestDraftCheckerReadsAnUploadedMessage(t *testing.T) {
 	// The agent reads German: the explanation is the policy's German one.
 	if !strings.Contains(page, "Links sind nur zu Amazon") {
 		t.Errorf("the explanation is not in the agent's language:\n%s", page)
+	}
+}
+
+// TestPolicyPageShowsRulesAndReloadError: the policy page names the
+// admin's rules and actions and the last reload's error with file and line.
+func TestPolicyPageShowsRulesAndReloadError(t *testing.T) {
+	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
+	pol, err := filter.ParsePolicy("/etc/sellergate/policy.yaml", []byte("actions:\n  promotion: quarantine\nrules:\n  - {id: custom.fax, category: contact, pattern: 'fax\\s*\\d+'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := filter.NewEngine(pol)
+	c, err := New(Options{
+		Credentials: func() ([]config.User, []config.Agent) {
+			return []config.User{{Login: "lea", PasswordHash: string(hash)}}, nil
+		},
+		Engine: func() *filter.Engine { return engine },
+		Reload: func() ReloadStatus {
+			return ReloadStatus{Time: time.Now(), Trigger: "SIGHUP", Err: errors.New(`/etc/sellergate/policy.yaml:7: unknown key "acions"`)}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c.Handler())
+	defer srv.Close()
+	cl := client(t)
+	signIn(t, cl, srv.URL, "lea", "right password")
+	resp, err := cl.Get(srv.URL + "/policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, resp)
+	for _, want := range []string{"custom.fax", "policy.yaml:7: unknown key", "/etc/sellergate/policy.yaml"} {
+		if !strings.Contains(page, want) && !strings.Contains(page, strings.ReplaceAll(want, `"`, "&#34;")) {
+			t.Errorf("the policy page lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`promotion</td><td><span class="action">quarantine`).MatchString(page) {
+		t.Errorf("the policy page does not show promotion's action as quarantine")
 	}
 }
