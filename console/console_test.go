@@ -26,20 +26,34 @@ import (
 // testConsole serves a console whose admin is "lea" and agent "anna"
 // (passwords "right password"); the pages here need no store.
 func testConsole(t *testing.T) *httptest.Server {
+	return testConsoleWith(t, Options{FailuresPerIP: 3, FailuresPerLogin: 10})
+}
+
+// testConsoleWith serves a console with o's dependencies, admin "lea" and
+// agent "anna" (who reads German), passwords "right password".
+func testConsoleWith(t *testing.T, o Options) *httptest.Server {
 	t.Helper()
 	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
-	c, err := New(Options{
-		Credentials: func() ([]config.User, []config.Agent) {
-			return []config.User{{Login: "lea", PasswordHash: string(hash)}}, []config.Agent{{Login: "anna", PasswordHash: string(hash)}}
-		},
-		FailuresPerIP: 3, FailuresPerLogin: 10,
-	})
+	o.Credentials = func() ([]config.User, []config.Agent) {
+		return []config.User{{Login: "lea", PasswordHash: string(hash)}}, []config.Agent{{Login: "anna", PasswordHash: string(hash), Language: "de"}}
+	}
+	c, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// signedInAs is a browser-like client signed in to srv as login.
+func signedInAs(t *testing.T, srv *httptest.Server, login string) *http.Client {
+	t.Helper()
+	cl := client(t)
+	if resp := signIn(t, cl, srv.URL, login, "right password"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in as %s: %d", login, resp.StatusCode)
+	}
+	return cl
 }
 
 // client is a browser-like client: cookies, no automatic redirects.
@@ -178,21 +192,9 @@ func TestSignInRedirectStaysOnTheConsole(t *testing.T) {
 // TestDraftCheckerReadsAnUploadedMessage: an agent uploads a saved .eml
 // (HTML with a link hidden behind Amazon's name); the page marks it.
 func TestDraftCheckerReadsAnUploadedMessage(t *testing.T) {
-	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
 	engine := filter.NewEngine(filter.DefaultPolicy())
-	c, err := New(Options{
-		Credentials: func() ([]config.User, []config.Agent) {
-			return nil, []config.Agent{{Login: "anna", PasswordHash: string(hash), Language: "de"}}
-		},
-		Engine: func() *filter.Engine { return engine },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(c.Handler())
-	defer srv.Close()
-	cl := client(t)
-	signIn(t, cl, srv.URL, "anna", "right password")
+	srv := testConsoleWith(t, Options{Engine: func() *filter.Engine { return engine }})
+	cl := signedInAs(t, srv, "anna")
 	resp, err := cl.Get(srv.URL + "/check")
 	if err != nil {
 		t.Fatal(err)
@@ -222,28 +224,18 @@ func TestDraftCheckerReadsAnUploadedMessage(t *testing.T) {
 // TestPolicyPageShowsRulesAndReloadError: the policy page names the
 // admin's rules and actions and the last reload's error with file and line.
 func TestPolicyPageShowsRulesAndReloadError(t *testing.T) {
-	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
 	pol, err := filter.ParsePolicy("/etc/sellergate/policy.yaml", []byte("actions:\n  promotion: quarantine\nrules:\n  - {id: custom.fax, category: contact, pattern: 'fax\\s*\\d+'}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	engine := filter.NewEngine(pol)
-	c, err := New(Options{
-		Credentials: func() ([]config.User, []config.Agent) {
-			return []config.User{{Login: "lea", PasswordHash: string(hash)}}, nil
-		},
+	srv := testConsoleWith(t, Options{
 		Engine: func() *filter.Engine { return engine },
 		Reload: func() ReloadStatus {
 			return ReloadStatus{Time: time.Now(), Trigger: "SIGHUP", Err: errors.New(`/etc/sellergate/policy.yaml:7: unknown key "acions"`)}
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(c.Handler())
-	defer srv.Close()
-	cl := client(t)
-	signIn(t, cl, srv.URL, "lea", "right password")
+	cl := signedInAs(t, srv, "lea")
 	resp, err := cl.Get(srv.URL + "/policy")
 	if err != nil {
 		t.Fatal(err)
@@ -276,20 +268,8 @@ func TestAuditSearchExportAndChainCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	hash, _ := bcrypt.GenerateFromPassword([]byte("right password"), bcrypt.MinCost)
-	c, err := New(Options{
-		Credentials: func() ([]config.User, []config.Agent) {
-			return []config.User{{Login: "lea", PasswordHash: string(hash)}}, nil
-		},
-		Trail: st,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(c.Handler())
-	defer srv.Close()
-	cl := client(t)
-	signIn(t, cl, srv.URL, "lea", "right password")
+	srv := testConsoleWith(t, Options{Trail: st})
+	cl := signedInAs(t, srv, "lea")
 	get := func(path string) (*http.Response, string) {
 		t.Helper()
 		resp, err := cl.Get(srv.URL + path)
