@@ -122,13 +122,17 @@ func startGateway(t *testing.T, extra string) *gw {
 }
 
 // startGatewayWith is startGateway with the config text passed through edit.
+// A port freePort chose may be taken by another process before the gateway
+// binds it: then the gateway starts again on new ports (three tries).
 func startGatewayWith(t *testing.T, edit func(string) string) *gw {
 	t.Helper()
-	g := &gw{dir: t.TempDir(), pki: testutil.NewPKI(t), log: &syncBuffer{}, exited: make(chan error, 1)}
-	g.hop = testutil.StartNextHop(t, g.pki)
-	g.sub, g.metrics = freePort(t), freePort(t)
+	pki := testutil.NewPKI(t)
+	hop := testutil.StartNextHop(t, pki)
 	hash, _ := bcrypt.GenerateFromPassword([]byte(e2ePassword), bcrypt.MinCost)
-	cfg := fmt.Sprintf(`hostname: gw.test
+	for try := 1; ; try++ {
+		g := &gw{dir: t.TempDir(), pki: pki, hop: hop, log: &syncBuffer{}, exited: make(chan error, 1)}
+		g.sub, g.metrics = freePort(t), freePort(t)
+		cfg := fmt.Sprintf(`hostname: gw.test
 tls: {cert: %q, key: %q}
 submission:
   - listen: %s
@@ -143,21 +147,35 @@ store: {path: audit.db}
 metrics: {listen: %s}
 limits: {shutdown_timeout: 5s}
 `, g.pki.CertFile, g.pki.KeyFile, g.sub, e2eLogin, hash, e2eFrom, g.hop.Addr, g.pki.CAFile, g.metrics)
-	cfg = edit(cfg)
-	cfgFile := filepath.Join(g.dir, "sellergate.yaml")
-	testutil.WriteFile(t, cfgFile, []byte(cfg))
-	g.run(t, "serve", "--config", cfgFile)
-	return g
+		cfg = edit(cfg)
+		cfgFile := filepath.Join(g.dir, "sellergate.yaml")
+		testutil.WriteFile(t, cfgFile, []byte(cfg))
+		err := g.start(t, "serve", "--config", cfgFile)
+		if err == nil {
+			return g
+		}
+		if try == 3 || !strings.Contains(g.log.String(), "address already in use") {
+			t.Fatal(err)
+		}
+	}
 }
 
 // run starts the binary in g.dir and waits until its first listener answers.
 func (g *gw) run(t *testing.T, args ...string) {
 	t.Helper()
+	if err := g.start(t, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start is run that reports a gateway that did not come up.
+func (g *gw) start(t *testing.T, args ...string) error {
+	t.Helper()
 	g.cmd = exec.Command(binPath, args...)
 	g.cmd.Dir = g.dir
 	g.cmd.Stdout, g.cmd.Stderr = g.log, g.log
 	if err := g.cmd.Start(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	go func() { g.exited <- g.cmd.Wait() }()
 	t.Cleanup(func() {
@@ -174,22 +192,22 @@ func (g *gw) run(t *testing.T, args ...string) {
 			// readiness also needs the next hop, which a test may have
 			// taken down).
 			if g.metrics == "" {
-				return
+				return nil
 			}
 			if resp, err := http.Get("http://" + g.metrics + "/healthz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
-					return
+					return nil
 				}
 			}
 		}
 		select {
 		case err := <-g.exited:
-			t.Fatalf("sellergate exited: %v\n%s", err, g.log.String())
+			return fmt.Errorf("sellergate exited: %v\n%s", err, g.log.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	t.Fatalf("sellergate did not listen on %s:\n%s", g.sub, g.log.String())
+	return fmt.Errorf("sellergate did not listen on %s:\n%s", g.sub, g.log.String())
 }
 
 func (g *gw) port() string { _, p, _ := net.SplitHostPort(g.sub); return p }
