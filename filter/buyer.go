@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,8 +41,57 @@ func (c *check) exempt(quote bool, by, text string) bool {
 // buyerQuote reports whether a quote attributed to by (an address, or ""
 // when the quote names none) is taken for the buyer's without a record.
 func (c *check) buyerQuote(by string) bool {
+	if name, ok := strings.CutPrefix(by, namedAuthor); ok {
+		return c.greets(name)
+	}
 	return by == "" || c.buyers[by] || marketplace.IsRelayAddress(by)
 }
+
+// greets reports whether the reply's greeting (its first line of text,
+// "Hi Jess," or "Estimado Gerardo:") names someone of name (a word of at
+// least three letters in common): a quote headed by that name is the
+// message the reply answers, the buyer's.
+func (c *check) greets(name string) bool {
+	g := c.greeting()
+	if g == "" {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), notLetter) {
+		if utf8.RuneCountInString(w) >= 3 && slices.Contains(strings.FieldsFunc(g, notLetter), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// greeting returns the reply's greeting line (see firstLine), read once.
+func (c *check) greeting() string {
+	if !c.greeted {
+		c.greeted, c.greet = true, c.firstLine()
+	}
+	return c.greet
+}
+
+// firstLine returns the first line of the reply's own text in lower
+// case, or "" when it is too long for a greeting.
+func (c *check) firstLine() string {
+	for _, p := range c.m.Texts {
+		for _, l := range p.Lines {
+			t := strings.TrimSpace(l.Text)
+			if t == "" || l.Quote {
+				continue
+			}
+			if len(t) > 80 {
+				return ""
+			}
+			return strings.ToLower(t)
+		}
+	}
+	return ""
+}
+
+// notLetter reports whether r cannot be part of a name's word.
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
 // inBuyerText reports whether text is in the buyer's recorded message.
 func (c *check) inBuyerText(quote bool, text string) bool {

@@ -604,7 +604,8 @@ func termAt(tk []termKey, keys []wordKeys, i int) bool {
 
 // sentences splits text into sentences: at line breaks, at ! ? ; and
 // the Japanese stops, and at a dot followed by white space or the end
-// (the dots of "www.shop.de" and "5.99" do not end one).
+// (the dots of "www.shop.de" and "5.99" do not end one, nor those of an
+// abbreviation or a day, see midDot).
 func sentences(text string) [][2]int {
 	var out [][2]int
 	start := 0
@@ -615,7 +616,7 @@ func sentences(text string) [][2]int {
 		case '\n', '!', '?', ';', '。', '！', '？':
 			end = true
 		case '.':
-			end = (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\t') && !dateDot(text, i)
+			end = (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\t') && !dateDot(text, i) && !midDot(text, i)
 		}
 		i += size
 		if end {
@@ -629,6 +630,62 @@ func sentences(text string) [][2]int {
 		out = append(out, [2]int{start, len(text)})
 	}
 	return out
+}
+
+// midDot reports whether the dot at i, followed by white space, stands
+// inside a sentence: it ends an abbreviation ("ggf. aktualisieren", "ca.
+// drei", "M. Pelletier") or a day before its month ("vom 3. April"). The
+// text is in lower case (normalized), so the case of the next word cannot
+// tell.
+func midDot(text string, i int) bool {
+	k := i
+	for k > 0 && i-k < 8 {
+		r, size := utf8.DecodeLastRuneInString(text[:k])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' {
+			break
+		}
+		k -= size
+	}
+	word := text[k:i]
+	if utf8.RuneCountInString(word) == 1 && !isDigitByte(word[0]) || abbreviations[strings.ToLower(word)] {
+		return true
+	}
+	if word == "" || len(word) > 2 || !isDigitByte(word[0]) || !isDigitByte(word[len(word)-1]) {
+		return false
+	}
+	j := i + 1
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+		j++
+	}
+	w := j
+	for w < len(text) && w-j < 12 {
+		r, size := utf8.DecodeRuneInString(text[w:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		w += size
+	}
+	return monthNames[strings.ToLower(text[j:w])]
+}
+
+// abbreviations are the words written with a dot that seldom end a
+// sentence in the six languages.
+var abbreviations = map[string]bool{
+	"ggf": true, "bzw": true, "z.b": true, "u.a": true, "evtl": true, "ca": true, "usw": true, "inkl": true,
+	"zzgl": true, "vgl": true, "nr": true, "str": true, "tel": true, "d.h": true, "u.u": true, "max": true, "min": true,
+	"e.g": true, "i.e": true, "approx": true, "vs": true, "no": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+	"mme": true, "mlle": true, "env": true, "cf": true, "p.ex": true, "réf": true,
+	"p.ej": true, "aprox": true, "sr": true, "sra": true, "srta": true, "núm": true, "dto": true,
+	"ecc": true, "sig": true, "sig.ra": true, "dott": true, "rif": true, "art": true,
+}
+
+// monthNames are the German months, the only language of the six that
+// writes a day as an ordinal with a dot ("am 3. April").
+var monthNames = map[string]bool{
+	"januar": true, "jänner": true, "februar": true, "märz": true, "april": true, "mai": true, "juni": true,
+	"juli": true, "august": true, "september": true, "oktober": true, "november": true, "dezember": true,
+	"jan": true, "feb": true, "mär": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "okt": true, "nov": true, "dez": true,
 }
 
 // dateDot reports whether the dot at i ends a day and month written

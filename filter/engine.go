@@ -121,6 +121,10 @@ type check struct {
 	// usedException is set when something passed only because of the
 	// thread's open exception.
 	usedException bool
+	// greet is the reply's greeting line once greeted is set (see
+	// greeting).
+	greet   string
+	greeted bool
 	*scratch
 }
 

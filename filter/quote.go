@@ -221,14 +221,16 @@ func quoteAuthor(s string) string {
 	}
 }
 
-// notTheBuyer is the author of a quote whose header block names someone
-// without an address who is not an Amazon buyer: a colleague's note the
-// agent forwarded ("De: Lic. Jorge Ramírez"), checked as the seller's.
-const notTheBuyer = "(not the buyer)"
+// namedAuthor starts the author of a quote whose header block names
+// someone without an address who is not Amazon ("From: Jess Tran"): the
+// name follows. The quote is the buyer's only when the reply greets that
+// name (see check.greets); else it is a colleague's note the agent
+// forwarded ("De: Lic. Jorge Ramírez"), checked as the seller's.
+const namedAuthor = "(named) "
 
 // headerAuthor returns the author an Outlook header block names: its
 // address, or "" (perhaps the buyer) when it names Amazon or nobody, or
-// notTheBuyer.
+// namedAuthor and the name.
 func headerAuthor(block string) string {
 	if a := quoteAuthor(block); a != "" {
 		return a
@@ -237,7 +239,18 @@ func headerAuthor(block string) string {
 	if strings.Contains(l, "amazon") || strings.Contains(l, "marketplace") || strings.Contains(l, "アマゾン") {
 		return ""
 	}
-	return notTheBuyer
+	return namedAuthor + headerName(block)
+}
+
+// headerName returns the name on a header block's first line, after its
+// label ("From: Jess Tran" gives "Jess Tran").
+func headerName(block string) string {
+	line, _, _ := strings.Cut(block, "\n")
+	if i := strings.IndexAny(line, ":："); i >= 0 {
+		_, size := utf8.DecodeRuneInString(line[i:])
+		line = line[i+size:]
+	}
+	return strings.Trim(line, "* \t\r\u00a0")
 }
 
 // addrLocalByte and addrDomainByte are addrRe's two character classes.

@@ -217,3 +217,28 @@ func TestRoundaboutWays(t *testing.T) {
 		}
 	}
 }
+
+// What set 14 found: an abbreviation or a German day ("vom 3. April",
+// "ggf.") does not end the sentence that asks to update a review; a quote
+// headed by a name without an address is the buyer's when the reply greets
+// that name; hopes, shared experiences and invitations to the range.
+func TestSet14Kinds(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"de", "Hallo Herr Busch,\nwir wären Ihnen dankbar, wenn Sie Ihre Bewertung vom 3. April noch einmal überdenken und ggf. aktualisieren könnten.\n", "review"},
+		{"en", "Hi Jess,\nthe parcel was already lodged.\n\nFrom: Jess Tran\nSent: Tuesday, 22 April 2025 21:57\nTo: Southerly Surf Co <crew@southerlysurf.com.au>\nSubject: Change delivery address\n\nMy mobile is 0412 555 908 if the driver needs it.\n", ""},
+		{"en", "Hi Sam,\nthe parcel was already lodged.\n\nFrom: Jess Tran\nSent: Tuesday, 22 April 2025 21:57\nTo: Southerly Surf Co <crew@southerlysurf.com.au>\nSubject: Change delivery address\n\nMy mobile is 0412 555 908 if the driver needs it.\n", "contact"},
+		{"en", "Now that it's all sorted, we hope the rating you gave us earlier reflects how things ended up.", "review"},
+		{"en", "As a little thank you we send a $10 gift card to everyone who shares their experience on the product page.", "review"},
+		{"fr", "Et pour les fêtes, découvrez notre nouvelle collection « Givre » : théières, bols et plats.", "promotion"},
+		{"it", "Se le interessa, abbiamo anche il coperchio coordinato e il set di tre padelle: insieme conviene molto rispetto all'acquisto singolo.", "promotion"},
+		// Still allowed: a neutral request that names the buyer's opinion.
+		{"fr", "Si vous le souhaitez, vous pouvez partager votre expérience sur Amazon, qu'elle soit positive ou négative.", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
