@@ -432,6 +432,7 @@ func (cs *concepts) find(text string, langs []string, mark string, st *stemCache
 		}
 		st.done[s] = true
 		any := false
+		st.words = appendTextWords(st.words[:0], s)
 		for i, lang := range langs {
 			if cl := cs.langs[lang]; cl != nil && cl.stem != nil && (i == 0 || lang != langs[0]) {
 				any = cl.mark(s, lang, mark, st, seen[0]) || any
@@ -489,6 +490,7 @@ func (cs *concepts) has(s string, langs []string, name string, st *stemCache) bo
 		return false
 	}
 	seen := make([]bool, len(cs.names))
+	st.words = appendTextWords(st.words[:0], s)
 	for _, lang := range langs {
 		if cl := cs.langs[lang]; cl != nil && cl.stem != nil {
 			cl.mark(s, lang, "", st, seen)
@@ -549,9 +551,9 @@ func (st *stemCache) stem(cl *conceptLang, lang, w string) string {
 	return s
 }
 
-// mark sets seen for each concept whose term occurs in the sentence s.
+// mark sets seen for each concept whose term occurs in the sentence s,
+// whose words are st.words (see appendTextWords).
 func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bool {
-	st.words = appendTextWords(st.words[:0], s)
 	st.keys = st.keys[:0]
 	any := false
 	for _, w := range st.words {
