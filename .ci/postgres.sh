@@ -4,6 +4,7 @@
 #   eval "$(.ci/postgres.sh start)"   # exports SELLERGATE_TEST_POSTGRES
 #   .ci/postgres.sh restart   # cut every connection, come back on the same port
 #   .ci/postgres.sh stop
+# SELLERGATE_PG_OPTS adds server options ("-c name=value ...").
 set -euo pipefail
 STATE=${SELLERGATE_PG_STATE:-$(cd "$(dirname "$0")/.." && pwd)/.ci-postgres}
 bindir() {
@@ -38,7 +39,7 @@ start)
   [ "$(id -u)" = 0 ] && chown "$PGUSER_OS" "$STATE"
   as_pg "$BIN/initdb" -D "$STATE/data" -U sellergate --auth=trust -E UTF8 >"$STATE/initdb.log" 2>&1 || { cat "$STATE/initdb.log" >&2; exit 1; }
   as_pg "$BIN/pg_ctl" -D "$STATE/data" -l "$STATE/server.log" -w \
-    -o "-h 127.0.0.1 -p $PORT -k $STATE -c fsync=on -c max_connections=200" start >/dev/null || { cat "$STATE/server.log" >&2; exit 1; }
+    -o "-h 127.0.0.1 -p $PORT -k $STATE -c fsync=on -c max_connections=200 ${SELLERGATE_PG_OPTS:-}" start >/dev/null || { cat "$STATE/server.log" >&2; exit 1; }
   as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U sellergate sellergate_test
   echo "$BIN" > "$STATE/bindir"; echo "$PGUSER_OS" > "$STATE/osuser"
   echo "export SELLERGATE_TEST_POSTGRES='postgres://sellergate@127.0.0.1:$PORT/sellergate_test?sslmode=disable'"

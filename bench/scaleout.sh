@@ -9,6 +9,8 @@
 # whether the shared trail verifies.
 # Needs: postfix (smtp-source, smtp-sink), postgresql, Go. Run as root.
 #   MSGS=4000 bash bench/scaleout.sh
+# PG_STATEMENTS=1 also prints the statements PostgreSQL spent most time on
+# (pg_stat_statements), per message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MSGS=${MSGS:-4000}
@@ -34,8 +36,12 @@ trap cleanup EXIT
 go build -o "$W/sellergate" ./cmd/sellergate
 smtp-sink -u nobody "$SINK" 1024 &
 pids+=($!)
+if [ -n "${PG_STATEMENTS:-}" ]; then
+  export SELLERGATE_PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+fi
 eval "$(.ci/postgres.sh start)"
 DSN=$SELLERGATE_TEST_POSTGRES
+[ -n "${PG_STATEMENTS:-}" ] && psql "$DSN" -qc "create extension pg_stat_statements" >/dev/null
 
 cat > "$W/policy.yaml" <<CF
 proactive: {enabled: false}
@@ -103,3 +109,9 @@ printf '%-40s %12.0f %16.3f %8s\n' "two gateways, one PostgreSQL" "$r2" "$c2" "$
 printf '\nCPU ms per message by process (children not counted until they exit):\n  one on SQLite:  %s\n  two on PostgreSQL:  %s\n' "$(cat "$W/by.1")" "$(cat "$W/by.2")"
 printf '\ntwo on PostgreSQL / one on SQLite: %.2f (bar: >= 0.8, goal > 1)\n' "$(echo "$r2 / $r1" | bc -l)"
 printf 'shared trail: %s records; audit verify: %s\n' "$records" "$verify"
+if [ -n "${PG_STATEMENTS:-}" ]; then
+  printf '\nPostgreSQL, per message of the two gateways: calls, ms, statement\n'
+  psql "$DSN" -AtF' ' -c "select round(calls::numeric/$((2 * MSGS)),2), round((total_exec_time/$((2 * MSGS)))::numeric,3), left(regexp_replace(query, '\s+', ' ', 'g'), 110) from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 15"
+  printf '\nIndexes: scans, tuples read\n'
+  psql "$DSN" -AtF' ' -c "select indexrelname, idx_scan, idx_tup_read from pg_stat_user_indexes order by idx_tup_read desc limit 12"
+fi

@@ -212,6 +212,16 @@ func migrations(d dialect) []string {
 		// 10: the bodies are gzip already: PostgreSQL need not try to
 		// compress them again on every insert.
 		d.rawBodies(),
+		// 11: the lookups of migration 6 by small partial indexes that
+		// hold only what they look for (buyer messages, review requests):
+		// every insert updated the two wide indexes, and PostgreSQL, before
+		// its first statistics, sometimes walked a busy thread's every
+		// record by (thread, id) instead.
+		`CREATE INDEX records_buyer_msg ON records (buyer, id) WHERE kind = 'message' AND direction = 'in' AND verdict = 'buyer';
+		CREATE INDEX records_thread_msg ON records (thread, id) WHERE kind = 'message' AND direction = 'in' AND verdict = 'buyer';
+		CREATE INDEX records_review_requests ON records (thread) WHERE kind = 'message' AND direction = 'out' AND ` + reviewRequestLike + `;
+		DROP INDEX records_buyer_kind;
+		DROP INDEX records_thread_kind`,
 	}
 }
 
