@@ -264,27 +264,48 @@ var issuerMarkers = []string{"vat", "ust-id", "ustid", "ust.-id", "umsatzsteuer"
 var jpInvoiceNumber = regexp.MustCompile(`(?:^|[^A-Za-z0-9])T\d{13}(?:$|[^0-9])`)
 
 // issuerLines marks the lines of a document that belong to its issuer's
-// block: the lines up to three before and after one that names a marker.
+// block: the lines with text up to three before and after one that names
+// a marker (blank lines between do not count).
 func issuerLines(lines []string) []bool {
 	out := make([]bool, len(lines))
 	for i, l := range lines {
-		n := lower(l)
-		if jpInvoiceNumber.MatchString(l) {
-			for j := max(0, i-3); j <= min(len(lines)-1, i+3); j++ {
-				out[j] = true
-			}
-			continue
-		}
-		for _, m := range issuerMarkers {
-			if k := strings.Index(n, m); k >= 0 && (k == 0 || !asciiAlnum(n[k-1])) && (k+len(m) == len(n) || !asciiAlnum(n[k+len(m)])) {
-				for j := max(0, i-3); j <= min(len(lines)-1, i+3); j++ {
-					out[j] = true
-				}
-				break
-			}
+		if issuerMarked(l) {
+			markAround(lines, out, i, 3)
 		}
 	}
 	return out
+}
+
+// issuerMarked reports whether a line names an issuer's marker: a VAT or
+// register number's label, a Japanese registration number.
+func issuerMarked(l string) bool {
+	if jpInvoiceNumber.MatchString(l) {
+		return true
+	}
+	n := lower(l)
+	for _, m := range issuerMarkers {
+		if k := strings.Index(n, m); k >= 0 && (k == 0 || !asciiAlnum(n[k-1])) && (k+len(m) == len(n) || !asciiAlnum(n[k+len(m)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// markAround marks line i and the n lines with text before and after it.
+func markAround(lines []string, out []bool, i, n int) {
+	out[i] = true
+	for j, seen := i-1, 0; j >= 0 && seen < n; j-- {
+		out[j] = true
+		if strings.TrimSpace(lines[j]) != "" {
+			seen++
+		}
+	}
+	for j, seen := i+1, 0; j < len(lines) && seen < n; j++ {
+		out[j] = true
+		if strings.TrimSpace(lines[j]) != "" {
+			seen++
+		}
+	}
 }
 
 // invoiceHead is how many lines of an invoice's start are its letterhead.

@@ -664,9 +664,60 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		if r.id == "promotion.elsewhere" && c.negated(scan, h.lo, langs) {
 			continue
 		}
+		// "Type SF-22-L in Amazon's search bar" finds the spare part the
+		// buyer asked for by its code, not the seller's shop.
+		if r.id == "promotion.search-box" && c.codeSearch(scan[h.lo:h.hi], langs) {
+			continue
+		}
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
+}
+
+// codeSearch reports whether the part of a sentence (between dashes) that
+// names Amazon's search box holds a product code to type there: a part or
+// model number (letters and at least two digits, "sf-22-l") or an EAN
+// (eight digits or more). "Unser Pflegeset für die BK-870 – geben Sie
+// „Brühwerk Pflegeset“ in die Suche ein" searches a name, not the code.
+func (c *check) codeSearch(s string, langs []string) bool {
+	for _, part := range dashParts(s) {
+		if hasCode(part) && c.e.p.concepts.has(part, langs, "search_box", &c.stems) {
+			return true
+		}
+	}
+	return false
+}
+
+// dashParts splits s at the dashes that set a clause apart.
+func dashParts(s string) []string {
+	for _, d := range []string{" – ", " — ", " - "} {
+		s = strings.ReplaceAll(s, d, "\n")
+	}
+	return strings.Split(s, "\n")
+}
+
+// hasCode reports whether s holds a word that is a product code.
+func hasCode(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !isCodeRune(r) }) {
+		w = strings.Trim(w, "-")
+		digits, letters := 0, 0
+		for _, r := range w {
+			if '0' <= r && r <= '9' {
+				digits++
+			} else if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if digits >= 8 && letters == 0 || digits >= 2 && letters >= 1 && len(w) >= 4 {
+			return true
+		}
+	}
+	return false
+}
+
+// isCodeRune reports whether r can stand in a product code.
+func isCodeRune(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-')
 }
 
 // ownInHeaderLine reports whether em, at the seller's own domain, stands
@@ -747,6 +798,12 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 		}
 	}
 	words := labelWords(scan[start:lo])
+	// A negation before a comma that two words or more follow belongs to
+	// another clause: "si sigue sin vincularse, escríbame por Telegram"
+	// invites; "kein WhatsApp, Telegram oder Signal" lists.
+	if k := strings.LastIndexAny(scan[start:lo], ",;"); k >= 0 && len(labelWords(scan[start+k+1:lo])) >= 2 {
+		words = labelWords(scan[start+k+1 : lo])
+	}
 	for i := len(words) - 1; i >= 0 && i >= len(words)-4; i-- {
 		if negationWords[words[i]] && !stepByStep(words, i) {
 			for j := max(0, i-2); j < min(len(words), i+2); j++ {

@@ -470,7 +470,11 @@ func TestStripRemovesRemoteImagesOnly(t *testing.T) {
 
 // testPDF builds a one-page PDF whose page shows text.
 func testPDF(text string) []byte {
-	content := "BT /F1 12 Tf 72 712 Td (" + text + ") Tj ET"
+	return testPDFContent("BT /F1 12 Tf 72 712 Td (" + text + ") Tj ET")
+}
+
+// testPDFContent builds a one-page PDF with a content stream.
+func testPDFContent(content string) []byte {
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -235,6 +236,49 @@ func TestSet14Kinds(t *testing.T) {
 		{"it", "Se le interessa, abbiamo anche il coperchio coordinato e il set di tre padelle: insieme conviene molto rispetto all'acquisto singolo.", "promotion"},
 		// Still allowed: a neutral request that names the buyer's opinion.
 		{"fr", "Si vous le souhaitez, vous pouvez partager votre expérience sur Amazon, qu'elle soit positive ou négative.", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
+
+// What set 15 found. An invoice whose lines are placed by position (Tm) is
+// read line by line: its issuer block stays allowed and its table ("Set",
+// "19 % USt.") is no offer. "Por Telegram" after a comma is invited, not
+// negated. A code typed in Amazon's search box finds a spare part; a
+// name typed there finds the seller's product.
+func TestSet15Kinds(t *testing.T) {
+	lines := []string{"Druckerpatronen-Depot Fischer e.K.", "Industriestra\\337e 14, 59065 Hamm",
+		"Tel. 02381 972 44 0 \\267 buchhaltung@patronen-depot-fischer.de", "USt-IdNr. DE281774903 \\267 Amtsgericht Hamm HRA 7712",
+		"Rechnung RE-2025-04417", "1     Tintenpatronen-Set XL, 4-farbig    2      24,37 EUR", "zzgl. 19 % USt.      10,85 EUR"}
+	var content strings.Builder
+	content.WriteString("BT\n")
+	for i, l := range lines {
+		fmt.Fprintf(&content, "/F1 10 Tf 1 0 0 1 56 %d Tm (%s) Tj\n", 800-14*i, l)
+	}
+	content.WriteString("ET")
+	pages, err := pdfPages(testPDFContent(content.String()))
+	if err != nil || len(pages) != 1 || !strings.Contains(pages[0], "59065 Hamm\n") {
+		t.Fatalf("the lines placed by Tm run together: %q, %v", pages, err)
+	}
+	v := checkRaw(t, attachmentMessage("Rechnung_RE-2025-04417.pdf", "application/pdf", testPDFContent(content.String())))
+	if v.Refused() {
+		t.Errorf("an invoice placed line by line refused: %+v", v.Violations)
+	}
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"es", "Si sigue sin vincularse, escríbame por Telegram a @termohogar_soporte y le voy guiando.", "contact"},
+		{"de", "Wir nutzen kein WhatsApp, Telegram oder Signal: bitte schreiben Sie uns hier.", ""},
+		{"fr", "Elle est proposée sur Amazon : il suffit de taper SF-22-L dans la barre de recherche Amazon pour la trouver.", ""},
+		{"de", "Unser Pflegeset passt genau auf die BK-870 – geben Sie bei Amazon einfach „Brühwerk Pflegeset“ in die Suche ein.", "promotion"},
+		{"es", "El teléfono de la agencia de transporte (TDN Logística, delegación Madrid Sur) es el 916 82 44 10.", ""},
+		{"de", "Wenn Sie möchten, stellen wir Ihnen ein 12er-Jahrespaket zum Sonderpreis zusammen, das sind 30 % weniger als einzeln.", "promotion"},
+		{"it", "Abbiamo anche la panca in bundle con questi manubri a 129 euro invece di 158: se mi scrivi te lo preparo io e lo paghi con bonifico.", "promotion"},
+		{"en", "I'd always rather hear it from you here in messages than see it end up on the product page.", "review"},
+		{"fr", "Avant de noter un produit, parlez-nous-en d'abord : nous trouvons toujours une solution.", "review"},
 	}
 	for _, c := range cases {
 		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
