@@ -644,7 +644,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
-			c.add(cat, cat+".phrase."+h.lang, excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
+			c.add(cat, cat+".phrase."+lx.phraseLang(h, found, langs), excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
 		}
 	}
 	// An address spelled over a line break (each line's own were read

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,6 +40,9 @@ type lexicon struct {
 	strs   *multiMatcher
 	litPat []int
 	cats   []string
+	// phraseLangs holds the languages whose list has a phrase, by its
+	// category and normalized text ("telegram" is in all six).
+	phraseLangs map[string][]string
 }
 
 // origin is where an entry comes from. rank orders one category's entries
@@ -136,6 +141,11 @@ func (lx *lexicon) addPhrase(o origin, ph string, cjk bool) {
 	if n == "" {
 		return
 	}
+	if lx.phraseLangs == nil {
+		lx.phraseLangs = map[string][]string{}
+	}
+	k := phraseKey(o.cat, n)
+	lx.phraseLangs[k] = append(lx.phraseLangs[k], o.lang)
 	toks := tokens(n)
 	if cjk || len(toks) == 0 || !strings.HasPrefix(n, toks[0].w) || hasCJK(n) {
 		lx.subs = append(lx.subs, subPhrase{origin: o, s: n, wordStart: asciiAlnum(n[0]), wordEnd: asciiAlnum(n[len(n)-1])})
@@ -160,6 +170,24 @@ func (lx *lexicon) addPattern(o origin, pat string) error {
 	}
 	lx.pats = append(lx.pats, p)
 	return nil
+}
+
+// phraseKey keys phraseLangs: a category and a phrase's words.
+func phraseKey(cat int, n string) string {
+	return strconv.Itoa(cat) + " " + strings.Join(strings.Fields(n), " ")
+}
+
+// phraseLang returns the language a phrase found as h is reported in: the
+// one of langs (the text's, the marketplace's) whose list holds the same
+// phrase, else the list it was found by.
+func (lx *lexicon) phraseLang(h lexHit, found string, langs []string) string {
+	have := lx.phraseLangs[phraseKey(h.cat, found)]
+	for _, l := range langs {
+		if slices.Contains(have, l) {
+			return l
+		}
+	}
+	return h.lang
 }
 
 func lenBit(n int) uint32 { return 1 << min(n, 31) }

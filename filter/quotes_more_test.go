@@ -286,3 +286,18 @@ func TestSet15Kinds(t *testing.T) {
 		}
 	}
 }
+
+// A phrase every language lists ("telegram") is reported in the
+// message's language, not in the first language of the policy file: the
+// agent reads the rule's name in the refusal.
+func TestPhraseReportedInTheMessagesLanguage(t *testing.T) {
+	v := checkRaw(t, plain("es", "Escríbanos por Telegram y le ayudamos enseguida."))
+	for _, x := range v.Violations {
+		if x.Category == "contact" && x.Rule != "contact.phrase.es" {
+			t.Errorf("rule %s, want contact.phrase.es", x.Rule)
+		}
+	}
+	if categories(v) != "contact" {
+		t.Errorf("refused for %q, want contact", categories(v))
+	}
+}
