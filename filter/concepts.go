@@ -87,7 +87,7 @@ type conceptLang struct {
 	// gate holds the first three letters (accents removed) of every stem
 	// and of every term word as written: a word whose first letters are
 	// not in it is not stemmed.
-	gate map[string]bool
+	gate *stemGate
 	// subs are the terms looked for as substrings: "*part" terms (as
 	// written and without accents) and Japanese terms; subConcept gives
 	// each one's concept, subMM finds them all in one pass.
@@ -142,7 +142,7 @@ func compileConcepts(spec ConceptSpec) (*concepts, error) {
 			cl := cs.langs[lang]
 			if cl == nil {
 				cl = &conceptLang{stem: conceptLangs[lang], byStem: map[string][]conceptTerm{},
-					byWord: map[string][]conceptTerm{}, gate: map[string]bool{}}
+					byWord: map[string][]conceptTerm{}, gate: &stemGate{other: map[string]bool{}}}
 				cs.langs[lang] = cl
 			}
 			for _, t := range terms {
@@ -218,8 +218,8 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 		}
 		s := stemWord(env, cl.stem, w)
 		keys = append(keys, termKey{s: s})
-		cl.gate[gateKey(s)] = true
-		cl.gate[gateKey(foldAccents(w))] = true // "any" stems to "ani"
+		cl.gate.add(gateKey(s))
+		cl.gate.add(gateKey(foldAccents(w))) // "any" stems to "ani"
 	}
 	if len(keys) == 0 {
 		return fmt.Errorf("term %q has no words", t)
@@ -291,8 +291,20 @@ func appendTextWords(out []string, s string) []string {
 	return out
 }
 
-// currencyWords are the symbols that are words of their own.
-var currencyWords = map[rune]string{'%': "%", '€': "€", '$': "$", '£': "£"}
+// currencyWord returns the word a symbol is by itself ("%", "€"), or "".
+func currencyWord(r rune) string {
+	switch r {
+	case '%':
+		return "%"
+	case '€':
+		return "€"
+	case '$':
+		return "$"
+	case '£':
+		return "£"
+	}
+	return ""
+}
 
 // eachWord calls f with each word of s, as conceptWords splits them.
 func eachWord(s string, f func(string)) {
@@ -317,8 +329,10 @@ func eachWord(s string, f func(string)) {
 		if word && start < 0 {
 			start = i
 		}
-		if cw, ok := currencyWords[r]; ok && !word {
-			f(cw)
+		if !word {
+			if cw := currencyWord(r); cw != "" {
+				f(cw)
+			}
 		}
 		i += size
 	}
@@ -340,15 +354,68 @@ func stemWord(env *snowball.Env, stem func(*snowball.Env) bool, w string) string
 // accents, are those of a term's word: only then is it worth stemming.
 func (cl *conceptLang) gated(w string) bool {
 	k := gateKey(w)
-	if cl.gate[k] {
+	if cl.gate.has(k) {
 		return true
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] >= utf8.RuneSelf {
-			return cl.gate[foldAccents(k)]
+			return cl.gate.has(foldAccents(k))
 		}
 	}
 	return false
+}
+
+// stemGate is a set of words' first three letters: those in ASCII in a
+// bit set (a word of the text costs no map look-up), the others in a map.
+type stemGate struct {
+	bits  [(gateBase*gateBase*gateBase + 63) / 64]uint64
+	other map[string]bool
+}
+
+// gateBase is the number of symbols a bit set key's byte maps to.
+const gateBase = 39
+
+// gateIndex returns the bit of an ASCII key of up to three bytes; ok is
+// false for a key with other bytes.
+func gateIndex(k string) (int, bool) {
+	i := 0
+	for j := 0; j < 3; j++ {
+		sym := gateBase - 1 // past the key's end
+		if j < len(k) {
+			c := k[j]
+			switch {
+			case c >= utf8.RuneSelf:
+				return 0, false
+			case 'a' <= c && c <= 'z':
+				sym = int(c - 'a')
+			case '0' <= c && c <= '9':
+				sym = 26 + int(c-'0')
+			case c == '\'':
+				sym = 36
+			default:
+				sym = 37 // other ASCII bytes share one symbol: a key may pass that need not
+			}
+		}
+		i = i*gateBase + sym
+	}
+	return i, len(k) <= 3
+}
+
+// add puts a key in the set.
+func (g *stemGate) add(k string) {
+	if i, ok := gateIndex(k); ok {
+		g.bits[i/64] |= 1 << (i % 64)
+		return
+	}
+	g.other[k] = true
+}
+
+// has reports whether a key is in the set.
+func (g *stemGate) has(k string) bool {
+	if i, ok := gateIndex(k); ok {
+		return g.bits[i/64]&(1<<(i%64)) != 0
+	}
+	return g.other[k]
 }
 
 // gateKey is a stem's first three letters.

@@ -385,11 +385,21 @@ func spelledRun(s string) bool {
 		}
 		run += parts // "tre-tre-nove" is three numbers
 	}
-	for i, r := range s {
-		if unicode.IsLetter(r) || r == '-' && start >= 0 {
+	for i := 0; i < len(s); {
+		c, size := s[i], 1
+		var letter bool
+		if c < utf8.RuneSelf {
+			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' && start >= 0
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
 			if start < 0 {
 				start = i
 			}
+			i += size
 			continue
 		}
 		if start >= 0 {
@@ -399,6 +409,7 @@ func spelledRun(s string) bool {
 				return true
 			}
 		}
+		i += size
 	}
 	if start >= 0 {
 		word(s[start:])
