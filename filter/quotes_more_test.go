@@ -301,3 +301,28 @@ func TestPhraseReportedInTheMessagesLanguage(t *testing.T) {
 		t.Errorf("refused for %q, want contact", categories(v))
 	}
 }
+
+// What set 16 found: a thank-you gift in the sentence after a review
+// request, a refund once the feedback is gone, a comment that "no longer
+// corresponds", a seasonal bundle; and, allowed, "our VAT number" and a
+// car's first registration after its model code.
+func TestSet16Kinds(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"de", "Wir würden uns freuen, wenn Sie sich kurz Zeit für eine Rezension auf Amazon nehmen. Als Dankeschön legen wir Ihrer nächsten Bestellung eine Tube gratis bei.", "review"},
+		{"en", "We're happy to refund the £4.95 postage as soon as the feedback has been removed.", "review"},
+		{"fr", "Peut-être que le commentaire publié au moment de la panne ne correspond plus tout à fait à ce que vous avez vécu ?", "review"},
+		{"de", "Übrigens: Bis Ende April bekommen Sie bei uns das Frühjahrspaket aus Rasensamen und Dünger 20 % günstiger.", "promotion"},
+		{"es", "Por cierto, tenemos una comunidad con descuentos exclusivos para clientes.", "promotion"},
+		{"fr", "Elle mentionne la TVA à 20 % et notre numéro de TVA intracommunautaire.", ""},
+		{"en", "Our facility also handles macadamia oil for other products, so please check with your doctor.", ""},
+		{"it", "Compatibile con Fiat 500L Living (351) 10/2013 -> (solo anteriori).", ""},
+		{"en", "Thanks for your review. Your refund of the postage has been issued today.", ""},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
