@@ -55,6 +55,8 @@ func TestLookupsUseTheirIndexes(t *testing.T) {
 				// only buyer messages.
 				{"the buyer wrote", buyerWroteSQL, "records_buyer_msg|records_thread_msg", []any{buyer, 0}},
 				{"the thread's review requests", reviewRequestsSQL, "records_review_requests", []any{thread}},
+				{"the same text sent before", sameTextSQL, "records_sent_note", []any{buyer, "text-sha256:x", 0}},
+				{"the held messages", countHeldSQL, "records_held", nil},
 			}
 			for _, l := range lookups {
 				for _, plan := range s.plans(t, l.query, l.args) {
@@ -92,7 +94,11 @@ func (s *SQL) plans(t *testing.T, query string, args []any) []string {
 	for i, a := range args {
 		lits[i] = fmt.Sprintf("'%v'", a)
 	}
-	generic := mustPlan(t)(planRows(conn.QueryContext(ctx, "EXPLAIN EXECUTE lookup("+strings.Join(lits, ", ")+")")))
+	exec := "EXPLAIN EXECUTE lookup"
+	if len(lits) > 0 {
+		exec += "(" + strings.Join(lits, ", ") + ")"
+	}
+	generic := mustPlan(t)(planRows(conn.QueryContext(ctx, exec)))
 	if _, err := conn.ExecContext(ctx, "DEALLOCATE lookup; RESET plan_cache_mode"); err != nil {
 		t.Fatal(err)
 	}

@@ -222,6 +222,13 @@ func migrations(d dialect) []string {
 		CREATE INDEX records_review_requests ON records (thread) WHERE kind = 'message' AND direction = 'out' AND ` + reviewRequestLike + `;
 		DROP INDEX records_buyer_kind;
 		DROP INDEX records_thread_kind`,
+		// 12: the held messages and the texts sent to a buyer, by partial
+		// indexes too: every record updated both full indexes for the few
+		// they hold.
+		`CREATE INDEX records_held ON records (queue_id) WHERE status = 'quarantined' AND kind = 'message';
+		CREATE INDEX records_sent_note ON records (buyer, note, time_ms) WHERE kind = 'message' AND direction = 'out';
+		DROP INDEX records_status;
+		DROP INDEX records_note`,
 	}
 }
 
