@@ -326,3 +326,27 @@ func TestSet16Kinds(t *testing.T) {
 		}
 	}
 }
+
+// What set 17 found: the buyer's own words in a quote attributed to the
+// buyer's relay address stay the buyer's even where they name the
+// seller's site; a term in two concepts of a rule ("rebajas": a sale, not a
+// season) and weak words ("Trio Stella", "codice SX-300") fire nothing; a
+// bundle cheaper than buying singly, a special something for regulars
+// around Mother's Day and a Shopify store refuse.
+func TestSet17Kinds(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"fr", "Bonjour Émilie,\nle retour se fait depuis votre compte Amazon.\n\n> Le 18 févr. 2025 à 11:52, Émilie Dubreuil - Amazon Marketplace <5ky1od6tifr3fm@marketplace.amazon.fr> a écrit :\n> J'ai vu sur votre site https://www.shop.de/creoles-fines qu'il existe une taille plus petite.\n", ""},
+		{"es", "La trona está retenida en la plataforma de Coslada por una incidencia de volumen después de las rebajas.", ""},
+		{"it", "Il telaio del Trio Stella (codice SX-300) ha attacchi a scatto pensati per la navicella e l'ovetto della stessa linea.", ""},
+		{"de", "Im Set sparen Sie 49 € gegenüber dem Einzelkauf, und bis Ende des Monats legen wir noch einen Korb gratis dazu.", "promotion"},
+		{"en", "It might be worth keeping an eye on the Keel brand around Mother's Day though, we tend to do something a bit special for our regulars then.", "promotion"},
+		{"fr", "Les boucles assorties sont disponibles sur notre boutique Shopify.", "promotion"},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+}
