@@ -256,7 +256,10 @@ func wordSpans(s string) [][2]int {
 var issuerMarkers = []string{"vat", "ust-id", "ustid", "ust.-id", "umsatzsteuer", "steuernummer", "st.-nr", "handelsregister",
 	"hrb", "amtsgericht", "tva", "siret", "siren", "rcs", "nif", "cif", "registro mercantil", "p.iva", "p. iva", "partita iva",
 	"codice fiscale", "rea", "rfc", "company no", "company number", "registered office", "abn", "gstin", "gst", "登録番号",
-	"適格請求書", "インボイス", "法人番号"}
+	"適格請求書", "インボイス", "法人番号",
+	// A safety data sheet's section 1 (its supplier and emergency number).
+	"emergency telephone", "emergency phone", "notrufnummer", "notruf", "numéro d'appel d'urgence", "teléfono de emergencia",
+	"numero telefonico di emergenza", "telefono di emergenza", "緊急連絡先", "緊急時の連絡先"}
 
 // jpInvoiceNumber is a Japanese qualified-invoice issuer's registration
 // number (T and 13 digits), which marks its block even where the words
@@ -311,10 +314,14 @@ func markAround(lines []string, out []bool, i, n int) {
 // invoiceHead is how many lines of an invoice's start are its letterhead.
 const invoiceHead = 10
 
-// invoiceWords name an invoice (or a receipt, a credit note) in the six
+// invoiceWords name an invoice (or a receipt, a credit note, a safety data
+// sheet: documents whose issuer's details the law requires) in the six
 // languages.
 var invoiceWords = []string{"invoice", "receipt", "credit note", "rechnung", "quittung", "gutschrift", "facture", "avoir",
-	"factura", "recibo", "fattura", "ricevuta", "nota di credito", "請求書", "領収書", "納品書"}
+	"factura", "recibo", "fattura", "ricevuta", "nota di credito", "請求書", "領収書", "納品書",
+	// Safety data sheets: the law asks for the supplier's details too.
+	"safety data sheet", "sicherheitsdatenblatt", "fiche de données de sécurité", "ficha de datos de seguridad",
+	"scheda di dati di sicurezza", "scheda dati di sicurezza", "安全データシート"}
 
 // isInvoice reports whether a document is an invoice, by its name or its
 // first lines.

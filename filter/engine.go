@@ -1137,8 +1137,9 @@ var (
 	// yearRange is "2018-2020", "1999 / 2004": years, not a phone.
 	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// monthYear ends a number that is a month and a year: "Fiat 500L
-	// (351) 10/2013" is a model code and its first registration.
-	monthYear = regexp.MustCompile(`(?:^|[^\d])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d$`)
+	// (351) 10/2013" is a model code and its first registration, "2613 /
+	// 05-2024" a BIOS chip's version and date.
+	monthYear = regexp.MustCompile(`(?:^|[^\d])(?:0?[1-9]|1[0-2])[/-](?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
 	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
 	// callMe before a number asks the buyer to call the agent or the

@@ -350,3 +350,31 @@ func TestSet17Kinds(t *testing.T) {
 		}
 	}
 }
+
+// What set 18 found: "Ticketsystem" is no Etsy, a BIOS date no phone, a
+// safety data sheet's supplier block as required as an invoice's; "tell
+// us before you publish anything", a spring 3-for-2, a preview list and a
+// catalogue of what is not on Amazon refuse.
+func TestSet18Kinds(t *testing.T) {
+	cases := []struct {
+		lang, body, want string
+	}{
+		{"de", "Sie ist durch einen Fehler in unserem Ticketsystem in einem falschen Ordner gelandet.", ""},
+		{"de", "Die Version steht auf dem Aufkleber auf dem BIOS-Chip (Beispiel: „2613 / 05-2024“).", ""},
+		{"es", "Si hay algo del teclado que no te convence, cuéntanoslo antes de publicar nada en Amazon.", "review"},
+		{"it", "Fino al 30 aprile sui nostri detergenti professionali c'è la promo primavera 3x2.", "promotion"},
+		{"it", "Mandiamo un'anteprima a chi ce lo chiede: se le fa piacere essere nella lista, risponda sì a questo messaggio.", "promotion"},
+		{"es", "Te adjunto nuestro catálogo completo, con todas las referencias aunque no estén en Amazon, y sus precios.", "promotion"},
+	}
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
+	}
+	sds := testPDFContent("BT /F1 10 Tf 1 0 0 1 56 800 Tm (Safety data sheet - Drain unblocker) Tj\n" +
+		"1 0 0 1 56 786 Tm (1.3 Supplier: Fenwick Eco Ltd, Kendal) Tj\n1 0 0 1 56 772 Tm (Telephone: 01539 555720    E-mail: sds@fenwickeco.co.uk) Tj\n" +
+		"1 0 0 1 56 758 Tm (1.4 Emergency telephone number: 01539 555721) Tj ET")
+	if v := checkRaw(t, attachmentMessage("SDS_drain_unblocker.pdf", "application/pdf", sds)); v.Refused() {
+		t.Errorf("a safety data sheet's supplier block refused: %+v", v.Violations)
+	}
+}
