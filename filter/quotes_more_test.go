@@ -79,9 +79,7 @@ func TestHelpdeskThreads(t *testing.T) {
 // Phone numbers as Japanese phones and hands write them, an address line
 // set off by dots, and an address spelled with at and dot words.
 func TestNumbersAndAddressesInSet6(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"ja", "お手数ですがこちらまでお電話下さい。\n０８０ー２２７１ー５６３９（中島）", "contact"},
 		{"ja", "〇九〇の四四一二の八八〇三までお電話いただけますか。", "contact"},
 		{"de", "Werkstattprofi Schmid GmbH · Industriestraße 21 · 73037 Göppingen", ""},
@@ -89,11 +87,7 @@ func TestNumbersAndAddressesInSet6(t *testing.T) {
 		{"en", "Could you pop a photo over to hello at tidyhome dot co dot uk?", "contact"},
 		{"en", "The manual is available at amazon dot co dot uk under the product page.", ""},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // Set 7's false refusals, by kind: a ticket's earlier comments (Zendesk
@@ -126,9 +120,7 @@ func TestSet7Kinds(t *testing.T) {
 // Reviews asked for without the word, and rules that span sentences
 // written one per line.
 func TestReviewsWithoutTheWord(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"en", "If you end up putting a few sentences up on the product page, I'll send back what you paid for shipping.", "review"},
 		{"de", "Wer auf Amazon ein paar Sätze dazu schreibt, wie ihm der Tee geschmeckt hat, dem legen wir ein Probiertütchen dazu.", "review"},
 		{"fr", "Un petit geste vous attendra sur votre prochaine commande dès que vos impressions seront en ligne sur la fiche Amazon.", "promotion,review"},
@@ -137,31 +129,21 @@ func TestReviewsWithoutTheWord(t *testing.T) {
 		{"ja", "お飲みになった感想を商品ページにひとこと書いていただけませんか。\n\nなお、次の便にはおまけのサンプルが入っております。", ""},
 		{"en", "A few words on the product page explain the sizes.", ""},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // Set 8's false refusals, by kind: a logistics firm's service number, a
 // manufacturer's technical service, and "the coming days" beside a code
 // that is no coupon.
 func TestSet8Kinds(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"en", "If the slot does not suit you, call Blue Dart customer service on 1860 233 1234 and quote the AWB.", ""},
 		{"fr", "Vous pouvez joindre le service client de Geodis au 09 69 32 05 81 (appel non surtaxé).", ""},
 		{"it", "Per la garanzia contatti l'Assistenza Tecnica Vesuvia, numero verde 800 913 472.", ""},
 		{"it", "La fattura è stata trasmessa con il codice destinatario M5UXCR1, la troverà nei prossimi giorni.", ""},
 		{"it", "Con il codice SCONTO10 risparmia il 10% sul prossimo ordine.", "promotion"},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // A footer that names the seller under a quote without '>' marks is the
@@ -204,19 +186,13 @@ func TestSet9Kinds(t *testing.T) {
 // opinion to rewrite on the product page, "come to us before you make
 // your experiences public".
 func TestRoundaboutWays(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"es", "Si quiere, se los mandamos directamente sin pasar por la plataforma, y sale algo mejor de precio.", "promotion"},
 		{"de", "Bitte kommen Sie erst zu uns, bevor Sie Ihre Erfahrungen öffentlich machen.", "review"},
 		{"ja", "商品ページに追加されたご意見を、解決した今の状況に合わせて書き直していただけませんか。", "review"},
 		{"fr", "Suivi en direct : https://www.laposte.fr/outils/suivre-vos-envois?code=6A23418850372", ""},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // What set 14 found: an abbreviation or a German day ("vom 3. April",
@@ -224,9 +200,7 @@ func TestRoundaboutWays(t *testing.T) {
 // headed by a name without an address is the buyer's when the reply greets
 // that name; hopes, shared experiences and invitations to the range.
 func TestSet14Kinds(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"de", "Hallo Herr Busch,\nwir wären Ihnen dankbar, wenn Sie Ihre Bewertung vom 3. April noch einmal überdenken und ggf. aktualisieren könnten.\n", "review"},
 		{"en", "Hi Jess,\nthe parcel was already lodged.\n\nFrom: Jess Tran\nSent: Tuesday, 22 April 2025 21:57\nTo: Southerly Surf Co <crew@southerlysurf.com.au>\nSubject: Change delivery address\n\nMy mobile is 0412 555 908 if the driver needs it.\n", ""},
 		{"en", "Hi Sam,\nthe parcel was already lodged.\n\nFrom: Jess Tran\nSent: Tuesday, 22 April 2025 21:57\nTo: Southerly Surf Co <crew@southerlysurf.com.au>\nSubject: Change delivery address\n\nMy mobile is 0412 555 908 if the driver needs it.\n", "contact"},
@@ -237,11 +211,7 @@ func TestSet14Kinds(t *testing.T) {
 		// Still allowed: a neutral request that names the buyer's opinion.
 		{"fr", "Si vous le souhaitez, vous pouvez partager votre expérience sur Amazon, qu'elle soit positive ou négative.", ""},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // What set 15 found. An invoice whose lines are placed by position (Tm) is
@@ -267,9 +237,7 @@ func TestSet15Kinds(t *testing.T) {
 	if v.Refused() {
 		t.Errorf("an invoice placed line by line refused: %+v", v.Violations)
 	}
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"es", "Si sigue sin vincularse, escríbame por Telegram a @termohogar_soporte y le voy guiando.", "contact"},
 		{"de", "Wir nutzen kein WhatsApp, Telegram oder Signal: bitte schreiben Sie uns hier.", ""},
 		{"fr", "Elle est proposée sur Amazon : il suffit de taper SF-22-L dans la barre de recherche Amazon pour la trouver.", ""},
@@ -280,11 +248,7 @@ func TestSet15Kinds(t *testing.T) {
 		{"en", "I'd always rather hear it from you here in messages than see it end up on the product page.", "review"},
 		{"fr", "Avant de noter un produit, parlez-nous-en d'abord : nous trouvons toujours une solution.", "review"},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // A phrase every language lists ("telegram") is reported in the
@@ -307,9 +271,7 @@ func TestPhraseReportedInTheMessagesLanguage(t *testing.T) {
 // corresponds", a seasonal bundle; and, allowed, "our VAT number" and a
 // car's first registration after its model code.
 func TestSet16Kinds(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"de", "Wir würden uns freuen, wenn Sie sich kurz Zeit für eine Rezension auf Amazon nehmen. Als Dankeschön legen wir Ihrer nächsten Bestellung eine Tube gratis bei.", "review"},
 		{"en", "We're happy to refund the £4.95 postage as soon as the feedback has been removed.", "review"},
 		{"fr", "Peut-être que le commentaire publié au moment de la panne ne correspond plus tout à fait à ce que vous avez vécu ?", "review"},
@@ -320,11 +282,7 @@ func TestSet16Kinds(t *testing.T) {
 		{"it", "Compatibile con Fiat 500L Living (351) 10/2013 -> (solo anteriori).", ""},
 		{"en", "Thanks for your review. Your refund of the postage has been issued today.", ""},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // What set 17 found: the buyer's own words in a quote attributed to the
@@ -334,9 +292,7 @@ func TestSet16Kinds(t *testing.T) {
 // bundle cheaper than buying singly, a special something for regulars
 // around Mother's Day and a Shopify store refuse.
 func TestSet17Kinds(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"fr", "Bonjour Émilie,\nle retour se fait depuis votre compte Amazon.\n\n> Le 18 févr. 2025 à 11:52, Émilie Dubreuil - Amazon Marketplace <5ky1od6tifr3fm@marketplace.amazon.fr> a écrit :\n> J'ai vu sur votre site https://www.shop.de/creoles-fines qu'il existe une taille plus petite.\n", ""},
 		{"es", "La trona está retenida en la plataforma de Coslada por una incidencia de volumen después de las rebajas.", ""},
 		{"it", "Il telaio del Trio Stella (codice SX-300) ha attacchi a scatto pensati per la navicella e l'ovetto della stessa linea.", ""},
@@ -344,11 +300,7 @@ func TestSet17Kinds(t *testing.T) {
 		{"en", "It might be worth keeping an eye on the Keel brand around Mother's Day though, we tend to do something a bit special for our regulars then.", "promotion"},
 		{"fr", "Les boucles assorties sont disponibles sur notre boutique Shopify.", "promotion"},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 }
 
 // What set 18 found: "Ticketsystem" is no Etsy, a BIOS date no phone, a
@@ -356,9 +308,7 @@ func TestSet17Kinds(t *testing.T) {
 // us before you publish anything", a spring 3-for-2, a preview list and a
 // catalogue of what is not on Amazon refuse.
 func TestSet18Kinds(t *testing.T) {
-	cases := []struct {
-		lang, body, want string
-	}{
+	cases := []langCase{
 		{"de", "Sie ist durch einen Fehler in unserem Ticketsystem in einem falschen Ordner gelandet.", ""},
 		{"de", "Die Version steht auf dem Aufkleber auf dem BIOS-Chip (Beispiel: „2613 / 05-2024“).", ""},
 		{"es", "Si hay algo del teclado que no te convence, cuéntanoslo antes de publicar nada en Amazon.", "review"},
@@ -366,15 +316,26 @@ func TestSet18Kinds(t *testing.T) {
 		{"it", "Mandiamo un'anteprima a chi ce lo chiede: se le fa piacere essere nella lista, risponda sì a questo messaggio.", "promotion"},
 		{"es", "Te adjunto nuestro catálogo completo, con todas las referencias aunque no estén en Amazon, y sus precios.", "promotion"},
 	}
-	for _, c := range cases {
-		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
-			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
-		}
-	}
+	expectCategories(t, cases)
 	sds := testPDFContent("BT /F1 10 Tf 1 0 0 1 56 800 Tm (Safety data sheet - Drain unblocker) Tj\n" +
 		"1 0 0 1 56 786 Tm (1.3 Supplier: Fenwick Eco Ltd, Kendal) Tj\n1 0 0 1 56 772 Tm (Telephone: 01539 555720    E-mail: sds@fenwickeco.co.uk) Tj\n" +
 		"1 0 0 1 56 758 Tm (1.4 Emergency telephone number: 01539 555721) Tj ET")
 	if v := checkRaw(t, attachmentMessage("SDS_drain_unblocker.pdf", "application/pdf", sds)); v.Refused() {
 		t.Errorf("a safety data sheet's supplier block refused: %+v", v.Violations)
+	}
+}
+
+// langCase is a message's text in a language and the categories it must
+// be refused for ("" when it must pass).
+type langCase struct{ lang, body, want string }
+
+// expectCategories checks each case as a plain-text reply to a buyer of
+// its language's marketplace.
+func expectCategories(t *testing.T, cases []langCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := categories(checkRaw(t, plain(c.lang, c.body))); got != c.want {
+			t.Errorf("%s %q: refused for %q, want %q", c.lang, c.body, got, c.want)
+		}
 	}
 }
