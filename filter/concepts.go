@@ -352,14 +352,14 @@ func stemWord(env *snowball.Env, stem func(*snowball.Env) bool, w string) string
 
 // gated reports whether the word's first letters, as written or without
 // accents, are those of a term's word: only then is it worth stemming.
-func (cl *conceptLang) gated(w string) bool {
+func (cl *conceptLang) gated(w string, st *stemCache) bool {
 	k := gateKey(w)
 	if cl.gate.has(k) {
 		return true
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] >= utf8.RuneSelf {
-			return cl.gate.has(foldAccents(k))
+			return cl.gate.has(st.fold(k))
 		}
 	}
 	return false
@@ -583,6 +583,22 @@ type stemCache struct {
 	// it for the next paragraph (see find).
 	window [maxSpan][]bool
 	carry  bool
+	// folds holds the accent-folded first letters of words (see fold).
+	folds map[string]string
+}
+
+// fold returns foldAccents(k) for a word's first letters, computed once
+// per check: Unicode normalization costs more than the rest of the gate.
+func (st *stemCache) fold(k string) string {
+	if f, ok := st.folds[k]; ok {
+		return f
+	}
+	if st.folds == nil || len(st.folds) > maxCachedStems {
+		st.folds = map[string]string{}
+	}
+	f := foldAccents(k)
+	st.folds[k] = f
+	return f
 }
 
 // reset readies the cache for a new check.
@@ -625,7 +641,7 @@ func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bo
 	any := false
 	for _, w := range st.words {
 		k := wordKeys{word: w}
-		if len(w) > 3 && cl.gated(w) {
+		if len(w) > 3 && cl.gated(w, st) {
 			k.stem = st.stem(cl, lang, w)
 		}
 		st.keys = append(st.keys, k)

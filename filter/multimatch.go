@@ -112,3 +112,15 @@ func (mm *multiMatcher) find(text string, hits []mmHit) []mmHit {
 	}
 	return hits
 }
+
+// any reports whether text holds one of the strings: find that stops at
+// the first.
+func (mm *multiMatcher) any(text string) bool {
+	row := int32(0)
+	for i := 0; i < len(text); i++ {
+		if row = mm.next[row+int32(mm.class[text[i]])]; row < 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -65,8 +65,7 @@ func mayBeSpelled(n string) bool {
 	if strings.IndexByte(n, '@') >= 0 {
 		return true
 	}
-	var buf [8]mmHit
-	return len(atWordFinder.find(n, buf[:0])) > 0
+	return atWordFinder.any(n)
 }
 
 // atWordFinder finds the at words; compiled once, never changed.
