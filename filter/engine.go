@@ -652,6 +652,14 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	for _, sa := range spelledAddresses(scan) {
 		c.add("contact", "contact.email", excerpt(p.orig(), "")+" ("+strings.Trim(sa.addr, ".-_")+")", p.at(sa.lo).String(), act("contact"))
 	}
+	// So is a phone number spelled over a line break ("… zéro-quatre,
+	// soixante-seize,⏎trente et un …" in format=flowed), unless a line
+	// of the paragraph gave one already.
+	if len(p.ns) > 1 && !c.phoneIn(p) {
+		if spelled, spans := spelledDigitSpans(scan); len(spans) > 0 {
+			c.phoneNumbers(spelled, spelled, spans, p.at(0).String(), act) // the excerpt shows the number read
+		}
+	}
 	cs := c.e.p.concepts
 	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
 		r := cs.rules[h.rule]
@@ -718,6 +726,21 @@ func hasCode(s string) bool {
 // isCodeRune reports whether r can stand in a product code.
 func isCodeRune(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-')
+}
+
+// phoneIn reports whether a phone number was found in a line of p.
+func (c *check) phoneIn(p *paragraph) bool {
+	for _, v := range c.out {
+		if v.Rule != "contact.phone" {
+			continue
+		}
+		for _, n := range p.ns {
+			if v.Where == (place{p.kind, n}).String() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ownInHeaderLine reports whether em, at the seller's own domain, stands

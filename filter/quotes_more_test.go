@@ -339,3 +339,17 @@ func expectCategories(t *testing.T, cases []langCase) {
 		}
 	}
 }
+
+// What set 19 found: a phone number spelled in words over a format=flowed
+// line break, a review that "can be edited", drip bags for the customers
+// who posted a review, a successor model, "search for our shop name".
+func TestSet19Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"fr", "Vous pouvez me joindre directement à l'atelier : zéro-quatre, soixante-seize, \ntrente et un, quatre-vingt-huit, zéro-deux, du mardi au samedi.", "contact"},
+		{"de", "Ihre Rezension lässt sich bei Amazon übrigens jederzeit unter „Ihre Rezensionen“ bearbeiten.", "review"},
+		{"ja", "商品レビューを投稿してくださったお客様には、当店オリジナルのドリップバッグ5袋をお送りしております。", "review"},
+		{"ja", "Matter に対応した後継モデルの SL-P3 を来月から取り扱う予定です。", "promotion"},
+		{"ja", "同じ茶園の葉を使っておりますので、よろしければ店名で探してみてください。", "promotion"},
+		{"fr", "Le cadran mesure 38 mm, \net le bracelet 20 mm entre les cornes.", ""},
+	})
+}
