@@ -1164,7 +1164,7 @@ var (
 	// 05-2024" a BIOS chip's version and date.
 	monthYear = regexp.MustCompile(`(?:^|[^\d])(?:0?[1-9]|1[0-2])[/-](?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
-	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#]?\s*$`)
+	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#,]?\s*$`)
 	// callMe before a number asks the buyer to call the agent or the
 	// seller on it ("give me a ring on", "call our customer care on",
 	// "rufen Sie uns unter", "appelez-nous au", "llámenos al", "ci chiami

@@ -353,3 +353,20 @@ func TestSet19Kinds(t *testing.T) {
 		{"fr", "Le cadran mesure 38 mm, \net le bracelet 20 mm entre les cornes.", ""},
 	})
 }
+
+// What set 20 found: "work out whether the set suits", a Phillips
+// ("estrella") screwdriver and "buona o meno" are no offer, review or
+// voucher; a number after "my mobile," is a phone whatever its plan, and
+// "hearing it here before it goes into a review", a model that "drops
+// next month" and a code sent once the review is published refuse.
+func TestSet20Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Reviews help other home cooks work out whether the set suits their kitchen.", ""},
+		{"es", "Hay que quitar el tornillo de la tapa (destornillador de estrella pequeño), retirar la lengüeta y volver a cerrar.", ""},
+		{"it", "Se ha qualche minuto, ci farebbe piacere che lasciasse una recensione su Amazon raccontando com'è andata, che l'esperienza sia stata buona o meno.", ""},
+		{"en", "Easiest thing is to send a pic of your fuse box to my mobile, 07700 900461, and I'll tell you which slot to use.", "contact"},
+		{"en", "If an order from us ever lets you down, we'd really appreciate hearing it here from you first, before it goes into a review.", "review"},
+		{"en", "Heads up: our 65W version with a built-in coiled cable drops next month.", "promotion"},
+		{"it", "Appena la recensione è pubblicata, le mandiamo il codice per il prossimo ordine.", "review,promotion"},
+	})
+}
