@@ -56,8 +56,9 @@ func (c *check) greets(name string) bool {
 	if g == "" {
 		return false
 	}
+	greeted := strings.FieldsFunc(g, notLetter)
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), notLetter) {
-		if utf8.RuneCountInString(w) >= 3 && slices.Contains(strings.FieldsFunc(g, notLetter), w) {
+		if utf8.RuneCountInString(w) >= 3 && slices.Contains(greeted, w) {
 			return true
 		}
 	}
