@@ -370,3 +370,17 @@ func TestSet20Kinds(t *testing.T) {
 		{"it", "Appena la recensione è pubblicata, le mandiamo il codice per il prossimo ordine.", "review,promotion"},
 	})
 }
+
+// Some of set 21's kinds (the rest stay known failures): "before you tell
+// the whole world", "if all is well … you know how to help us on Amazon",
+// "antes de contarlo en las opiniones de Amazon", an opinion invited "si
+// queda como esperaba".
+func TestSet21Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Geben Sie uns bitte erst hier die Chance, das geradezubiegen, bevor Sie es der ganzen Welt erzählen.", "review"},
+		{"de", "Und wenn dann alles passt, wissen Sie ja, womit Sie einem kleinen Familienbetrieb wie uns auf Amazon am meisten helfen können.", "review"},
+		{"es", "Antes de contarlo en las opiniones de Amazon, denos la oportunidad de arreglarlo por aquí.", "review"},
+		{"es", "Y si cuando la termine queda como esperaba, nos haría muy felices leer su opinión en Amazon.", "review"},
+		{"de", "Wenn alles passt, ist die Lieferung am Mittwoch bei Ihnen.", ""},
+	})
+}
