@@ -382,5 +382,8 @@ func TestSet21Kinds(t *testing.T) {
 		{"es", "Antes de contarlo en las opiniones de Amazon, denos la oportunidad de arreglarlo por aquí.", "review"},
 		{"es", "Y si cuando la termine queda como esperaba, nos haría muy felices leer su opinión en Amazon.", "review"},
 		{"de", "Wenn alles passt, ist die Lieferung am Mittwoch bei Ihnen.", ""},
+		{"fr", "Envoyez la vidéo directement sur ma boîte perso : laure point mistral, arobase, gmail, point com.", "contact"},
+		{"es", "Mándeme por whats una foto del cabezal visto desde arriba y le confirmo la guía.", "contact"},
+		{"en", "We are at, well, the end of the season, so the sale price is gone.", ""},
 	})
 }

@@ -96,10 +96,13 @@ func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b =
 // addrTok classifies the word n[lo:hi].
 func addrTok(n string, lo, hi int) addrToken {
 	w := n[lo:hi]
-	bare := strings.Trim(w, "[](){}<>\"'")
+	// A sign word may be followed by a comma ("laure point mistral,
+	// arobase, gmail, point com").
+	signed := strings.TrimRight(w, ",;:")
+	bare := strings.Trim(signed, "[](){}<>\"'")
 	if c, ok := spelledSigns[bare]; ok {
-		spoken := bare != w || len(bare) > 1
-		return addrToken{lo: lo, hi: hi, sign: c, spoken: spoken, weak: spoken && bare == w && (bare == "at" || bare == "ät")}
+		spoken := bare != signed || len(bare) > 1
+		return addrToken{lo: lo, hi: hi, sign: c, spoken: spoken, weak: spoken && bare == signed && (bare == "at" || bare == "ät")}
 	}
 	w = strings.TrimRight(w, ",;:!?)]}\"'»”")
 	if strings.HasSuffix(w, ".") && len(w) > 1 {
