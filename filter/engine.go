@@ -284,8 +284,13 @@ func (c *check) sellerFooter(lines []Line) []Line {
 	for start > 0 && strings.TrimSpace(lines[start-1].Text) != "" && lines[start-1].Quote {
 		start--
 	}
-	if start == 0 || !lines[start-1].Quote && strings.TrimSpace(lines[start-1].Text) != "" {
-		return lines // the whole text, or no block of its own
+	if start == 0 || !lines[start-1].Quote {
+		return lines // the whole text, the whole quote, or no block of its own
+	}
+	for _, l := range lines[start:n] {
+		if strings.HasPrefix(strings.TrimSpace(l.Text), ">") {
+			return lines // the quote's own marks: the buyer's
+		}
 	}
 	named := false
 	for _, l := range lines[start:n] {
@@ -314,7 +319,8 @@ func (c *check) namesSellerIn(text string) bool {
 		}
 		return strings.Contains(n, c.mark+".")
 	}
-	if strings.Contains(strings.ReplaceAll(n, " ", ""), strings.ReplaceAll(c.mark, "-", "")) {
+	// "Bouton d'Or" or "boutondor-mercerie.fr" both name boutondor-mercerie.
+	if strings.Contains(strings.NewReplacer(" ", "", "-", "").Replace(n), strings.ReplaceAll(c.mark, "-", "")) {
 		return true
 	}
 	return namesSeller(words, c.mark) || hasMarkParts(words, c.mark)
@@ -659,6 +665,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		if spelled, spans := spelledDigitSpans(scan); len(spans) > 0 {
 			c.phoneNumbers(spelled, spelled, spans, p.at(0).String(), act) // the excerpt shows the number read
 		}
+		c.brokenPhones(p, act)
 	}
 	cs := c.e.p.concepts
 	for _, h := range cs.find(scan, langs, c.mark, &c.stems) {
@@ -680,6 +687,44 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
+}
+
+// brokenPhones looks for phone numbers in digits that a line break cuts
+// in two ("chiamami, 0 4 5 - 8 7 .⏎1 2 . 6 6 0"): each line holds too few
+// digits to be read as one alone. Only the two lines around the break are
+// read, so that labels and numbers elsewhere in the paragraph stay apart.
+func (c *check) brokenPhones(p *paragraph, act func(string) Action) {
+	for i := 1; i < len(p.scans) && !c.phoneIn(p); i++ {
+		a, b := p.scans[i-1], p.scans[i]
+		tail, head := trailingDigits(a), leadingDigits(b)
+		if tail == 0 || head == 0 || tail+head < 7 {
+			continue
+		}
+		joined := a + " " + b
+		c.phoneNumbers(p.origs[i-1]+" "+p.origs[i], plainDigits(joined), nil, place{p.kind, p.ns[i-1]}.String(), act)
+	}
+}
+
+// trailingDigits counts the digits in the run of phone bytes that ends s.
+func trailingDigits(s string) int {
+	d := 0
+	for i := len(s) - 1; i >= 0 && (phoneByte(s[i]) || s[i] == '\t'); i-- {
+		if isDigitByte(s[i]) {
+			d++
+		}
+	}
+	return d
+}
+
+// leadingDigits counts the digits in the run of phone bytes that starts s.
+func leadingDigits(s string) int {
+	d := 0
+	for i := 0; i < len(s) && (phoneByte(s[i]) || s[i] == '\t'); i++ {
+		if isDigitByte(s[i]) {
+			d++
+		}
+	}
+	return d
 }
 
 // codeSearch reports whether the part of a sentence (between dashes) that
@@ -1073,6 +1118,9 @@ func hostOf(u string) string {
 func (c *check) ownShop(u, host, excerpt, where string, act func(string) Action) {
 	site, err := publicsuffix.EffectiveTLDPlusOne(host)
 	own := err == nil && c.mark != "" && strings.HasPrefix(site, c.mark+".")
+	// A shop on a hosted platform carries the seller's name as its own
+	// label ("saikoro-games.thebase.in" for saikoro-games.jp).
+	own = own || c.mark != "" && len(c.mark) >= 4 && slices.Contains(strings.Split(strings.TrimSuffix(host, site), "."), c.mark)
 	if own || strings.Contains(strings.ToLower(u), "utm_source=") || strings.Contains(strings.ToLower(u), "utm_campaign=") {
 		c.add("promotion", "promotion.own-shop", excerpt, where, act("promotion"))
 	}
@@ -1216,6 +1264,12 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		if !labelled && !intl && !strings.ContainsAny(cand, " ()-./") && digits >= 11 {
 			continue
 		}
+		// Where a national number is written with its leading 0 (de, fr,
+		// uk, jp), digits without it and without a country code are no
+		// phone written for a buyer there ("Tradition 2250/2259/2282").
+		if !labelled && !intl && cand[0] != '0' && cand[0] != '(' && c.nationalZero() {
+			continue
+		}
 		if !labelled && (codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) || monthYear.MatchString(cand)) {
 			continue
 		}
@@ -1246,6 +1300,16 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// nationalZero reports whether people in the marketplace's country write
+// every national number with its leading 0 (India's mobiles go without).
+func (c *check) nationalZero() bool {
+	switch c.region {
+	case "DE", "AT", "CH", "FR", "BE", "GB", "JP":
+		return true
+	}
+	return false
 }
 
 // gluedCode reports whether the number at lo in n follows letters and a

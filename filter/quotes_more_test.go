@@ -387,3 +387,45 @@ func TestSet21Kinds(t *testing.T) {
 		{"en", "We are at, well, the end of the season, so the sale price is gone.", ""},
 	})
 }
+
+// The rest of set 21, by kind: a footer under the quote naming the
+// seller's hyphenated domain, a shop on a hosted platform under the
+// seller's name, a phone number cut by a format=flowed break, model
+// numbers without the leading 0 every national number has there, a
+// product launch to reserve, a bundle "15 euro in meno", "DM" on Insta.
+func TestSet21LeftoverKinds(t *testing.T) {
+	from := func(raw, addr string) Verdict {
+		m, err := Parse(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, _ := m.Header.AddressList("To")
+		return defaultEngine.Check(m, Envelope{MailFrom: addr, Rcpt: []string{to[0].Address}})
+	}
+	footer := strings.Replace(plain("fr", "Bonjour Lucie,\nelle mesure 22 cm.\n\n________________________________\nDe : Lucie <a1b2c3d4e5@marketplace.amazon.fr>\nEnvoyé : mardi 28 janvier 2025 10:15\nÀ : Mercerie <boutique@boutondor-mercerie.fr>\nObjet : Longueur\n\nElle fait combien ?\n\n--\nAbonnez-vous à la lettre de la Mercerie : boutondor-mercerie.fr/newsletter"), "support@shop.test", "boutique@boutondor-mercerie.fr", 1)
+	if got := categories(from(footer, "boutique@boutondor-mercerie.fr")); !strings.Contains(got, "promotion") {
+		t.Errorf("a footer naming boutondor-mercerie.fr under the quote: %q, want promotion", got)
+	}
+	// The buyer's own quoted header naming the seller's domain stays the buyer's.
+	quoted := plain("fr", "Bonjour,\nc'est parti hier.\n\n> De : Kévin <a1b2c3d4e5@marketplace.amazon.fr>\n> A : commandes@boutondor-mercerie.fr\n>\n> Ça arrive quand ?")
+	if got := categories(from(quoted, "commandes@boutondor-mercerie.fr")); got != "" {
+		t.Errorf("the buyer's quote naming the seller's domain: %q, want a pass", got)
+	}
+	base := plain("ja", "交換品をお送りします。\n\n近藤\n\nP.S. よかったら覗いてみてください → https://saikoro-games.thebase.in/items/88120452")
+	if got := categories(from(base, "shop@saikoro-games.jp")); got != "link,promotion" {
+		t.Errorf("a shop on thebase.in under the seller's name: %q, want link,promotion", got)
+	}
+	flowed := strings.Replace(plain("it", "Se dopo dieci giorni ancora niente, chiamami pure in negozio, 0 4 5 - 8 7 . \n1 2 . 6 6 0, e chiedi di Enrico."), "charset=utf-8", "charset=utf-8; format=flowed", 1)
+	if got := categories(checkRaw(t, flowed)); got != "contact" {
+		t.Errorf("a phone cut by a flowed break: %q, want contact", got)
+	}
+	expectCategories(t, []langCase{
+		{"de", "Passend für Singer: Tradition 2250/2259/2282, Heavy Duty 4411/4423.", ""},
+		{"de", "Rufen Sie uns an: 0221/4711 0815.", "contact"},
+		{"fr", "Au passage : l'extension « Les Marées » sort le 20 novembre, je peux vous en réserver un exemplaire.", "promotion"},
+		{"it", "Se le prende insieme a un secondo paio di scarpe, il set le viene 15 euro in meno rispetto ai due articoli separati.", "promotion"},
+		{"ja", "今月から春色コットン「ソライロ」シリーズ全12色の取り扱いを始めました。", "promotion"},
+		{"ja", "よろしければ当店のほかの毛糸もチェックしてみてくださいね。", "promotion"},
+		{"es", "Lo avisamos primero en Insta y por DM le apartamos la carta.", "contact"},
+	})
+}
