@@ -131,9 +131,21 @@ func TestInboundCopyModeOnlyRecords(t *testing.T) {
 	}
 }
 
+// TestReplyRelayedReachesSLASeam: only a relayed reply to a thread with a
+// buyer message on record stops a clock; a thread without one has none.
 func TestReplyRelayedReachesSLASeam(t *testing.T) {
-	e := startEnv(t, "")
+	e := startEnv(t, inboundConfig)
 	c := e.login()
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: 302-1234567-7654321", "It ships today.")); err != nil {
+		t.Fatal(err)
+	}
+	if _, r := e.sla.counts(); r != 0 {
+		t.Fatalf("SLA reply events = %d before any buyer message, want 0", r)
+	}
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	c.Reset()
 	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: 302-1234567-7654321", "It ships today.")); err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ type outbound struct {
 	reason   string
 	// textNote marks the record with the digest of the message's text.
 	textNote string
+	// noBuyerMessage: the trail holds no buyer message for the reply's
+	// thread when it was checked, so no SLA clock runs for it to stop.
+	noBuyerMessage bool
 
 	// What goes out: the prefix (the signature) and the body, canonical.
 	sig  []byte
@@ -127,7 +130,7 @@ func (t *outbound) judge() error {
 	case store.ExceptionSummaryPending:
 		t.isSummary = strings.Contains(strings.ToLower(t.m.Subject), summaryTag)
 	}
-	env.BuyerText = s.buyerText(t.m, t.log)
+	env.BuyerText, t.noBuyerMessage = s.buyerText(t.m, t.log)
 	if t.reason, t.appealed = t.appeal(); t.appealed {
 		t.dropReasonLine()
 	}
@@ -453,11 +456,16 @@ func (s *session) relayAndRecord(relay Relay, d *Delivery, rec *store.Record, wa
 }
 
 // after tells the SLA clock and the exception protocol that the reply went
-// out; their failures are logged, the message is sent either way.
+// out; their failures are logged, the message is sent either way. A reply
+// to a thread without a buyer message on record (a proactive message, a
+// thread whose buyer message never came through the gateway) has no clock
+// to stop: the store is not asked again.
 func (t *outbound) after() {
 	g := t.g
-	if err := g.sla.ReplyRelayed(context.Background(), t.rec); err != nil {
-		t.log.Error("SLA event", "err", err)
+	if !t.noBuyerMessage {
+		if err := g.sla.ReplyRelayed(context.Background(), t.rec); err != nil {
+			t.log.Error("SLA event", "err", err)
+		}
 	}
 	if g.exceptions == nil {
 		return

@@ -428,11 +428,14 @@ const buyerLookupTimeout = 2 * time.Second
 // when none is on record: the first Amazon relay recipient's newest
 // verified message about the reply's order. Without it the policy tells
 // the buyer's words by the quote's structure, so a failed look-up costs
-// judgment, never safety.
-func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
+// judgment, never safety. none reports that the trail holds no such
+// message at all (not one whose body was purged, not a failed look-up):
+// the thread then has no SLA clock for the reply to stop, since only a
+// verified buyer message starts one.
+func (s *session) buyerText(m *filter.Message, log *slog.Logger) (text string, none bool) {
 	g := s.g
 	if g.buyerMsgs == nil {
-		return ""
+		return "", false
 	}
 	buyer := ""
 	for _, r := range s.rcpts {
@@ -442,7 +445,7 @@ func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
 		}
 	}
 	if buyer == "" {
-		return ""
+		return "", false
 	}
 	order := ""
 	if len(m.OrderIDs) > 0 {
@@ -455,14 +458,17 @@ func (s *session) buyerText(m *filter.Message, log *slog.Logger) string {
 		if !errors.Is(err, store.ErrNoBuyerMessage) {
 			log.Warn("buyer message look-up failed; quotes judged by their structure", "err", err)
 		}
-		return ""
+		// The record's thread is the first recipient's: only its answer
+		// speaks for the clock.
+		none = errors.Is(err, store.ErrNoBuyerMessage) && !errors.Is(err, store.ErrBuyerBodyGone) && strings.EqualFold(buyer, s.rcpts[0])
+		return "", none
 	}
 	bm, err := filter.Parse(bytes.NewReader(raw))
 	if err != nil {
 		log.Warn("buyer message on record unreadable", "err", err)
-		return ""
+		return "", false
 	}
-	return bm.Text()
+	return bm.Text(), false
 }
 
 // plainAddress reports whether addr is local@domain with a dot-atom local

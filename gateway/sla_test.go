@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/sellergate/sellergate/filter"
@@ -57,6 +58,36 @@ func TestSLAThroughTheGateway(t *testing.T) {
 	}
 	if _, ok := tr.TimeLeft(ctx, thread); ok {
 		t.Error("the relayed reply did not stop the clock")
+	}
+}
+
+// TestReplyStopsTheClockOfAPurgedBuyerMessage: the buyer message's body
+// was purged under retention, its record stays: the reply still stops the
+// thread's clock (only a thread without any buyer message on record has
+// none to stop).
+func TestReplyStopsTheClockOfAPurgedBuyerMessage(t *testing.T) {
+	var tr *sla.Tracker
+	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
+		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
+		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
+	})
+	ctx := context.Background()
+	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := tr.Status(ctx)
+	if len(st) != 1 {
+		t.Fatalf("open threads after the buyer message: %+v", st)
+	}
+	if n, err := e.st.Purge(ctx, time.Now().Add(time.Hour)); err != nil || n == 0 {
+		t.Fatalf("purge: %d, %v", n, err)
+	}
+	c := e.login()
+	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", "Ihr Paket kommt morgen an.")); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tr.TimeLeft(ctx, st[0].Thread); ok {
+		t.Error("the relayed reply did not stop the clock of a thread whose buyer message was purged")
 	}
 }
 

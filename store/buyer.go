@@ -22,11 +22,18 @@ const (
 // reply (none arrived, or its body was purged).
 var ErrNoBuyerMessage = errors.New("no buyer message on record")
 
+// ErrBuyerBodyGone is the ErrNoBuyerMessage returned when the buyer
+// message is on record but its body was purged: the thread has had a
+// buyer message (and may have a running SLA clock), only its words are
+// gone.
+var ErrBuyerBodyGone = fmt.Errorf("%w: its body was purged", ErrNoBuyerMessage)
+
 // LatestBuyerMessage returns the raw bytes of the newest buyer message
 // (inbound, its Amazon signature verified) that a reply to buyer about
 // order answers: the message of the order's thread, or, when the reply
 // names no order, the buyer's newest message. It returns
-// ErrNoBuyerMessage when there is none or its body is gone.
+// ErrNoBuyerMessage when there is none, ErrBuyerBodyGone (which is also
+// an ErrNoBuyerMessage) when its body is gone.
 func (s *SQL) LatestBuyerMessage(ctx context.Context, buyer, order string) ([]byte, error) {
 	buyer = strings.ToLower(buyer)
 	query, arg := latestBuyerSQL, buyer
@@ -47,7 +54,7 @@ func (s *SQL) LatestBuyerMessage(ctx context.Context, buyer, order string) ([]by
 	}
 	raw, err := s.Body(ctx, id)
 	if errors.Is(err, ErrPurged) || errors.Is(err, ErrNoBody) {
-		return nil, ErrNoBuyerMessage
+		return nil, ErrBuyerBodyGone
 	}
 	return raw, err
 }
