@@ -24,18 +24,25 @@ type dialect interface {
 	// rawBodies is the migration that stores bodies without the
 	// database's own compression ("" when it has none to turn off).
 	rawBodies() string
+	// lockHeadFunction is the migration that creates lockedHead's
+	// function ("" when the dialect needs none).
+	lockHeadFunction() string
+	// lockedHead is the query that takes the chain's lock for a batch
+	// and reads the chain's head in one round trip (its arguments: the
+	// lock's key, whether the commit may be lazy), "" when the dialect
+	// reads the head alone (SQLite: one writer, BEGIN IMMEDIATE).
+	lockedHead() string
 	// lockChain serializes appends across every writer on the database.
 	lockChain(ctx context.Context, tx *sql.Tx) error
 	// blob is the column type for binary data.
 	blob() string
 	// autoID is the column definition of an autoincrement key.
 	autoID() string
-	// beforeBegin and lockBatch set whether the next commit is forced to
-	// disk (durable) or only ordered before every later one: the first on
-	// the writer's connection before its transaction, the second in it,
-	// where it also takes the chain's lock for the batch.
+	// beforeBegin sets whether the next commit is forced to disk
+	// (durable) or only ordered before every later one, on the writer's
+	// connection before its transaction (SQLite); lockedHead's query
+	// does it in the transaction (PostgreSQL).
 	beforeBegin(ctx context.Context, db *sql.DB, durable bool) error
-	lockBatch(ctx context.Context, tx *sql.Tx, durable bool) error
 }
 
 // sqliteDialect: one writer connection (the store's writer goroutine
@@ -63,33 +70,19 @@ func (d sqliteDialect) beforeBegin(ctx context.Context, db *sql.DB, durable bool
 	return nil
 }
 
-func (sqliteDialect) lockBatch(context.Context, *sql.Tx, bool) error { return nil } // BEGIN IMMEDIATE + one writer
-
 func (sqliteDialect) name() string                             { return "sqlite" }
 func (sqliteDialect) rebind(q string) string                   { return q }
 func (sqliteDialect) lockChain(context.Context, *sql.Tx) error { return nil } // BEGIN IMMEDIATE + one writer
 func (sqliteDialect) multiRowInsert() bool                     { return false }
 func (sqliteDialect) rawBodies() string                        { return "" }
+func (sqliteDialect) lockHeadFunction() string                 { return "" }
+func (sqliteDialect) lockedHead() string                       { return "" }
 func (sqliteDialect) blob() string                             { return "BLOB" }
 func (sqliteDialect) autoID() string                           { return "INTEGER PRIMARY KEY" }
 
 type postgresDialect struct{}
 
 func (postgresDialect) beforeBegin(context.Context, *sql.DB, bool) error { return nil }
-
-// lockBatch takes the chain's lock, and for a lazy commit turns off the
-// wait for its WAL flush (the next synchronous commit flushes the WAL with
-// everything before it), in one round trip.
-func (postgresDialect) lockBatch(ctx context.Context, tx *sql.Tx, durable bool) error {
-	q := `SELECT pg_advisory_xact_lock($1)`
-	if !durable {
-		q = `SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`
-	}
-	if _, err := tx.ExecContext(ctx, q, chainLockKey); err != nil {
-		return fmt.Errorf("locking the chain: %w", err)
-	}
-	return nil
-}
 
 func (postgresDialect) name() string { return "postgres" }
 func (postgresDialect) rebind(q string) string {
@@ -115,6 +108,22 @@ func (postgresDialect) lockChain(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 func (postgresDialect) multiRowInsert() bool { return true }
+
+// lockHeadFunction creates sellergate_lock_head: the batch's lock, the
+// lazy commit's setting and the head, read after the lock is held (a
+// VOLATILE function's query takes its own snapshot, so it sees the batch
+// another gateway committed while this one waited).
+func (postgresDialect) lockHeadFunction() string {
+	return `CREATE OR REPLACE FUNCTION sellergate_lock_head(lock_key BIGINT, lazy BOOLEAN)
+		RETURNS TABLE (head_id BIGINT, head_hash TEXT) LANGUAGE plpgsql VOLATILE AS $fn$
+		BEGIN PERFORM pg_advisory_xact_lock(lock_key); IF lazy THEN PERFORM set_config('synchronous_commit', 'off', true); END IF; RETURN QUERY SELECT r.id, r.hash FROM records r ORDER BY r.id DESC LIMIT 1; END
+		$fn$`
+}
+
+func (postgresDialect) lockedHead() string {
+	return `SELECT head_id, head_hash FROM sellergate_lock_head($1, $2)`
+}
+
 func (postgresDialect) rawBodies() string {
 	return `ALTER TABLE records ALTER COLUMN body SET STORAGE EXTERNAL`
 }
@@ -229,6 +238,9 @@ func migrations(d dialect) []string {
 		CREATE INDEX records_sent_note ON records (buyer, note, time_ms) WHERE kind = 'message' AND direction = 'out';
 		DROP INDEX records_status;
 		DROP INDEX records_note`,
+		// 13: a batch's lock and the chain's head in one round trip
+		// (PostgreSQL: a function; SQLite needs none).
+		d.lockHeadFunction(),
 	}
 }
 

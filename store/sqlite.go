@@ -224,6 +224,26 @@ func (s *SQL) writer() {
 	}
 }
 
+// lockHead takes the chain's lock for a batch and reads the chain's head
+// (zero and "" for an empty chain): in one round trip where the dialect
+// can.
+func (s *SQL) lockHead(ctx context.Context, tx *sql.Tx, durable bool) (id int64, hash string, err error) {
+	if q := s.d.lockedHead(); q != "" {
+		err = tx.QueryRowContext(ctx, q, chainLockKey, !durable).Scan(&id, &hash)
+	} else {
+		// One writer, its transaction begun IMMEDIATE: no lock to take.
+		var head *sql.Stmt
+		if head, err = s.txStmt(ctx, tx, chainHeadSQL); err != nil {
+			return 0, "", fmt.Errorf("store: %w", err)
+		}
+		err = head.QueryRowContext(ctx).Scan(&id, &hash)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("store: locking the chain and reading its head: %w", err)
+	}
+	return id, hash, nil
+}
+
 // commit writes a batch in one transaction. On error nothing of the batch
 // is visible and every caller gets the error (the gateway answers 451).
 // The commit is forced to disk unless every record of the batch came from
@@ -243,18 +263,9 @@ func (s *SQL) commit(batch []*prepared) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := s.d.lockBatch(ctx, tx, durable); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	var headID int64
-	var headHash string
-	head, err := s.txStmt(ctx, tx, chainHeadSQL)
+	headID, headHash, err := s.lockHead(ctx, tx, durable)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	err = head.QueryRowContext(ctx).Scan(&headID, &headHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: reading chain head: %w", err)
+		return err
 	}
 	var ins *sql.Stmt
 	if !s.d.multiRowInsert() {
