@@ -647,7 +647,8 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	langs := []string{textLanguage(scan, c.lang), c.lang}
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
-		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) {
+		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) &&
+			!(lx.cats[h.cat] == "promotion" && amazonsOwn(scan, h.lo, h.hi)) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+lx.phraseLang(h, found, langs), excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -687,6 +688,47 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 		found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 		c.add(r.cat, r.id, excerpt(p.orig(), found), p.at(h.lo).String(), act(r.cat))
 	}
+}
+
+// amazonsOwn reports whether the offer named at scan[lo:hi] is Amazon's
+// own ("era un cupón de Amazon de $150 que aparecía en la página del
+// producto", "the Amazon coupon"): the seller explains it, and offers
+// nothing. A coupon tied to a review or a next order is still found by
+// the concepts.
+func amazonsOwn(scan string, lo, hi int) bool {
+	// "Sobre el cupón: era un cupón de Amazon …": the sentence says
+	// whose coupon it speaks of.
+	word := scan[lo:hi]
+	for _, sp := range sentences(scan) {
+		if sp[0] <= lo && lo < sp[1] {
+			for i := sp[0]; i < sp[1]; {
+				k := strings.Index(scan[i:sp[1]], word)
+				if k < 0 {
+					break
+				}
+				if amazonsAt(scan, i+k, i+k+len(word)) {
+					return true
+				}
+				i += k + len(word)
+			}
+			return false
+		}
+	}
+	return amazonsAt(scan, lo, hi)
+}
+
+// amazonsAt reports whether Amazon's name stands right before or after
+// scan[lo:hi].
+func amazonsAt(scan string, lo, hi int) bool {
+	after := strings.TrimLeft(scan[hi:], " ")
+	for _, p := range []string{"de amazon", "d'amazon", "di amazon", "von amazon", "from amazon", "by amazon", "offered by amazon", "amazon"} {
+		if strings.HasPrefix(after, p) && (len(after) == len(p) || !isLetterByte(after[len(p)])) {
+			return true
+		}
+	}
+	before := strings.TrimRight(scan[:lo], " ")
+	return strings.HasSuffix(before, "amazon") || strings.HasSuffix(before, "amazon's") || strings.HasSuffix(before, "amazon-") ||
+		strings.HasSuffix(before, "amazonの")
 }
 
 // brokenPhones looks for phone numbers in digits that a line break cuts
@@ -825,7 +867,7 @@ var socialNames = map[string]bool{"facebook": true, "instagram": true, "tiktok":
 // to a website ("お電話ください", "ホームページから"), which a service's
 // sentence may ask for the service (the carrier's branch, its site).
 func callPhrase(ph string) bool {
-	for _, w := range []string{"電話", "連絡", "ホームページ", "call", "contact", "kontakt", "contatt", "anruf", "appel", "llam", "chiam", "telefon", "website", "webseite", "site web", "sitio web", "sito web"} {
+	for _, w := range []string{"電話", "連絡", "ホームページ", "call", "contact", "kontakt", "contatt", "anruf", "appel", "rappel", "zurückrufen", "llam", "chiam", "telefon", "website", "webseite", "site web", "sitio web", "sito web"} {
 		if strings.Contains(ph, w) {
 			return true
 		}

@@ -429,3 +429,33 @@ func TestSet21LeftoverKinds(t *testing.T) {
 		{"es", "Lo avisamos primero en Insta y por DM le apartamos la carta.", "contact"},
 	})
 }
+
+// What set 22 found: a freight carrier's PRO number, the manufacturer's
+// "consumer support line", a brand's authorised service centre, Amazon's
+// own coupon explained, a free pack for "popping a review up", "escríbanos
+// antes de puntuarla", a season's start with -25 % on all our smokers, a
+// technician who "vous rappelle demain" (and "Rückruf", a recall, is none).
+func TestSet22Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "It is now with FedEx Freight. The PRO number is 5823091744 and you can follow it on fedex.com.", ""},
+		{"en", "Auralis UK handle warranty repairs directly. Their consumer support line is 0333 015 6710 (Mon-Fri, 9am-5pm).", ""},
+		{"es", "El centro de servicio autorizado de la marca en México atiende en el 800 269 3377, de lunes a viernes.", ""},
+		{"es", "Sobre el cupón: era un cupón de Amazon de $150 que aparecía en la página del producto y venció el 28 de febrero.", ""},
+		{"es", "Con el cupón VERANO10 tiene un 10 % en su próxima compra.", "promotion"},
+		{"en", "Also if you could pop a review up for the sheets we'll throw a free pack of 50 cotton wicks in with your next order.", "review"},
+		{"es", "Cualquier cosa que no le convenza, escríbanos antes de puntuarla en Amazon y así no hace falta poner una mala nota.", "review"},
+		{"fr", "PS : c'est le début de saison, jusqu'au 31 mars tous nos enfumoirs et lève-cadres sont à -25 %.", "promotion"},
+		{"fr", "Répondez-moi avec votre numéro de portable et notre technicien vous rappelle demain entre 10h et 12h.", "contact"},
+		{"de", "Der Rückruf, von dem Sie gelesen haben, betrifft eine andere Charge.", ""},
+	})
+	// The services' numbers, to buyers of the marketplaces they serve.
+	for _, c := range []struct{ tld, body string }{
+		{"co.uk", "Auralis UK handle warranty repairs directly. Their consumer support line is 0333 015 6710 (Mon-Fri, 9am-5pm)."},
+		{"com.mx", "Garantía: el centro de servicio autorizado de la marca en México atiende en el 800 269 3377, de lunes a viernes."},
+	} {
+		raw := strings.Replace(plain("en", c.body), buyerFor("en"), "a1b2c3d4e5@marketplace.amazon."+c.tld, 1)
+		if got := categories(checkRaw(t, raw)); got != "" {
+			t.Errorf("amazon.%s %q: refused for %q", c.tld, c.body, got)
+		}
+	}
+}
