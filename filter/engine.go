@@ -274,8 +274,8 @@ var urlPath = regexp.MustCompile(`(?i)(\b[a-z0-9.-]+\.[a-z]{2,})/\S*`)
 // end of a message.
 func (c *check) sellerFooter(lines []Line) []Line {
 	n := len(lines)
-	for n > 0 && strings.TrimSpace(lines[n-1].Text) == "" {
-		n--
+	for n > 0 && (strings.TrimSpace(lines[n-1].Text) == "" || ticketRef.MatchString(strings.TrimSpace(lines[n-1].Text))) {
+		n-- // blank lines, and a helpdesk's ticket reference ("[2Z32LE-4AV0]")
 	}
 	if c.mark == "" || n == 0 || !lines[n-1].Quote || strings.HasPrefix(strings.TrimSpace(lines[n-1].Text), ">") {
 		return lines
@@ -296,7 +296,7 @@ func (c *check) sellerFooter(lines []Line) []Line {
 	for _, l := range lines[start:n] {
 		named = named || c.namesSellerIn(urlPath.ReplaceAllString(l.Text, "$1"))
 	}
-	if !named {
+	if !named && !c.shopVoice(lines[start:n]) {
 		return lines
 	}
 	out := append([]Line(nil), lines...)
@@ -306,10 +306,50 @@ func (c *check) sellerFooter(lines []Line) []Line {
 	return out
 }
 
+// ticketRef is a helpdesk's ticket reference on a line of its own.
+var ticketRef = regexp.MustCompile(`^\[[A-Z0-9]{4,8}-[A-Z0-9]{4,8}\]$`)
+
+// shopVoice reports whether a block speaks as a shop with an offer ("BLACK
+// FRIDAY – jusqu'à -30 % sur tous nos coffrets"): a banner a template adds
+// under the quote. A buyer does not offer "our" products.
+func (c *check) shopVoice(block []Line) bool {
+	var b strings.Builder
+	for _, l := range block {
+		b.WriteString(l.Text)
+		b.WriteByte('\n')
+	}
+	n := normalize(b.String())
+	if !hasShopWord(n) {
+		return false
+	}
+	langs := []string{textLanguage(n, c.lang), c.lang}
+	return c.e.p.concepts.has(n, langs, "offer", &c.stems) || c.e.p.concepts.has(n, langs, "signup", &c.stems)
+}
+
+// hasShopWord reports whether n (normalized) has a word of a shop speaking
+// of its own ("our", "nos", "unsere", "当店").
+func hasShopWord(n string) bool {
+	if strings.Contains(n, "当店") || strings.Contains(n, "弊社") {
+		return true
+	}
+	for _, w := range labelWords(n) {
+		if shopWord[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// shopWord are a shop's words for its own: first person plural, never
+// the agent's singular ("my") that a buyer writes as often.
+var shopWord = map[string]bool{"our": true, "ours": true, "unser": true, "unsere": true, "unseren": true, "unserem": true,
+	"unserer": true, "unseres": true, "notre": true, "nos": true, "nuestro": true, "nuestra": true, "nuestros": true,
+	"nuestras": true, "nostro": true, "nostra": true, "nostri": true, "nostre": true}
+
 // namesSellerIn reports whether text names the seller: its mark as a
 // word or a domain, or as words ("Lakeside Yarn Barn").
 func (c *check) namesSellerIn(text string) bool {
-	n := normalize(text)
+	n := foldAccents(normalize(text)) // "Maison Lisière" names maison-lisiere.fr
 	words := conceptWords(n)
 	if len(c.mark) < 8 { // a short mark ("shop") only as a word or a domain
 		for _, w := range words {

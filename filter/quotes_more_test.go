@@ -459,3 +459,29 @@ func TestSet22Kinds(t *testing.T) {
 		}
 	}
 }
+
+// A template's banner under an unmarked quote speaks as the shop with an
+// offer ("tous nos coffrets -30 %") or names it with its accents ("Maison
+// Lisière" for maison-lisiere.fr): the seller's. A buyer's last words with
+// a price or "our" alone stay the buyer's.
+func TestShopBannerUnderAQuote(t *testing.T) {
+	quote := "Bonjour,\nelles ne fondront pas.\n\n________________________________\nDe : Pauline <a1b2c3d4e5@marketplace.amazon.fr>\nEnvoyé : mardi 18 novembre 2025 18:02\nÀ : Shop <support@shop.test>\nObjet : Pralines\n\nLes pralines ne vont pas fondre ?\n\n"
+	for _, c := range []struct{ tail, want string }{
+		{"BLACK FRIDAY – jusqu'à -30 % sur tous nos coffrets du 28 novembre au 1er décembre !", "promotion"},
+		{"J'ai vu une remise de 30 % sur votre page, elle vaut encore ?", ""},
+		{"Nos enfants les adorent, merci.", ""},
+	} {
+		if got := categories(checkRaw(t, plain("fr", quote+c.tail))); got != c.want {
+			t.Errorf("%q under the quote: refused for %q, want %q", c.tail, got, c.want)
+		}
+	}
+	raw := strings.Replace(plain("fr", "Bonjour,\noui, 230 °C.\n\n________________________________\nDe : Aurélie <a1b2c3d4e5@marketplace.amazon.fr>\nEnvoyé : dimanche 16 mars 2025 11:20\nÀ : Maison Lisière <service.clients@maison-lisiere.fr>\nObjet : Moule\n\nQuelle température ?\n\n____________________\nMaison Lisière – l’art de recevoir\nPrintemps : -10 % sur votre prochaine commande avec le code PRINTEMPS10."), "support@shop.test", "service.clients@maison-lisiere.fr", 1)
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := defaultEngine.Check(m, Envelope{MailFrom: "service.clients@maison-lisiere.fr", Rcpt: []string{"a1b2c3d4e5@marketplace.amazon.fr"}})
+	if got := categories(v); got != "promotion" {
+		t.Errorf("a footer naming Maison Lisière under the quote: %q, want promotion", got)
+	}
+}
