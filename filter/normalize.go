@@ -519,8 +519,8 @@ func spaceBeforeDot(s string) bool {
 // jp), "info at shop dot de" in words, and letters spaced out
 // ("i n f o @ s h o p . d e").
 var (
-	jaAtDotRe = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:アットマーク|あっとまーく|アット|あっと|ａｔ)[^\S\n]*([a-z0-9])`)
-	jaDotRe   = regexp.MustCompile(`([a-z0-9])[^\S\n]*(?:ドット|どっと|てん)[^\S\n]*([a-z0-9])`)
+	jaAtDotRe = regexp.MustCompile(`([a-z0-9])[^\S\n]*[(\[（【「]?(?:アットマーク|あっとまーく|アット|あっと|ａｔ)[)\]）】」]?[^\S\n]*([a-z0-9])`)
+	jaDotRe   = regexp.MustCompile(`([a-z0-9])[^\S\n]*[(\[（【「]?(?:ドット|どっと|てん)[)\]）】」]?[^\S\n]*([a-z0-9])`)
 	spacedRe  = regexp.MustCompile(`(?:^|[^\S\n])(?:[a-z0-9@.]{1,3}[^\S\n]){5,}[a-z0-9@.]{1,3}(?:$|[^\S\n])`)
 )
 

@@ -485,3 +485,20 @@ func TestShopBannerUnderAQuote(t *testing.T) {
 		t.Errorf("a footer naming Maison Lisière under the quote: %q, want promotion", got)
 	}
 }
+
+// Addresses said with sign words the way older sets found them: a role
+// mailbox before a bare "at" over a line break ("returns at⏎oakridgegear
+// dot com"), an "at" set off by commas, Japanese signs in brackets
+// ("support（あっと）hokusei-outdoor（どっと）jp"). "The manual is at
+// oakridgegear.com" names a site, not an address.
+func TestAddressSignsInContext(t *testing.T) {
+	flowed := strings.Replace(plain("en", "The easiest is to send them to returns at \noakridgegear dot com with your order number."), "charset=utf-8", "charset=utf-8; format=flowed", 1)
+	if got := categories(checkRaw(t, flowed)); !strings.Contains(got, "contact") {
+		t.Errorf("a role mailbox spelled over a flowed break: %q, want contact", got)
+	}
+	expectCategories(t, []langCase{
+		{"en", "Pop them across to our studio inbox - it's returns, at, ashgrovetextiles, dot co dot uk - with your order number.", "contact"},
+		{"ja", "お手数ですが support（あっと）hokusei-outdoor（どっと）jp までメールをいただけますでしょうか。", "contact"},
+		{"en", "The manual is at oakridgegear.com.", "link"},
+	})
+}

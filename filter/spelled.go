@@ -69,7 +69,7 @@ func mayBeSpelled(n string) bool {
 }
 
 // atWordFinder finds the at words; compiled once, never changed.
-var atWordFinder = newMultiMatcher([]string{" at ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe"})
+var atWordFinder = newMultiMatcher([]string{" at ", " at, ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe"})
 
 // addrTokens splits n at white space; brackets around a sign word
 // ("[at]", "(punto)") and punctuation after a word are dropped.
@@ -102,7 +102,9 @@ func addrTok(n string, lo, hi int) addrToken {
 	bare := strings.Trim(signed, "[](){}<>\"'")
 	if c, ok := spelledSigns[bare]; ok {
 		spoken := bare != signed || len(bare) > 1
-		return addrToken{lo: lo, hi: hi, sign: c, spoken: spoken, weak: spoken && bare == signed && (bare == "at" || bare == "ät")}
+		// A bare "at" is weak ("find us at shop.com"), unless commas set
+		// it off as a sign ("returns, at, shop, dot co dot uk").
+		return addrToken{lo: lo, hi: hi, sign: c, spoken: spoken, weak: spoken && bare == w && (bare == "at" || bare == "ät")}
 	}
 	w = strings.TrimRight(w, ",;:!?)]}\"'»”")
 	if strings.HasSuffix(w, ".") && len(w) > 1 {
@@ -166,7 +168,7 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 		if s := b.String(); isAddress(s) {
 			local, _, _ := strings.Cut(s, "@")
 			end, addr = j+1, s
-			spoken = strong || weak && (strings.ContainsAny(local, "._0123456789") || freemailDomain(s))
+			spoken = strong || weak && (strings.ContainsAny(local, "._0123456789") || freemailDomain(s) || roleMailbox[strings.Trim(local, ".-_")])
 		}
 	}
 	if end == i {
@@ -245,6 +247,16 @@ func revealAddresses(n string) string {
 	b.WriteString(n[last:])
 	return b.String()
 }
+
+// roleMailbox are the mailboxes a shop gives out by role: "returns at
+// oakridgegear.com" is an address, "us at oakridgegear.com" a site.
+var roleMailbox = map[string]bool{"info": true, "support": true, "returns": true, "return": true, "service": true,
+	"contact": true, "hello": true, "sales": true, "orders": true, "order": true, "help": true, "care": true,
+	"customerservice": true, "customercare": true, "team": true, "office": true, "mail": true, "kontakt": true,
+	"kundenservice": true, "bestellung": true, "bestellungen": true, "retoure": true, "retouren": true,
+	"commandes": true, "commande": true, "retours": true, "sav": true, "ventas": true, "pedidos": true,
+	"atencion": true, "soporte": true, "servicio": true, "devoluciones": true, "ordini": true, "assistenza": true,
+	"vendite": true, "resi": true, "negozio": true, "shop": true, "store": true, "studio": true}
 
 // freemailDomain reports whether the address s is at a mail provider many
 // people share ("john at gmail.com").
