@@ -502,3 +502,20 @@ func TestAddressSignsInContext(t *testing.T) {
 		{"en", "The manual is at oakridgegear.com.", "link"},
 	})
 }
+
+// Older sets' roundabout review requests: "before you make your
+// experience public anywhere, speak to us first – we find a solution in
+// any case" ("in jedem Fall" is no promise independent of a review),
+// "dare un'occhiata a quello che ha scritto", "lo que dejó publicado … lo
+// pusiera al día", "libre à vous d'y jeter un œil", "bei Gelegenheit an den
+// jetzigen Stand anpassen". A neutral request stays allowed.
+func TestRoundaboutReviewChanges(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Bevor Sie Ihre Erfahrung irgendwo öffentlich machen, sprechen Sie zuerst mit uns – wir finden in jedem Fall eine Lösung.", "review"},
+		{"it", "Se le va potrebbe dare un'occhiata a quello che ha scritto sulla pagina del prodotto?", "review"},
+		{"es", "Lo que dejó publicado en Amazon describe un problema que ya no existe. Le agradeceríamos que le echara un vistazo y lo pusiera al día.", "review"},
+		{"fr", "Votre évaluation de la semaine dernière ne reflète peut-être plus votre expérience… libre à vous d'y jeter un œil quand vous aurez deux minutes.", "review"},
+		{"de", "Ihr Kommentar unter dem Artikel beschreibt noch den Stand vor dem Austausch. Wenn Sie ihn bei Gelegenheit an den jetzigen Stand anpassen könnten, wäre das hilfreich.", "review"},
+		{"de", "Wenn Sie ihn ein paar Mal dabeihatten, würden wir uns über eine ehrliche Bewertung auf Amazon freuen – ganz gleich, ob Ihnen etwas gefallen hat oder ob Sie Kritik haben. Andere profitieren von Ihren Erfahrungen.", ""},
+	})
+}
