@@ -519,3 +519,19 @@ func TestRoundaboutReviewChanges(t *testing.T) {
 		{"de", "Wenn Sie ihn ein paar Mal dabeihatten, würden wir uns über eine ehrliche Bewertung auf Amazon freuen – ganz gleich, ob Ihnen etwas gefallen hat oder ob Sie Kritik haben. Andere profitieren von Ihren Erfahrungen.", ""},
 	})
 }
+
+// Older sets' rewards for words said without the word "review": "si la
+// publica en Amazon … le regresamos lo que pagó", "tell other shoppers …
+// on its Amazon page … on the house", "racontez aux autres jardiniers …
+// on vous rembourse les frais de port", "Ihre Eindrücke mit anderen Eltern
+// zu teilen … 10 € als Dankeschön", a code "en cuanto la publiques".
+func TestRewardsForWordsElsewhere(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"es", "Si la publica en Amazon en los próximos días, nos manda el aviso por aquí y le regresamos lo que pagó por la tapa.", "review"},
+		{"en", "If you get a minute to tell other shoppers how the pitcher is working out on its Amazon page, give me a shout once it's up and I'll pop a spare 3-pack of cartridges in the mail on the house.", "review"},
+		{"fr", "Racontez donc aux autres jardiniers comment ça s'est passé, sur la page des graines. Envoyez-nous une capture d'écran une fois que c'est en ligne et on vous rembourse les frais de port.", "review"},
+		{"de", "Falls Sie Lust haben, Ihre Eindrücke mit anderen Eltern zu teilen: Schicken Sie mir danach einen Screenshot, dann überweisen wir Ihnen 10 € als kleines Dankeschön.", "review"},
+		{"es", "¿Nos ayudas con tu reseña en Amazon? En cuanto la publiques te mandamos una funda de regalo.", "review"},
+		{"en", "The replacement is on its Amazon page now; if it arrives damaged we refund you in full.", ""},
+	})
+}
