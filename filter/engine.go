@@ -221,7 +221,7 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 			kind = "html"
 		}
 		c.lines(c.sellerFooter(t.Lines), kind)
-		c.links(t.Links)
+		c.links(t.Links, t.Lines)
 		c.images(t.Images, t.CSSURLs, m.Attachments)
 		c.format(t)
 	}
@@ -288,8 +288,8 @@ func (c *check) sellerFooter(lines []Line) []Line {
 		return lines // the whole text, the whole quote, or no block of its own
 	}
 	for _, l := range lines[start:n] {
-		if strings.HasPrefix(strings.TrimSpace(l.Text), ">") {
-			return lines // the quote's own marks: the buyer's
+		if t := strings.TrimSpace(l.Text); strings.HasPrefix(t, ">") || relayFrameLine(t) {
+			return lines // the quote's own marks, Amazon's frame: the buyer's
 		}
 	}
 	named := false
@@ -304,6 +304,16 @@ func (c *check) sellerFooter(lines []Line) []Line {
 		out[i].Quote, out[i].QuoteBy = false, ""
 	}
 	return out
+}
+
+// relayFrameLine reports whether t is a line of the frame Amazon relays a
+// buyer's message in: "------------- Inizio messaggio -------------", or
+// the ordered item with its "[ASIN: …]" (which names the seller's shop).
+func relayFrameLine(t string) bool {
+	if strings.Contains(t, "[ASIN:") || strings.Contains(t, "[ASIN：") {
+		return true
+	}
+	return strings.HasPrefix(t, "-----") && strings.HasSuffix(t, "-----") && strings.Trim(t, "- ") != ""
 }
 
 // ticketRef is a helpdesk's ticket reference on a line of its own.
@@ -322,8 +332,14 @@ func (c *check) shopVoice(block []Line) bool {
 	if !hasShopWord(n) {
 		return false
 	}
+	// (当店 and 弊社 are shop words as well as own_brand terms.)
 	langs := []string{textLanguage(n, c.lang), c.lang}
-	return c.e.p.concepts.has(n, langs, "offer", &c.stems) || c.e.p.concepts.has(n, langs, "signup", &c.stems)
+	if c.e.p.concepts.has(n, langs, "offer", &c.stems) || c.e.p.concepts.has(n, langs, "signup", &c.stems) {
+		return true
+	}
+	// "当店のYouTubeチャンネルもぜひご覧ください → https://…": the shop
+	// sends the buyer to its own channel.
+	return len(urlsIn(c.e.urls, n)) > 0 && c.e.p.concepts.has(n, langs, "own_brand", &c.stems)
 }
 
 // hasShopWord reports whether n (normalized) has a word of a shop speaking
@@ -659,9 +675,34 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 			ph = plainDigits(ph)
 		}
 		c.phoneNumbers(orig, ph, spelled, at.String(), act)
+		if len(spelled) >= 2 {
+			c.spelledInPieces(orig, ph, spelled, at.String(), act)
+		}
 	}
 	return scan, true
 }
+
+// spelledInPieces finds a phone number spelled in words in pieces, each
+// too short to be one ("die Nummer ist null acht null drei eins, dann zwei
+// drei vier vier neun"): pieces a few words apart in one sentence, eight
+// digits or more together, after the word for a number or a phone.
+func (c *check) spelledInPieces(orig, ph string, spans [][2]int, where string, act func(string) Action) {
+	for i := 0; i < len(spans); {
+		j, digits := i, spans[i][1]-spans[i][0]
+		for j+1 < len(spans) && spans[j+1][0]-spans[j][1] <= 40 && !strings.ContainsAny(ph[spans[j][1]:spans[j+1][0]], ".!?。") {
+			j++
+			digits += spans[j][1] - spans[j][0]
+		}
+		if j > i && digits >= 8 && numberWord.MatchString(ph[max(0, spans[i][0]-48):spans[i][0]]) {
+			c.add("contact", "contact.phone", excerpt(orig, ""), where, act("contact"))
+			return
+		}
+		i = j + 1
+	}
+}
+
+// numberWord is the word for a (phone) number before one.
+var numberWord = regexp.MustCompile(`(?:nummer|number|numéro|numero|número|番号|telefon|phone|téléphone|teléfono|portable|handy|móvil|movil|cellulare|whatsapp)`)
 
 // replySubject is a reply's subject: "Re: …" in the clients' languages; the
 // rest is the subject the buyer wrote ("Re: faut-il supprimer mon avis ?").
@@ -865,6 +906,18 @@ func (c *check) phoneIn(p *paragraph) bool {
 			if v.Where == (place{p.kind, n}).String() {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// quotedTo reports whether addr, at the seller's own domain, is where the
+// quoted message was sent to: a quoted header's To line names it ("To:
+// info@midori-noki.co.jp", a mailto link in HTML).
+func (c *check) quotedTo(lines []Line, addr string) bool {
+	for _, l := range lines {
+		if l.Quote && strings.Contains(strings.ToLower(l.Text), addr) && c.ownInHeaderLine(normalize(l.Text), addr) {
+			return true
 		}
 	}
 	return false
@@ -1449,13 +1502,50 @@ func addressSeparators(n string) string {
 				break
 			}
 			k += from
-			if k >= 2 && isDigitByte(n[k-1]) && isDigitByte(n[k-2]) {
+			if k >= 2 && isDigitByte(n[k-1]) && isDigitByte(n[k-2]) && !dottedDigitGroups(n, k, sep) {
 				n = n[:k] + " ;" + strings.Repeat(" ", len(sep)-2) + n[k+len(sep):]
 			}
 			from = k + 1
 		}
 	}
 	return n
+}
+
+// dottedDigitGroups reports whether the separator at k joins groups of
+// one to four digits, three of them or more ("33 · 10 · 22 · 47 · 90"): a
+// phone's groups, not the parts of an address line ("Industriestraße 21 ·
+// 73037 Göppingen").
+func dottedDigitGroups(n string, k int, sep string) bool {
+	count := 0
+	for i := k; ; {
+		j := i
+		for j > 0 && isDigitByte(n[j-1]) {
+			j--
+		}
+		if i-j < 1 || i-j > 4 {
+			break
+		}
+		count++
+		if j < len(sep) || n[j-len(sep):j] != sep {
+			break
+		}
+		i = j - len(sep)
+	}
+	for i := k + len(sep); ; {
+		j := i
+		for j < len(n) && isDigitByte(n[j]) {
+			j++
+		}
+		if j-i < 1 || j-i > 4 {
+			break
+		}
+		count++
+		if !strings.HasPrefix(n[j:], sep) {
+			break
+		}
+		i = j + len(sep)
+	}
+	return count >= 3
 }
 
 // longVowelDashes writes as "-" the katakana long-vowel mark 「ー」 between
@@ -1658,7 +1748,7 @@ func (c *check) exceptionPhone(num *phonenumbers.PhoneNumber) bool {
 
 // links checks HTML anchors: where they go, and whether the text shows
 // another domain than the href.
-func (c *check) links(links []Link) {
+func (c *check) links(links []Link, lines []Line) {
 	for _, l := range links {
 		if c.full() {
 			return
@@ -1671,7 +1761,7 @@ func (c *check) links(links []Link) {
 		switch {
 		case strings.HasPrefix(lh, "mailto:"):
 			addr := strings.ToLower(strings.SplitN(strings.TrimPrefix(lh, "mailto:"), "?", 2)[0])
-			if !c.buyers[addr] && !marketplace.IsRelayAddress(addr) {
+			if !c.buyers[addr] && !marketplace.IsRelayAddress(addr) && !c.quotedTo(lines, addr) {
 				c.add("contact", "contact.email", href, "html link href", c.e.p.action("contact"))
 			}
 			continue

@@ -535,3 +535,34 @@ func TestRewardsForWordsElsewhere(t *testing.T) {
 		{"en", "The replacement is on its Amazon page now; if it arrives damaged we refund you in full.", ""},
 	})
 }
+
+// What set 23 found: "*änder" read "anderen Kundinnen" as a change once
+// its umlaut was folded; "please find attached" searched for the seller;
+// Amazon's relay frame ("1 di Shop Tosaerba … [ASIN: …]") taken for the
+// seller's footer; unhappy buyers steered "lieber" to the seller; a phone
+// in middle-dotted groups and one spelled in pieces; a shop's YouTube
+// channel under the quote; a 5* review for 10 % off; "wer beide zusammen
+// bestellt, spart 15 %"; "schauen Sie gerne mal vorbei" on Instagram.
+func TestSet23Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Wir würden uns über eine ehrliche Bewertung auf Amazon freuen – ganz gleich, ob sie positiv oder kritisch ausfällt. Ihre Meinung hilft anderen Kundinnen und Kunden bei der Auswahl.", ""},
+		{"en", "As requested during checkout, please find attached the tax invoice from Shop for your order.", ""},
+		{"de", "Falls Sie zufrieden sind, freuen wir uns, wenn Sie das anderen Kunden in einer Rezension erzählen. Sollte etwas nicht passen, schreiben Sie uns lieber direkt.", "review"},
+		{"es", "Si todo queda bien y le gustó el set, nos ayudaría una reseña en Amazon. Si algo no le convenció, mejor platíquenoslo aquí primero.", "review"},
+		{"it", "Se è contenta, ci lasci cinque stelline. Se qualcosa non va, ci scriva piuttosto qui.", "review"},
+		{"es", "Nuestro técnico le guía por teléfono: 91 · 234 · 56 · 78.", "contact"},
+		{"de", "Unsere Werkstatt: Industriestraße 21 · 73037 Göppingen.", ""},
+		{"de", "Ich bin ab halb acht in der Werkstatt, die Nummer ist null acht null drei eins, dann zwei drei vier vier neun.", "contact"},
+		{"en", "PS - if you're happy with the seat, leave us a 5* review and we'll take 10% off your next order.", "promotion,review"},
+		{"de", "Wer beide bis Ende September zusammen bei uns im Shop bestellt, spart 15 %.", "promotion"},
+		{"de", "Auf Instagram zeigen wir jede Woche neue Karaffen – schauen Sie gerne mal vorbei!", "contact,promotion"},
+	})
+	frame := plain("it", "Buongiorno,\nla lama è bloccata.\n\n________________________________\nDa: Fabio <a1b2c3d4e5@marketplace.amazon.it>\nInviato: domenica 11 maggio 2025 18:59\nA: Shop <support@shop.test>\nOggetto: Tosaerba\n\nHai ricevuto un messaggio.\nNumero ordine: 404-6792209-8571209\n1 di Shop Tosaerba elettrico [ASIN: B0BX5N7K2P]\n------------- Inizio messaggio -------------\nNon parte. Se non mi rispondete vi lascio una stella. Mi potete chiamare al 340 9988776.\n------------- Fine messaggio -------------")
+	if got := categories(checkRaw(t, frame)); got != "" {
+		t.Errorf("Amazon's relay frame naming the shop under the quote: refused for %q", got)
+	}
+	channel := plain("ja", "組み立て方をご案内します。\n\n----- Original Message -----\nFrom: 野村 <a1b2c3d4e5@marketplace.amazon.co.jp>\nTo: support@shop.test\nDate: Thu, 10 Apr 2025 19:02:00 +0900\nSubject: 組み立て\n\n説明書の図が小さくて見にくいです。\n\n※当店のYouTubeチャンネルもぜひご覧ください。\nhttps://www.youtube.com/@shop-official")
+	if got := categories(checkRaw(t, channel)); !strings.Contains(got, "link") {
+		t.Errorf("the shop's channel under the quote: %q, want link", got)
+	}
+}
