@@ -566,3 +566,19 @@ func TestSet23Kinds(t *testing.T) {
 		t.Errorf("the shop's channel under the quote: %q, want link", got)
 	}
 }
+
+// Older sets' promotions in everyday words: "Folg uns auf Instagram",
+// "une lettre d'information … répondez simplement « OUI »", "un peu moins
+// cher qu'en ligne" in the shop, "precios muy especiales" for the Buen
+// Fin at "nuestro mostrador", "la parola d'ordine NERO20 … un quinto in
+// meno" for Black Friday.
+func TestEverydayPromotions(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Folg uns auf Instagram – dort gibt's regelmäßig exklusive Rabattaktionen.", "contact,promotion"},
+		{"fr", "Chaque mois nous envoyons une lettre d'information avec nos nouveaux thés. Si cela vous intéresse, répondez simplement « OUI ».", "promotion"},
+		{"fr", "Vous pouvez le réserver en appelant directement la boutique. Et ce sera même un peu moins cher qu'en ligne.", "promotion"},
+		{"es", "Para el Buen Fin vamos a tener precios muy especiales en toda la línea.", "promotion"},
+		{"it", "Le conviene aspettare il Black Friday: con la parola d'ordine NERO20 il resto della linea costa un quinto in meno.", "promotion"},
+		{"fr", "Le colis est en ligne sur le site de suivi de Colissimo.", ""},
+	})
+}
