@@ -582,3 +582,18 @@ func TestEverydayPromotions(t *testing.T) {
 		{"fr", "Le colis est en ligne sur le site de suivi de Colissimo.", ""},
 	})
 }
+
+// Word parts that matched inside other words: "*aktion" in "Reaktion",
+// "*such" in "versuchen", "*oster" in "Poster", "*probe" in "Probelauf". A search for the shop and a seasonal campaign
+// are still found.
+func TestWordPartsInOtherWords(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Versuchen Sie bitte, den Adapter von Shop neu zu stecken.", ""},
+		{"de", "Die verzögerte Reaktion des Zubehörs ist in den ersten Tagen normal.", ""},
+		{"de", "Für das Poster mit dem Knick gibt es selbstverständlich einen Rabatt.", ""},
+		{"de", "Nach dem ersten Probelauf freuen wir uns über eine Bewertung auf Amazon.", ""},
+		{"de", "Zu Ostern gibt es 20 % Rabatt auf alle Poster.", "promotion"},
+		{"de", "Suchen Sie auf Amazon einfach nach unserem Shop-Namen Holzwerk.", "promotion"},
+		{"de", "Zu Weihnachten läuft bei uns eine Sonderaktion auf das ganze Zubehör.", "promotion"},
+	})
+}
