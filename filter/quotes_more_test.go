@@ -584,7 +584,8 @@ func TestEverydayPromotions(t *testing.T) {
 }
 
 // Word parts that matched inside other words: "*aktion" in "Reaktion",
-// "*such" in "versuchen", "*oster" in "Poster", "*probe" in "Probelauf". A search for the shop and a seasonal campaign
+// "*such" in "versuchen", "*oster" in "Poster", "*probe" in "Probelauf",
+// セット in リセット. A search for the shop and a seasonal campaign
 // are still found.
 func TestWordPartsInOtherWords(t *testing.T) {
 	expectCategories(t, []langCase{
@@ -593,6 +594,8 @@ func TestWordPartsInOtherWords(t *testing.T) {
 		{"de", "Für das Poster mit dem Knick gibt es selbstverständlich einen Rabatt.", ""},
 		{"de", "Nach dem ersten Probelauf freuen wir uns über eine Bewertung auf Amazon.", ""},
 		{"de", "Zu Ostern gibt es 20 % Rabatt auf alle Poster.", "promotion"},
+		{"ja", "交換品は送料無料でお送りしますので、届いたらリセットボタンを5秒押してください。", ""},
+		{"ja", "2点セットでお買い上げいただくと送料無料になります。", "promotion"},
 		{"de", "Suchen Sie auf Amazon einfach nach unserem Shop-Namen Holzwerk.", "promotion"},
 		{"de", "Zu Weihnachten läuft bei uns eine Sonderaktion auf das ganze Zubehör.", "promotion"},
 	})
