@@ -585,7 +585,8 @@ func TestEverydayPromotions(t *testing.T) {
 
 // Word parts that matched inside other words: "*aktion" in "Reaktion",
 // "*such" in "versuchen", "*oster" in "Poster", "*probe" in "Probelauf",
-// セット in リセット. A search for the shop and a seasonal campaign
+// セット in リセット, and Japanese politeness taken for a change asked of
+// a review (改めてお詫び, 見直しました, 問題ないです, 差し上げております). A search for the shop and a seasonal campaign
 // are still found.
 func TestWordPartsInOtherWords(t *testing.T) {
 	expectCategories(t, []langCase{
@@ -596,6 +597,13 @@ func TestWordPartsInOtherWords(t *testing.T) {
 		{"de", "Zu Ostern gibt es 20 % Rabatt auf alle Poster.", "promotion"},
 		{"ja", "交換品は送料無料でお送りしますので、届いたらリセットボタンを5秒押してください。", ""},
 		{"ja", "2点セットでお買い上げいただくと送料無料になります。", "promotion"},
+		// Japanese politeness that read as asking to change a review.
+		{"ja", "レビューでご指摘いただいた点について、改めてお詫び申し上げます。", ""},
+		{"ja", "レビューでのご指摘を受けて、梱包方法を見直しました。", ""},
+		{"ja", "レビューの件、問題ないです。ご連絡ありがとうございます。", ""},
+		{"ja", "レビューを拝見し、担当者よりご連絡を差し上げております。", ""},
+		{"ja", "レビューでご指摘の不具合を修正したファームウェアを公開しました。", ""},
+		{"ja", "評価の見直しをご検討いただけますと大変ありがたく存じます。", "review"},
 		{"de", "Suchen Sie auf Amazon einfach nach unserem Shop-Namen Holzwerk.", "promotion"},
 		{"de", "Zu Weihnachten läuft bei uns eine Sonderaktion auf das ganze Zubehör.", "promotion"},
 	})
