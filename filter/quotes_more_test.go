@@ -608,3 +608,17 @@ func TestWordPartsInOtherWords(t *testing.T) {
 		{"de", "Zu Weihnachten läuft bei uns eine Sonderaktion auf das ganze Zubehör.", "promotion"},
 	})
 }
+
+// Older sets' cross-sells and sign-ups: "acompañarlo con la funda … que
+// también hacemos", "notre nouveau chargeur … arrive sur Amazon la semaine
+// prochaine", "los suscritos … le damos de alta", "ランチョンマットも作って
+// おります".
+func TestCrossSellsAndSignups(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"es", "A mucha gente le funciona acompañarlo con la funda térmica que también hacemos.", "promotion"},
+		{"fr", "Notre nouveau chargeur GaN arrive sur Amazon la semaine prochaine, ce serait dommage de passer à côté.", "promotion"},
+		{"es", "Una vez al mes mandamos una oferta para los suscritos. Si le apetece, contésteme con un «sí» y le damos de alta.", "promotion"},
+		{"ja", "同じ織り柄で、ランチョンマットとテーブルランナーも作っております。", "promotion"},
+		{"fr", "Le chargeur de remplacement arrive la semaine prochaine avec Colissimo.", ""},
+	})
+}
