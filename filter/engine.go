@@ -337,6 +337,11 @@ func (c *check) shopVoice(block []Line) bool {
 	if c.e.p.concepts.has(n, langs, "offer", &c.stems) || c.e.p.concepts.has(n, langs, "signup", &c.stems) {
 		return true
 	}
+	// 当店 and 弊社 are only ever the shop's words: with a reward ("商品レビュー
+	// をご投稿いただいたお客様全員にギフトカードを…") the block is its banner.
+	if (strings.Contains(n, "当店") || strings.Contains(n, "弊社")) && c.e.p.concepts.has(n, langs, "incentive", &c.stems) {
+		return true
+	}
 	// "当店のYouTubeチャンネルもぜひご覧ください → https://…": the shop
 	// sends the buyer to its own channel.
 	return len(urlsIn(c.e.urls, n)) > 0 && c.e.p.concepts.has(n, langs, "own_brand", &c.stems)

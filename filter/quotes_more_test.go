@@ -622,3 +622,21 @@ func TestCrossSellsAndSignups(t *testing.T) {
 		{"fr", "Le chargeur de remplacement arrive la semaine prochaine avec Colissimo.", ""},
 	})
 }
+
+// Older Japanese sets: a discount said as お勉強 for もう一枚, the words of
+// a review dictated (「満足」「また買いたい」), and a gift card for every
+// review in a 当店 banner under the quote.
+func TestJapaneseShopWords(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"ja", "もう一枚ご入用の際は、お値段を少しお勉強させていただいたうえでご用意いたします。", "promotion"},
+		{"ja", "もしよろしければ、商品レビューに「満足」「また買いたい」といった一言を書き添えていただけますと励みになります。", "review"},
+	})
+	banner := plain("ja", "賞味期限は製造日から1年です。\n\n------ Original Message ------\nFrom: 坂本 <a1b2c3d4e5@marketplace.amazon.co.jp>\nTo: support@shop.test\nSubject: 賞味期限\n\n賞味期限を教えてください。\n\n※ただいま当店では、商品レビューをご投稿いただいたお客様全員に、Amazonギフトカード500円分をお贈りしております。")
+	if got := categories(checkRaw(t, banner)); got != "review" {
+		t.Errorf("a 当店 banner with a reward for reviews under the quote: %q, want review", got)
+	}
+	buyer := strings.Replace(banner, "※ただいま当店では、商品レビューをご投稿いただいたお客様全員に、Amazonギフトカード500円分をお贈りしております。", "返金していただけない場合は星1のレビューを書きます。", 1)
+	if got := categories(checkRaw(t, buyer)); got != "" {
+		t.Errorf("the buyer's own threat under the quote: %q, want a pass", got)
+	}
+}
