@@ -327,12 +327,52 @@ var invoiceWords = []string{"invoice", "receipt", "credit note", "rechnung", "qu
 // isInvoice reports whether a document is an invoice, by its name or its
 // first lines.
 func isInvoice(name string, lines []string) bool {
-	head := lower(name)
+	if hasInvoiceWord(lower(name)) {
+		return true
+	}
+	// In the text, a title ("Rechnung Nr. 2025-0412", "TAX INVOICE"), not
+	// a word in a sentence ("7-10 working days from receipt").
 	for i := 0; i < len(lines) && i < invoiceHead; i++ {
-		head += "\n" + lower(lines[i])
+		if invoiceTitleLine(strings.TrimSpace(lower(lines[i]))) {
+			return true
+		}
+	}
+	return false
+}
+
+// invoiceTitleLine reports whether l (lower case) titles an invoice: a
+// short line with the word, a line that starts with it, or the word
+// before its number ("invoice no.", "facture n°", "rechnung nr.").
+func invoiceTitleLine(l string) bool {
+	if utf8.RuneCountInString(l) <= invoiceTitle {
+		return hasInvoiceWord(l)
 	}
 	for _, w := range invoiceWords {
-		if strings.Contains(head, w) {
+		k := strings.Index(l, w)
+		if k < 0 {
+			continue
+		}
+		if k == 0 {
+			return true
+		}
+		after := strings.TrimSpace(l[k+len(w):])
+		for _, p := range []string{"no", "nr", "n°", "nº", "#", ":", "番号"} {
+			if strings.HasPrefix(after, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// invoiceTitle is how long a line naming an invoice may be to be its title.
+const invoiceTitle = 25
+
+// hasInvoiceWord reports whether s names an invoice (or a safety data
+// sheet) in one of the languages.
+func hasInvoiceWord(s string) bool {
+	for _, w := range invoiceWords {
+		if strings.Contains(s, w) {
 			return true
 		}
 	}
@@ -366,7 +406,11 @@ func (c *check) documentText(name string, lines []string, where func(int) string
 				return c.e.p.action(cat)
 			}
 		}
-		c.text(l, where(i), act)
+		prev := ""
+		if i > 0 {
+			prev = lines[i-1]
+		}
+		c.textAfter(l, prev, where(i), act)
 	}
 }
 

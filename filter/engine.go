@@ -606,10 +606,20 @@ func (p place) String() string {
 
 // text runs the text detectors over one piece of text.
 func (c *check) text(orig, where string, act func(string) Action) {
+	c.textAfter(orig, "", where, act)
+}
+
+// textAfter is text for a line of a document read after the line prev: a
+// service's name above its number labels it there too ("Velora Warranty
+// Service (manufacturer)" over "Phone: 1-888-555-0142").
+func (c *check) textAfter(orig, prev, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
 	c.prevLine = ""
+	if prev != "" {
+		c.prevLine = normalize(prev)
+	}
 	if scan, ok := c.detect(orig, c.prepare(normalize(orig)), place{kind: where}, act); ok {
 		p := &c.para
 		p.reset(where)
@@ -707,7 +717,7 @@ func (c *check) spelledInPieces(orig, ph string, spans [][2]int, where string, a
 }
 
 // numberWord is the word for a (phone) number before one.
-var numberWord = regexp.MustCompile(`(?:nummer|number|numéro|numero|número|番号|telefon|phone|téléphone|teléfono|portable|handy|móvil|movil|cellulare|whatsapp)`)
+var numberWord = regexp.MustCompile(`(?:nummer|number|numéro|numero|número|番号|telefon|phone|téléphone|teléfono|portable|handy|móvil|movil|cellulare|whatsapp|durchwahl|extension|interno)`)
 
 // replySubject is a reply's subject: "Re: …" in the clients' languages; the
 // rest is the subject the buyer wrote ("Re: faut-il supprimer mon avis ?").
@@ -734,7 +744,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
 		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) &&
-			!(lx.cats[h.cat] == "promotion" && amazonsOwn(scan, h.lo, h.hi)) {
+			!(lx.cats[h.cat] == "promotion" && (amazonsOwn(scan, h.lo, h.hi) || amazonTiers(scan, h.lo, h.hi))) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+lx.phraseLang(h, found, langs), excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -802,6 +812,18 @@ func amazonsOwn(scan string, lo, hi int) bool {
 	}
 	return amazonsAt(scan, lo, hi)
 }
+
+// amazonTiers reports whether the prices at scan[lo:hi] are the quantity
+// tiers Amazon shows ("Für die Korkmatte sind auf Amazon Staffelpreise
+// hinterlegt. Ab 10 Stück kostet die Matte 41,90 € statt 49,90 €"): a
+// bulk enquiry answered on Amazon, not an offer elsewhere.
+func amazonTiers(scan string, lo, hi int) bool {
+	return strings.ContainsAny(scan[lo:hi], "0123456789") && amazonTierWords.MatchString(scan)
+}
+
+// amazonTierWords name the quantity prices Amazon shows its business
+// buyers.
+var amazonTierWords = regexp.MustCompile(`amazon[- ]?business|staffelpreis|tiered pric|quantity discounts? on amazon|prix dégressifs sur amazon|precios escalonados|prezzi a scaglioni|数量割引|法人価格|ビジネス価格`)
 
 // amazonsAt reports whether Amazon's name stands right before or after
 // scan[lo:hi].
@@ -1344,7 +1366,7 @@ func (c *check) lookalike(host string) bool {
 
 var (
 	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
-	dateLike  = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}($|\s)`)
+	dateLike  = regexp.MustCompile(`^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})($|\s)`)
 	// yearRange is "2018-2020", "1999 / 2004": years, not a phone.
 	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// monthYear ends a number that is a month and a year: "Fiat 500L
@@ -1390,7 +1412,7 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 			}
 		}
 		// A date in brackets is a date: "(02/01/25 20:44)".
-		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || dateLike.MatchString(strings.TrimLeft(cand, "([")) || yearRange.MatchString(cand) {
+		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || looksLikeDate(strings.TrimLeft(cand, "([")) || yearRange.MatchString(cand) {
 			continue
 		}
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,
@@ -1448,6 +1470,29 @@ func (c *check) nationalZero() bool {
 	switch c.region {
 	case "DE", "AT", "CH", "FR", "BE", "GB", "JP":
 		return true
+	}
+	return false
+}
+
+// looksLikeDate reports whether cand starts with a date: day, month and
+// year in an order people write them (2025-05-12, 12.05.2025, 5/12/25).
+// "0584-71-2290", a Japanese phone number in the same shape, is none.
+func looksLikeDate(cand string) bool {
+	m := dateLike.FindStringSubmatch(cand)
+	if m == nil {
+		return false
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	c, _ := strconv.Atoi(m[3])
+	year := func(s string, v int) bool { return len(s) == 2 || len(s) == 4 && v >= 1900 && v <= 2100 }
+	day := func(v int) bool { return v >= 1 && v <= 31 }
+	month := func(v int) bool { return v >= 1 && v <= 12 }
+	switch {
+	case len(m[1]) == 4:
+		return year(m[1], a) && month(b) && day(c)
+	case len(m[1]) <= 2:
+		return year(m[3], c) && (day(a) && month(b) || month(a) && day(b))
 	}
 	return false
 }

@@ -640,3 +640,46 @@ func TestJapaneseShopWords(t *testing.T) {
 		t.Errorf("the buyer's own threat under the quote: %q, want a pass", got)
 	}
 }
+
+// What set 24 found: "*erpack" in "verpackt", "in positivo o in negativo",
+// Amazon's own quantity tiers ("auf Amazon Staffelpreise hinterlegt … 41,90
+// € statt 49,90 €"), a Japanese phone in a date's shape (0584-71-2290), a
+// direct line spelled in pieces after "Durchwahl", "un code de -20 %",
+// "enlever le commentaire", Flipkart; and a repair form is no invoice
+// because "receipt" stands in a sentence (nor because "manufacturer" holds
+// "facture"), while a service's name above its number labels it in a
+// document too.
+func TestSet24Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Der Akku wird auf ca. 30 % Ladung gebracht und separat verpackt.", ""},
+		{"it", "Se ha voglia di raccontare com'è andata, in positivo o in negativo, può lasciare una recensione su Amazon.", ""},
+		{"de", "Für die Korkmatte sind auf Amazon Staffelpreise hinterlegt. Ab 10 Stück kostet die Matte 41,90 € statt 49,90 €.", ""},
+		{"de", "Bei uns im Shop kostet die Matte 41,90 € statt 49,90 €.", "promotion"},
+		{"ja", "お電話はTEL 0584-71-2290までどうぞ。", "contact"},
+		{"ja", "2025-05-12に発送しました。", ""},
+		{"de", "Rufen Sie mich an – meine Durchwahl ist null neun drei zwei eins, dann vier drei acht acht null.", "contact"},
+		{"fr", "Répondez avec une capture d'écran et nous vous envoyons un code de -20 % valable sur toute la gamme.", "promotion"},
+		{"fr", "Est-ce que ce serait possible d'enlever le commentaire d'une étoile que vous avez laissé ?", "review"},
+		{"en", "The smaller sizes are not on Amazon yet, just search for them on Flipkart.", "promotion"},
+	})
+}
+
+// A document is an invoice by its title, not by a word in a sentence: a
+// repair form "from receipt" with the shop's phone refuses; a warranty
+// sheet with the manufacturer's service named above its number passes.
+func TestDocumentsByTheirTitle(t *testing.T) {
+	withTxt := func(name, text string) string {
+		return "From: Shop <support@shop.test>\r\nTo: " + buyerFor("en") + "\r\nSubject: Re: repair\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease find the form attached.\r\n" +
+			"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\n\r\n" +
+			strings.ReplaceAll(text, "\n", "\r\n") + "\r\n--b--\r\n"
+	}
+	form := "Skyward Hobbies - Repair request form\nSerial number: ____\nRepair turnaround: 7-10 working days from receipt.\nQuestions? Call the repair desk on 212-555-0187 or WhatsApp Nathan on 917-555-0142."
+	if got := categories(checkRaw(t, withTxt("Repair_Request_Form.txt", form))); !strings.Contains(got, "attachment") {
+		t.Errorf("a repair form with the shop's phone: %q, want attachment", got)
+	}
+	sheet := "Velora ProBlend warranty information\nWarranty: 3 years, provided by the manufacturer.\n\nVelora Warranty Service (manufacturer)\nPhone: 1-888-555-0142"
+	if got := categories(checkRaw(t, withTxt("Velora_warranty_details.txt", sheet))); got != "" {
+		t.Errorf("a warranty sheet with the manufacturer's service number: %q, want a pass", got)
+	}
+}
