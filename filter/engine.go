@@ -1453,7 +1453,11 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		}
 		num, err := phonenumbers.Parse(cand, c.region)
 		valid := err == nil && phonenumbers.IsValidNumber(num)
-		if !valid && !labelled {
+		// A number of a phone's length after a verb of calling is one, even
+		// in a range the library does not know as allocated ("Appelez
+		// Gérard au 06 39 98 18 44").
+		called := !valid && err == nil && phonenumbers.IsPossibleNumber(num) && callVerb.MatchString(n[max(0, loc[0]-60):loc[0]])
+		if !valid && !labelled && !called {
 			continue
 		}
 		if valid && c.env.Exception != "" && c.e.p.ExceptionEnabled() && c.exceptionPhone(num) {
@@ -1496,6 +1500,10 @@ func looksLikeDate(cand string) bool {
 	}
 	return false
 }
+
+// callVerb asks the reader to call or text, in the sentence before a
+// number.
+var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
 
 // gluedCode reports whether the number at lo in n follows letters and a
 // hyphen or slash with no space: a code's prefix.

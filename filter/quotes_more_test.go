@@ -661,6 +661,10 @@ func TestSet24Kinds(t *testing.T) {
 		{"fr", "Répondez avec une capture d'écran et nous vous envoyons un code de -20 % valable sur toute la gamme.", "promotion"},
 		{"fr", "Est-ce que ce serait possible d'enlever le commentaire d'une étoile que vous avez laissé ?", "review"},
 		{"en", "The smaller sizes are not on Amazon yet, just search for them on Flipkart.", "promotion"},
+		// A number of a phone's length after a verb of calling, in a range
+		// the phone library does not know.
+		{"fr", "Une question ? Appelez Gérard au 06 39 98 18 44, même le week-end.", "contact"},
+		{"fr", "La pompe porte la référence 06 39 98 18 44 sous le socle.", ""},
 	})
 }
 
