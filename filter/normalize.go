@@ -11,8 +11,9 @@ import (
 )
 
 // invisible are characters that hide a word from matching without showing:
-// zero-width spaces and joiners, word joiner, BOM, soft hyphen.
-var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "", "\u00ad", "")
+// zero-width spaces and joiners, word joiner, BOM, soft hyphen, emoji
+// variation selectors (⭐️ is ⭐ and U+FE0F).
+var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "", "\u00ad", "", "\ufe0f", "", "\ufe0e", "")
 
 // dashes are the dashes and minus signs NFKC leaves as they are; folded,
 // they are the hyphen-minus (a phone number written 030–1234567, "5–star").

@@ -687,3 +687,16 @@ func TestDocumentsByTheirTitle(t *testing.T) {
 		t.Errorf("a warranty sheet with the manufacturer's service number: %q, want a pass", got)
 	}
 }
+
+// Older sets' positive-only requests: five star emoji with their
+// variation selectors, "ya sabe como nos puede echar la mano alla en la
+// pagina de amazon" (no accents), "si notre réaction vous a convenu,
+// quelques mots bienveillants sur la fiche".
+func TestPositiveOnlyInOtherWords(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Super, freut mich dass alles passt! Wenn Sie mögen, lassen Sie uns doch ⭐️⭐️⭐️⭐️⭐️ auf Amazon da 😊", "review"},
+		{"es", "y pues si le gusto y quedo contento con la compra ya sabe como nos puede echar la mano alla en la pagina de amazon", "review"},
+		{"fr", "Chaque appréciation laissée sur Amazon compte énormément. Si notre réaction vous a convenu, quelques mots bienveillants sur la fiche du ballotin nous aideraient beaucoup.", "review"},
+		{"de", "Die Lieferung kam an, ⭐️ danke für die Geduld!", ""},
+	})
+}
