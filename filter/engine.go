@@ -759,8 +759,12 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	// soixante-seize,⏎trente et un …" in format=flowed), unless a line
 	// of the paragraph gave one already.
 	if len(p.ns) > 1 && !c.phoneIn(p) {
-		if spelled, spans := spelledDigitSpans(scan); len(spans) > 0 {
-			c.phoneNumbers(spelled, spelled, spans, p.at(0).String(), act) // the excerpt shows the number read
+		// Unless a number word ends a line where another starts the next,
+		// each line's own were read with the line.
+		if numberAcrossLines(p) {
+			if spelled, spans := spelledDigitSpans(scan); len(spans) > 0 {
+				c.phoneNumbers(spelled, spelled, spans, p.at(0).String(), act) // the excerpt shows the number read
+			}
 		}
 		c.brokenPhones(p, act)
 	}
@@ -837,6 +841,47 @@ func amazonsAt(scan string, lo, hi int) bool {
 	before := strings.TrimRight(scan[:lo], " ")
 	return strings.HasSuffix(before, "amazon") || strings.HasSuffix(before, "amazon's") || strings.HasSuffix(before, "amazon-") ||
 		strings.HasSuffix(before, "amazonの")
+}
+
+// numberAcrossLines reports whether a line of p ends in a number word (or
+// kanji numerals) and the next starts with one: only then may a number in
+// words run over a line break.
+func numberAcrossLines(p *paragraph) bool {
+	for i := 1; i < len(p.scans); i++ {
+		if hasWide(p.scans[i-1]) || hasWide(p.scans[i]) {
+			return true // kanji numerals: no words to look at
+		}
+		if numberEdge(lastWord(p.scans[i-1])) && numberEdge(firstWord(p.scans[i])) {
+			return true
+		}
+	}
+	return false
+}
+
+// numberEdge reports whether w, a line's first or last word, may be part
+// of a number in words.
+func numberEdge(w string) bool {
+	for _, part := range strings.Split(w, "-") {
+		if k, _ := numberKind(part); k != numOther {
+			return true
+		}
+	}
+	return false
+}
+
+// lastWord and firstWord return a line's last and first word, without
+// the punctuation around it.
+func lastWord(s string) string {
+	s = strings.TrimRight(s, " \t,.;:!?()\"'«»")
+	return s[strings.LastIndexAny(s, " \t(\"'«")+1:]
+}
+
+func firstWord(s string) string {
+	s = strings.TrimLeft(s, " \t,.;:!?()\"'«»")
+	if k := strings.IndexAny(s, " \t,.;:!?)\"'»"); k >= 0 {
+		return s[:k]
+	}
+	return s
 }
 
 // brokenPhones looks for phone numbers in digits that a line break cuts
