@@ -700,3 +700,18 @@ func TestPositiveOnlyInOtherWords(t *testing.T) {
 		{"de", "Die Lieferung kam an, ⭐️ danke für die Geduld!", ""},
 	})
 }
+
+// What set 25 found: "die Hotline von Norrström" is the maker's, "im
+// Doppelpack deutlich günstiger" sells another product, "revisarlas con
+// el proveedor" checks units (not the review), "on n'a pas le droit
+// d'offrir un rabais" refuses the incentive it names.
+func TestSet25Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Die Rolle fällt unter die Garantie; die Hotline von Norrström Deutschland ist 040 8890 1277.", ""},
+		{"de", "Unsere Hotline ist 040 8890 1277.", "contact"},
+		{"de", "Probieren Sie doch die passende Kur. Die gibt es ab nächster Woche im Doppelpack deutlich günstiger.", "promotion"},
+		{"es", "Hemos leído su opinión y nos ha sido útil: hemos apartado el resto de unidades para revisarlas con el proveedor.", ""},
+		{"es", "¿Podría revisar su valoración ahora que el collar ha sido reembolsado?", "review"},
+		{"fr", "Par contre, on n'a pas le droit d'offrir un rabais, un cadeau ou quoi que ce soit en échange d'un commentaire.", ""},
+	})
+}
