@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -251,6 +252,12 @@ func appendConceptWords(out []string, s string) []string {
 // littleloontoys.ca, "Trompo Azul" for trompoazul.es): all of it, or
 // two thirds of it from its start.
 func namesSeller(words []string, mark string) bool {
+	// "Ortoverde" names ortoverde-shop.it: its name without a shop word.
+	if k := strings.LastIndexByte(mark, '-'); k >= 4 && shopSuffix[mark[k+1:]] {
+		if name := strings.ReplaceAll(mark[:k], "-", ""); slices.Contains(words, name) {
+			return true
+		}
+	}
 	mark = strings.ReplaceAll(mark, "-", "")
 	for i := range words {
 		if len(words[i]) >= len(mark) || !strings.HasPrefix(mark, words[i]) {
@@ -269,6 +276,12 @@ func namesSeller(words []string, mark string) bool {
 	}
 	return false
 }
+
+// shopSuffix are the words a shop adds to its name in its domain.
+var shopSuffix = map[string]bool{"shop": true, "store": true, "online": true, "official": true, "direct": true,
+	"onlineshop": true, "webshop": true, "boutique": true, "tienda": true, "negozio": true, "laden": true, "versand": true,
+	"de": true, "fr": true, "it": true, "es": true, "uk": true, "jp": true, "eu": true, "italia": true, "france": true,
+	"deutschland": true, "espana": true, "japan": true}
 
 // appendTextWords appends the words of a text to out as the lexicon
 // compares them, typographic apostrophes as typed ones: a hyphenated compound's parts come before the compound

@@ -715,3 +715,23 @@ func TestSet25Kinds(t *testing.T) {
 		{"fr", "Par contre, on n'a pas le droit d'offrir un rabais, un cadeau ou quoi que ce soit en échange d'un commentaire.", ""},
 	})
 }
+
+// A shop's name without the shop word its domain adds names it
+// ("Ortoverde" for ortoverde-shop.it): the helpdesk's footer under the
+// thread is the seller's. A product word that starts a domain
+// ("croquettes" for croquettes-et-cie.fr) does not.
+func TestShopNameWithoutItsDomainWord(t *testing.T) {
+	for _, c := range []struct {
+		mark, text string
+		want       bool
+	}{
+		{"ortoverde-shop", "Questa email è un servizio di Ortoverde.", true},
+		{"croquettes-et-cie", "Le sac de croquettes est arrivé éventré.", false},
+		{"croquettes-et-cie", "Croquettes et Cie vous remercie.", true},
+	} {
+		c2 := &check{e: defaultEngine, mark: c.mark}
+		if got := c2.namesSellerIn(c.text); got != c.want {
+			t.Errorf("%s in %q: %v, want %v", c.mark, c.text, got, c.want)
+		}
+	}
+}
