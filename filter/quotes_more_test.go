@@ -712,6 +712,7 @@ func TestSet25Kinds(t *testing.T) {
 		{"de", "Probieren Sie doch die passende Kur. Die gibt es ab nächster Woche im Doppelpack deutlich günstiger.", "promotion"},
 		{"es", "Hemos leído su opinión y nos ha sido útil: hemos apartado el resto de unidades para revisarlas con el proveedor.", ""},
 		{"es", "¿Podría revisar su valoración ahora que el collar ha sido reembolsado?", "review"},
+		{"es", "Revise el filtro y, si quiere, deje una reseña en Amazon.", ""},
 		{"fr", "Par contre, on n'a pas le droit d'offrir un rabais, un cadeau ou quoi que ce soit en échange d'un commentaire.", ""},
 	})
 }
