@@ -736,3 +736,17 @@ func TestShopNameWithoutItsDomainWord(t *testing.T) {
 		}
 	}
 }
+
+// Everyday words that sat in the concepts' lists: "el lote" (a batch),
+// "the correct size", "keep an eye on the tracking", "wenn Ihnen ein
+// Umtausch lieber ist", "una seconda spedizione gratuita".
+func TestEverydayWordsInConcepts(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"es", "Hemos revisado el lote L2409 y le ofrecemos un descuento del importe por las molestias.", ""},
+		{"en", "Your review mentions the wrong size; the correct size for your dog is M.", ""},
+		{"en", "Keep an eye on the tracking from Shop for the new delivery date.", ""},
+		{"de", "Wenn Ihnen ein Umtausch lieber ist, sagen Sie Bescheid. Über eine Bewertung auf Amazon freuen wir uns.", ""},
+		{"it", "Le inviamo una seconda spedizione gratuita con il pezzo mancante.", ""},
+		{"it", "Se prende un secondo paio, la spedizione gratuita è inclusa.", "promotion"},
+	})
+}
