@@ -750,3 +750,20 @@ func TestEverydayWordsInConcepts(t *testing.T) {
 		{"it", "Se prende un secondo paio, la spedizione gratuita è inclusa.", "promotion"},
 	})
 }
+
+// A refund next to the review the buyer already wrote answers the
+// complaint; it buys nothing. A reward for a review, a refund to change it
+// or one "as thanks for your review" still refuse.
+func TestRefundNextToAReviewAlreadyWritten(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "We saw your one-star review and we've issued a full refund today.", ""},
+		{"fr", "Nous avons lu votre avis et nous vous avons remboursé intégralement.", ""},
+		{"es", "Hemos leído su reseña y le hemos reembolsado el importe completo.", ""},
+		{"it", "Abbiamo letto la sua recensione e le abbiamo rimborsato l'intero importo.", ""},
+		{"ja", "レビューを拝見し、全額返金の手続きをいたしました。", ""},
+		{"en", "Your review helped us find the fault, so the replacement is free of charge.", ""},
+		{"en", "We saw your review: if you update it to five stars we'll refund you.", "review"},
+		{"de", "Als Dankeschön für Ihre Bewertung schicken wir Ihnen eine kleine Überraschung.", "review"},
+		{"en", "Leave us a review and we'll refund your shipping.", "review"},
+	})
+}
