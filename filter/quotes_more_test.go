@@ -748,6 +748,8 @@ func TestEverydayWordsInConcepts(t *testing.T) {
 		{"de", "Wenn Ihnen ein Umtausch lieber ist, sagen Sie Bescheid. Über eine Bewertung auf Amazon freuen wir uns.", ""},
 		{"it", "Le inviamo una seconda spedizione gratuita con il pezzo mancante.", ""},
 		{"it", "Se prende un secondo paio, la spedizione gratuita è inclusa.", "promotion"},
+		{"en", "We'll send you another one with free shipping today.", ""},
+		{"en", "Order a second one this week and get free shipping on both.", "promotion"},
 	})
 }
 
