@@ -709,6 +709,7 @@ func TestSet25Kinds(t *testing.T) {
 	expectCategories(t, []langCase{
 		{"de", "Die Rolle fällt unter die Garantie; die Hotline von Norrström Deutschland ist 040 8890 1277.", ""},
 		{"de", "Unsere Hotline ist 040 8890 1277.", "contact"},
+		{"es", "El servicio técnico de la marca atiende en el 900 123 456.", ""},
 		{"de", "Probieren Sie doch die passende Kur. Die gibt es ab nächster Woche im Doppelpack deutlich günstiger.", "promotion"},
 		{"es", "Hemos leído su opinión y nos ha sido útil: hemos apartado el resto de unidades para revisarlas con el proveedor.", ""},
 		{"es", "¿Podría revisar su valoración ahora que el collar ha sido reembolsado?", "review"},
