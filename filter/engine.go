@@ -108,6 +108,11 @@ type check struct {
 	say string
 	// m is the message being checked.
 	m *Message
+	// blockHead is the first line of the block (lines without a blank
+	// line between) the line being read is in, normalized: a service's
+	// address block names the service there ("メーカー修理受付：… サービス
+	// センター" over its address, hours and number).
+	blockHead string
 	// prevLine is the line read before the one being read (normalized),
 	// where a number's label may stand.
 	prevLine string
@@ -478,14 +483,20 @@ func (c *check) lines(lines []Line, kind string) {
 	// starts in.
 	para := &c.para
 	para.reset(kind)
-	c.prevLine = ""
+	c.prevLine, c.blockHead = "", ""
 	adjacent := false // the paragraph follows the last one without a blank line
 	for i, l := range lines {
 		if texts[i] == "" {
 			continue
 		}
+		if i == 0 || texts[i-1] == "" {
+			c.blockHead = "" // the first line of a block is its own head
+		}
 		scan, ok := c.detect(l.Text, c.prepare(c.blankBuyer(norms[i])), place{kind, l.N}, c.e.p.action)
 		c.prevLine = norms[i]
+		if c.blockHead == "" {
+			c.blockHead = norms[i]
+		}
 		if !ok {
 			return
 		}
@@ -616,7 +627,7 @@ func (c *check) textAfter(orig, prev, where string, act func(string) Action) {
 	if orig == "" {
 		return
 	}
-	c.prevLine = ""
+	c.prevLine, c.blockHead = "", ""
 	if prev != "" {
 		c.prevLine = normalize(prev)
 	}
@@ -744,7 +755,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
 		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) &&
-			!(lx.cats[h.cat] == "promotion" && (amazonsOwn(scan, h.lo, h.hi) || amazonTiers(scan, h.lo, h.hi))) {
+			!(lx.cats[h.cat] == "promotion" && (amazonsOwn(scan, h.lo, h.hi) || amazonTiers(scan, h.lo, h.hi) || c.priceAdjusted(scan, h.lo, h.hi, langs))) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+lx.phraseLang(h, found, langs), excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -823,6 +834,14 @@ func amazonsOwn(scan string, lo, hi int) bool {
 // bulk enquiry answered on Amazon, not an offer elsewhere.
 func amazonTiers(scan string, lo, hi int) bool {
 	return strings.ContainsAny(scan[lo:hi], "0123456789") && amazonTierWords.MatchString(scan)
+}
+
+// priceAdjusted reports whether the prices at scan[lo:hi] explain a
+// price drop the seller refunds ("kostet seit Montag 24,90 € statt 29,80
+// €. Ich habe Ihnen die Differenz erstattet"): the buyer is paid back,
+// not sold to.
+func (c *check) priceAdjusted(scan string, lo, hi int, langs []string) bool {
+	return strings.ContainsAny(scan[lo:hi], "0123456789") && c.e.p.concepts.has(scan, langs, "price_adjust", &c.stems)
 }
 
 // amazonTierWords name the quantity prices Amazon shows its business
@@ -1568,6 +1587,9 @@ func gluedCode(n string, lo int) bool {
 // one by one run together ("0 4 5 – 6 8 1" is "045-681"). It returns n
 // itself when there is nothing to rewrite.
 func plainDigits(n string) string {
+	if strings.Contains(n, "plus ") {
+		n = plusCountry.ReplaceAllString(n, "$1+$2") // "plus 41 - 79 …" is +41
+	}
 	n = letterZeros(n)
 	n = longVowelDashes(n)
 	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !spacedDigitRun(n) {
@@ -1592,6 +1614,10 @@ func plainDigits(n string) string {
 	}
 	return string(out)
 }
+
+// plusCountry is a country code said with its plus ("plus 41", "plus
+// 49"), as a number is dictated.
+var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
 
 // addressSeparators writes as ";" a dot or bar set off by spaces after a
 // group of two or more digits ("Industriestraße 21 · 73037 Göppingen"):

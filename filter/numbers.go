@@ -516,10 +516,20 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelService
 	case c.serviceAfter(n[lo:]):
 		return labelService
+	case code < 0 && service < 0 && c.blockHead != "" && c.serviceBlock(c.blockHead):
+		return labelService
 	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
 		return labelCode
 	}
 	return labelNone
+}
+
+// serviceBlock reports whether head, the first line of a block, names a
+// service and not the seller ("メーカー修理受付：株式会社ハヤテ電機 サービス
+// センター", "Herstellerservice Bosch").
+func (c *check) serviceBlock(head string) bool {
+	k := labelEnd(head, c.e.p.serviceLabels)
+	return k >= 0 && !ownWords(head) && !c.namesSellerIn(head)
 }
 
 // ownWords reports whether the text between a service's name and its

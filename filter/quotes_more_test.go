@@ -770,3 +770,33 @@ func TestRefundNextToAReviewAlreadyWritten(t *testing.T) {
 		{"en", "Leave us a review and we'll refund your shipping.", "review"},
 	})
 }
+
+// What set 26 found: a maker's repair centre named at the head of its
+// address block, a price drop refunded ("kostet seit Montag 24,90 € statt
+// 29,80 €. Ich habe Ihnen die Differenz erstattet"), a Swiss number
+// dictated "plus 41 - 79 . 4 3 6 …", a vanity number (1-800-WAX-GLOSS),
+// "si el libro les ha gustado", "retire la opinión negativa", a
+// "mise au point printanière" at -20 %, "se il polish la soddisfa … 5
+// stelline", "ti chiederei una cortesia … aggiornarla", a lid "（別売）
+// もございます".
+func TestSet26Kinds(t *testing.T) {
+	block := plain("ja", "修理は下記のメーカー修理受付窓口で承っております。\nメーカー修理受付：株式会社ハヤテ電機 サービスセンター\n〒950-0864 新潟県新潟市東区紫竹7-12-5\n受付時間　平日9:00〜17:30\nフリーダイヤル　0120-77-4821")
+	if got := categories(checkRaw(t, block)); got != "" {
+		t.Errorf("a maker's repair centre block: %q, want a pass", got)
+	}
+	own := plain("ja", "当店サポート窓口\n受付時間　平日9:00〜17:30\nフリーダイヤル　0120-77-4821")
+	if got := categories(checkRaw(t, own)); got != "contact" {
+		t.Errorf("the shop's own support block: %q, want contact", got)
+	}
+	expectCategories(t, []langCase{
+		{"de", "Das Hartwachs kostet seit Montag 24,90 € statt 29,80 €. Ich habe Ihnen die Differenz gerade über Amazon erstattet.", ""},
+		{"de", "Rufen Sie kurz an: plus 49 - 221 . 4 3 6 . 2 2 . 1 8.", "contact"},
+		{"en", "Detailing hotline: 1-800-WAX-GLOSS", "contact"},
+		{"es", "Si el libro les ha gustado en casa, nos haría ilusión que nos dejara una reseña en Amazon.", "review"},
+		{"es", "Le quisiéramos pedir de favor que retire la opinión negativa que publicó sobre el comal.", "review"},
+		{"fr", "C'est notre mise au point printanière : tous les pneus sont à -20 % jusqu'au 31 mai.", "promotion"},
+		{"it", "Se il polish la soddisfa, ci lascerebbe 5 stelline su Amazon?", "review"},
+		{"it", "Ti chiederei una cortesia: la recensione da 2 stelle parla ancora della misura sbagliata. Se ti va, aggiornala raccontando com'è finita.", "review"},
+		{"ja", "こちらの両手鍋にぴったり合う専用のガラス蓋（別売）もございます。", "promotion"},
+	})
+}
