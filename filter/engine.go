@@ -1085,7 +1085,7 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 			// red ones on Amazon, but our Etsy shop has them" offers Etsy.
 			cl, ch := clauseAround(scan, sp[0], sp[1], lo)
 			start = cl
-			if c.e.p.concepts.has(scan[cl:ch], langs, "refusal", &c.stems) {
+			if c.e.p.concepts.has(impatience.ReplaceAllString(scan[cl:ch], " "), langs, "refusal", &c.stems) {
 				return true
 			}
 			break
@@ -1110,6 +1110,10 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 	}
 	return false
 }
+
+// impatience is the buyer who cannot wait ("if you can't wait, our eBay
+// store has them"): a condition, not the seller refusing anything.
+var impatience = regexp.MustCompile(`(?:if you (?:can't|cannot|can not) wait|wenn sie nicht (?:so lange )?warten (?:können|wollen)|si vous ne pouvez pas attendre|si no puede esperar|se non può aspettare)`)
 
 // clauseAround returns the part of the sentence scan[lo:hi] that holds at
 // between the contrast words ("but", "aber", "mais" …) around it.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -184,7 +185,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		w.unread(fmt.Sprintf("MIME parts nested deeper than %d", maxDepth))
 		return
 	}
-	ct, params, _ := e.Header.ContentType()
+	ct, params := contentType(e)
 	if strings.HasPrefix(ct, "multipart/") {
 		w.multipart(e, params["boundary"], depth)
 		return
@@ -256,6 +257,25 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	}
 	w.m.Attachments = append(w.m.Attachments, a)
 }
+
+// contentType returns an entity's media type and parameters, read as mail
+// clients read them: a parameter whose ';' is missing after a quoted value
+// ("boundary=\"…\"\n\ttype=\"multipart/alternative\"") still counts.
+func contentType(e *message.Entity) (string, map[string]string) {
+	ct, params, err := e.Header.ContentType()
+	if err == nil {
+		return ct, params
+	}
+	fixed := missingSemicolon.ReplaceAllString(e.Header.Get("Content-Type"), `"; $1=`)
+	if ct2, params2, err := mime.ParseMediaType(fixed); err == nil {
+		return ct2, params2
+	}
+	return ct, params
+}
+
+// missingSemicolon is a quoted parameter value followed by the next
+// parameter without the ';' between them.
+var missingSemicolon = regexp.MustCompile(`"\s+([A-Za-z][A-Za-z0-9-]*)=`)
 
 // unread notes content the engine did not read.
 func (w *walker) unread(why string) {

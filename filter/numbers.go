@@ -509,8 +509,12 @@ func (c *check) numberLabel(n string, lo int) int {
 	if compoundCode(w) || registerBefore.MatchString(w) || service < 0 && c.codeAfter(n[lo:]) {
 		return labelCode
 	}
+	// A code label counts only right before its number ("Charge: 240512");
+	// farther off it is a word of the sentence ("prend en charge la
+	// réparation … : 1 888 555-0142") and takes nothing from a service.
+	codeApplies := code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:])
 	switch {
-	case service >= 0 && (code < 0 || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]) && !c.namesSellerIn(sw[service:]):
+	case service >= 0 && (!codeApplies || service >= code+len(sw)-len(w)) && !ownWords(sw[service:]) && !c.namesSellerIn(sw[service:]):
 		// "Customer Care Moda Lunatica" above the number is the seller's
 		// own line, not a service's.
 		return labelService
@@ -518,7 +522,7 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelService
 	case code < 0 && service < 0 && c.blockHead != "" && c.serviceBlock(c.blockHead):
 		return labelService
-	case code >= 0 && len(w)-code <= codeLabelReach && onlyGlue(w[code:]):
+	case codeApplies:
 		return labelCode
 	}
 	return labelNone

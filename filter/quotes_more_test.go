@@ -800,3 +800,34 @@ func TestSet26Kinds(t *testing.T) {
 		{"ja", "こちらの両手鍋にぴったり合う専用のガラス蓋（別売）もございます。", "promotion"},
 	})
 }
+
+// What set 27 found: "our listing" is no mailing list, "le lot" a batch,
+// "prend en charge" no batch label that hides the maker's warranty centre,
+// "if you can't wait" refuses nothing, a Content-Type whose ';' is missing
+// after the boundary is read as clients read it; "come to us first before
+// writing anything on Amazon", "¿te importaría … actualizarla?", 削除を
+// ご検討, レビューではなく…ご連絡, a glass "de notre nouvelle collection, qui
+// sort au printemps" for a review.
+func TestSet27Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Yes, the walking foot in our listing (part WF-200LS, low shank) fits your machine.", ""},
+		{"fr", "Le sachet que vous avez reçu porte le lot T-CDB-2410, testé à 87 % de germination.", ""},
+		{"en", "If you can't wait, we've got both colours listed on our eBay store.", "promotion"},
+		{"en", "Please come to us first before writing anything on Amazon.", "review"},
+		{"es", "Dejaste una opinión de una estrella. Ahora que está solucionado, ¿te importaría echarle un vistazo y actualizarla?", "review"},
+		{"ja", "出品者評価（星1つ）について、お手数ですが削除をご検討いただけないでしょうか。", "review"},
+		{"ja", "喜んでいただけましたら、ぜひレビューで教えてくださいね。もしお気に召さない点があった場合は、レビューではなく、こちらに直接ご連絡ください。", "contact,review"},
+		{"fr", "Si vous laissez un commentaire sur Amazon, nous vous enverrons gratuitement un verre de notre nouvelle collection, qui sort au printemps.", "review,promotion"},
+		{"en", "The refund isn't conditional on anything, and whatever you choose to write in a review is entirely your decision.", ""},
+	})
+	ca := strings.Replace(plain("fr", "Le centre de garantie du fabricant Orvia Canada prend en charge la réparation ou l'échange : 1 888 555-0142 (sans frais)."), buyerFor("fr"), "a1b2c3d4e5@marketplace.amazon.ca", 1)
+	if got := categories(checkRaw(t, ca)); got != "" {
+		t.Errorf("the maker's warranty centre far before its number: %q, want a pass", got)
+	}
+	noSemicolon := "From: Shop <support@shop.test>\r\nTo: " + buyerFor("fr") + "\r\nSubject: Re: sac\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/related;\r\n\tboundary=\"b1\"\r\n\ttype=\"multipart/alternative\"\r\n\r\n--b1\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\n\r\n<html><head><meta http-equiv=\"Content-Type\" content=\"text/html\"></head><body><p>Nous vous remboursons le sac.</p></body></html>\r\n--b1--\r\n"
+	if v := checkRaw(t, noSemicolon); categories(v) != "" {
+		t.Errorf("a multipart whose boundary lacks its ';': %q, want a pass", categories(v))
+	}
+}
