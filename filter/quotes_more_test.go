@@ -819,6 +819,10 @@ func TestSet27Kinds(t *testing.T) {
 		{"ja", "喜んでいただけましたら、ぜひレビューで教えてくださいね。もしお気に召さない点があった場合は、レビューではなく、こちらに直接ご連絡ください。", "contact,review"},
 		{"fr", "Si vous laissez un commentaire sur Amazon, nous vous enverrons gratuitement un verre de notre nouvelle collection, qui sort au printemps.", "review,promotion"},
 		{"en", "The refund isn't conditional on anything, and whatever you choose to write in a review is entirely your decision.", ""},
+		{"de", "Wenn Sie uns eine Rezension auf Amazon schreiben und uns einen Screenshot schicken, überweisen wir Ihnen als kleines Merci 10 Euro zurück.", "review"},
+		{"es", "Si prefiere, mándenos un mensajito al wats y lo damos de alta.", "contact"},
+		{"fr", "Si vos chats sont contents, n'hésitez pas à le dire sur la page Amazon du produit. Et si quelque chose ne va pas, écrivez-nous plutôt directement ici.", "review"},
+		{"fr", "Purolator vous enverra un texto au numéro de cellulaire inscrit dans votre compte Amazon.", ""},
 	})
 	ca := strings.Replace(plain("fr", "Le centre de garantie du fabricant Orvia Canada prend en charge la réparation ou l'échange : 1 888 555-0142 (sans frais)."), buyerFor("fr"), "a1b2c3d4e5@marketplace.amazon.ca", 1)
 	if got := categories(checkRaw(t, ca)); got != "" {
