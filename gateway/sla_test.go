@@ -21,25 +21,33 @@ import (
 	"github.com/sellergate/sellergate/store"
 )
 
-// TestSLAThroughTheGateway: a DKIM-verified buyer message on the inbound
-// listener starts the thread's clock; a refused draft stops nothing and
-// its refusal says how much of the 24 hours is left; the relayed reply
-// stops the clock.
-func TestSLAThroughTheGateway(t *testing.T) {
+// startWithBuyerMessage starts a gateway with an SLA tracker and delivers
+// a DKIM-verified buyer message about order 302-1234567-7654321: its
+// thread's clock runs.
+func startWithBuyerMessage(t *testing.T) (*env, *sla.Tracker, string) {
+	t.Helper()
 	var tr *sla.Tracker
 	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
 		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
 		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
 	})
-	ctx := context.Background()
 	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := tr.Status(ctx)
+	st, _ := tr.Status(context.Background())
 	if len(st) != 1 || st[0].Buyer != buyerAddr || st[0].OrderID != "302-1234567-7654321" {
 		t.Fatalf("open threads after the buyer message: %+v", st)
 	}
-	thread := st[0].Thread
+	return e, tr, st[0].Thread
+}
+
+// TestSLAThroughTheGateway: a DKIM-verified buyer message on the inbound
+// listener starts the thread's clock; a refused draft stops nothing and
+// its refusal says how much of the 24 hours is left; the relayed reply
+// stops the clock.
+func TestSLAThroughTheGateway(t *testing.T) {
+	e, tr, thread := startWithBuyerMessage(t)
+	ctx := context.Background()
 
 	c := e.login()
 	err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", "Besuchen Sie www.meinshop.de"))
@@ -66,19 +74,8 @@ func TestSLAThroughTheGateway(t *testing.T) {
 // thread's clock (only a thread without any buyer message on record has
 // none to stop).
 func TestReplyStopsTheClockOfAPurgedBuyerMessage(t *testing.T) {
-	var tr *sla.Tracker
-	e := startEnvOpts(t, inboundConfig, func(o *gateway.Options, e *env) {
-		tr = sla.New(e.st, e.st, sla.Config{}, nil, nil, nil, nil)
-		o.SLA, o.Exceptions, o.Activity, o.Threads = tr, tr, tr, e.st
-	})
+	e, tr, thread := startWithBuyerMessage(t)
 	ctx := context.Background()
-	if err := deliverInbound(t, e, "bounces@amazon.de", amazonMessage(t, e, "amazon.de", buyerAddr)); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := tr.Status(ctx)
-	if len(st) != 1 {
-		t.Fatalf("open threads after the buyer message: %+v", st)
-	}
 	if n, err := e.st.Purge(ctx, time.Now().Add(time.Hour)); err != nil || n == 0 {
 		t.Fatalf("purge: %d, %v", n, err)
 	}
@@ -86,7 +83,7 @@ func TestReplyStopsTheClockOfAPurgedBuyerMessage(t *testing.T) {
 	if err := send(c, agentAddr, []string{buyerAddr}, message(agentAddr, buyerAddr, "Re: Frage zu Bestellung 302-1234567-7654321", "Ihr Paket kommt morgen an.")); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := tr.TimeLeft(ctx, st[0].Thread); ok {
+	if _, ok := tr.TimeLeft(ctx, thread); ok {
 		t.Error("the relayed reply did not stop the clock of a thread whose buyer message was purged")
 	}
 }
