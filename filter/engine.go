@@ -645,6 +645,9 @@ func (c *check) prepare(n string) string {
 	for _, ph := range c.e.p.allowPh {
 		n = strings.ReplaceAll(n, ph, " ")
 	}
+	if strings.Contains(n, "code") || strings.Contains(n, "códig") || strings.Contains(n, "codic") {
+		n = plainCodes.Replace(n)
+	}
 	if strings.Contains(n, "cid:") {
 		n = cidRef.ReplaceAllString(n, " ")
 	}
@@ -1497,7 +1500,7 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		// Where a national number is written with its leading 0 (de, fr,
 		// uk, jp), digits without it and without a country code are no
 		// phone written for a buyer there ("Tradition 2250/2259/2282").
-		if !labelled && !intl && cand[0] != '0' && cand[0] != '(' && c.nationalZero() {
+		if !labelled && !intl && firstDigit(cand) != '0' && c.nationalZero() {
 			continue
 		}
 		if !labelled && (codeLabel.MatchString(n[max(0, loc[0]-16):loc[0]]) || monthYear.MatchString(cand)) {
@@ -1534,6 +1537,16 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// firstDigit returns the first digit of s ("(0221) …" starts with 0), or 0.
+func firstDigit(s string) byte {
+	for i := 0; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			return s[i]
+		}
+	}
+	return 0
 }
 
 // nationalZero reports whether people in the marketplace's country write
@@ -2265,3 +2278,16 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// plainCodes blanks the codes that open a door or name a place ("le code
+// d'entrée … pour les prochaines fois"): no discount code, whatever
+// follows.
+var plainCodes = func() *strings.Replacer {
+	var args []string
+	for _, p := range []string{"code d'entrée", "code d'accès", "code de porte", "code postal", "code de retrait",
+		"door code", "gate code", "access code", "zip code", "post code", "entry code", "türcode", "zugangscode", "abholcode",
+		"código postal", "código de acceso", "código de entrada", "codice postale", "codice di accesso", "codice del portone"} {
+		args = append(args, p, strings.Repeat(" ", len(p)))
+	}
+	return strings.NewReplacer(args...)
+}()

@@ -835,3 +835,22 @@ func TestSet27Kinds(t *testing.T) {
 		t.Errorf("a multipart whose boundary lacks its ';': %q, want a pass", categories(v))
 	}
 }
+
+// What set 28 found: "(400/800/1600/3200)" DPI steps are no phone (a
+// bracket does not hide the missing national 0), "le code d'entrée … pour
+// les prochaines fois" is no discount code; "die Sterne nochmal neu
+// vergeben", "write us a review … a pair is yours free", "passez d'abord
+// par nous", "se ne sei rimasto soddisfatto … scrivici qui", Black Friday
+// "a mitad de precio".
+func TestSet28Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Dann sollte die DPI-Umschaltung (400/800/1600/3200) wieder funktionieren.", ""},
+		{"fr", "Nous avons aussi indiqué le code d'entrée dans votre adresse pour les prochaines fois.", ""},
+		{"fr", "Avec le code PRINTEMPS, -10 % sur votre prochaine commande.", "promotion"},
+		{"de", "Da das Problem jetzt gelöst ist – wär's vielleicht drin, dass Sie die Sterne nochmal neu vergeben?", "review"},
+		{"en", "Write us a review of the heated ones on Amazon, send me a screenshot here, and a pair is yours free.", "review"},
+		{"fr", "Avant de publier quoi que ce soit sur Amazon, passez d'abord par nous s'il y a le moindre souci.", "review"},
+		{"it", "Se ne sei rimasto soddisfatto, lascia pure un commento sul prodotto; se invece qualcosa non va scrivici qui.", "review"},
+		{"es", "La semana del Black Friday vamos a tener todas las resinas a mitad de precio.", "promotion"},
+	})
+}
