@@ -654,6 +654,19 @@ func (c *check) prepare(n string) string {
 	return n
 }
 
+// plainCodes blanks the codes that open a door or name a place ("le code
+// d'entrée … pour les prochaines fois"): no discount code, whatever
+// follows.
+var plainCodes = func() *strings.Replacer {
+	var args []string
+	for _, p := range []string{"code d'entrée", "code d'accès", "code de porte", "code postal", "code de retrait",
+		"door code", "gate code", "access code", "zip code", "post code", "entry code", "türcode", "zugangscode", "abholcode",
+		"código postal", "código de acceso", "código de entrada", "codice postale", "codice di accesso", "codice del portone"} {
+		args = append(args, p, strings.Repeat(" ", len(p)))
+	}
+	return strings.NewReplacer(args...)
+}()
+
 // detect runs the detectors that read one line at a time over orig (n its
 // normalized, prepared form): addresses, links, phones. It returns what
 // the phrases are looked for in (n without its allowed links), and false
@@ -2278,16 +2291,3 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
-
-// plainCodes blanks the codes that open a door or name a place ("le code
-// d'entrée … pour les prochaines fois"): no discount code, whatever
-// follows.
-var plainCodes = func() *strings.Replacer {
-	var args []string
-	for _, p := range []string{"code d'entrée", "code d'accès", "code de porte", "code postal", "code de retrait",
-		"door code", "gate code", "access code", "zip code", "post code", "entry code", "türcode", "zugangscode", "abholcode",
-		"código postal", "código de acceso", "código de entrada", "codice postale", "codice di accesso", "codice del portone"} {
-		args = append(args, p, strings.Repeat(" ", len(p)))
-	}
-	return strings.NewReplacer(args...)
-}()
