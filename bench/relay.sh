@@ -15,6 +15,9 @@
 # Needs: postfix (smtp-source, smtp-sink, postfix), Go. Run as root (Postfix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in smtp-source smtp-sink postfix bc go; do
+  command -v "$tool" >/dev/null || { echo "relay: $tool not found (apt-get install postfix bc)" >&2; exit 1; }
+done
 MSGS=${MSGS:-5000}
 SESS=${SESS:-10}
 LAT_MSGS=${LAT_MSGS:-2000}

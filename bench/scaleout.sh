@@ -13,6 +13,9 @@
 # (pg_stat_statements), per message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in smtp-source smtp-sink psql bc go; do
+  command -v "$tool" >/dev/null || { echo "scaleout: $tool not found (apt-get install postfix postgresql bc)" >&2; exit 1; }
+done
 MSGS=${MSGS:-4000}
 SESS=${SESS:-10}
 W=$(mktemp -d /tmp/sellergate-scaleout.XXXXXX)
