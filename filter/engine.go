@@ -1479,6 +1479,7 @@ var (
 // serial number.
 func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act func(string) Action) {
 	for _, loc := range phoneCandidates(n) {
+		loc[1] = asideCut(n, loc[0], loc[1])
 		// Digits glued to letters belong to a code (XY123456789FR), not a phone.
 		if loc[0] > 0 && isLetterByte(n[loc[0]-1]) || loc[1] < len(n) && isLetterByte(n[loc[1]]) {
 			continue
@@ -1550,6 +1551,22 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// asideCut ends a candidate number (n[from:to]) at a bracket that
+// follows seven digits: it opens an aside, not an area code
+// ("03.5555.0198 (10時〜18時)", "0511 8890 21 (Mo–Fr 9–17)").
+func asideCut(n string, from, to int) int {
+	digits := 0
+	for i := from; i < to; i++ {
+		switch {
+		case isDigitByte(n[i]):
+			digits++
+		case n[i] == '(' && digits >= 7:
+			return i
+		}
+	}
+	return to
 }
 
 // firstDigit returns the first digit of s ("(0221) …" starts with 0), or 0.
@@ -1912,7 +1929,7 @@ func (c *check) links(links []Link, lines []Line) {
 		if c.full() {
 			return
 		}
-		if c.exempt(l.Quote, l.QuoteBy, l.Text) {
+		if c.exempt(l.Quote, l.QuoteBy, l.Text) && !l.Image {
 			continue
 		}
 		href := strings.TrimSpace(l.Href)
@@ -1971,7 +1988,7 @@ func (c *check) images(imgs []Image, css []string, atts []Attachment) {
 		if c.exempt(im.Quote, im.QuoteBy, "") && !strings.HasPrefix(src, "http") {
 			continue
 		}
-		remote := strings.HasPrefix(src, "http:") || strings.HasPrefix(src, "https:") || strings.HasPrefix(src, "//")
+		remote := remoteSrc(src)
 		if remote && isAmazonHost(hostOf(src)) {
 			continue // Amazon's own image servers: the seller learns nothing from a fetch
 		}

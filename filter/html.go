@@ -474,6 +474,9 @@ func (p *htmlParser) startTag() {
 			Src: strings.TrimSpace(at.v[attrSrc]), Width: at.v[attrWidth], Height: at.v[attrHeight], Quote: quote, QuoteBy: by,
 			Hidden: hiddenRe.MatchString(at.v[attrStyle]) || at.has[attrHidden] || at.v[attrWidth] == "0" || at.v[attrHeight] == "0",
 		})
+		if p.link >= 0 && remoteSrc(at.v[attrSrc]) {
+			p.part.Links[p.link].Image = true
+		}
 		if at.v[attrAlt] != "" {
 			p.text([]byte(at.v[attrAlt]), quote, by)
 		}
@@ -578,6 +581,12 @@ func (p *htmlParser) settle(marker, by string) {
 			p.stack[i].by = by
 		}
 	}
+}
+
+// remoteSrc reports whether an image's src is fetched from a server.
+func remoteSrc(src string) bool {
+	src = strings.ToLower(strings.TrimSpace(src))
+	return strings.HasPrefix(src, "http:") || strings.HasPrefix(src, "https:") || strings.HasPrefix(src, "//")
 }
 
 func (p *htmlParser) endLink() {

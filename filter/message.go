@@ -87,6 +87,10 @@ type Link struct {
 	Href, Text string
 	Quote      bool
 	QuoteBy    string
+	// Image: the anchor wraps a remote image (a linked logo or banner).
+	// Like the image itself it is the sender's even inside a quote: a
+	// buyer's message reaches the seller through Amazon as text.
+	Image bool
 }
 
 // Image is an HTML image.

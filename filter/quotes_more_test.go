@@ -854,3 +854,24 @@ func TestSet28Kinds(t *testing.T) {
 		{"es", "La semana del Black Friday vamos a tener todas las resinas a mitad de precio.", "promotion"},
 	})
 }
+
+// Set 28's leftovers: a shop's logo linked to its site in the Outlook
+// signature that stands under the quoted buyer message is the seller's
+// link (the buyer's message reaches the seller as text); a phone number
+// followed by its hours in brackets is still a phone number.
+func TestSet28Leftovers(t *testing.T) {
+	quote := `<p>Le adjunto la factura.</p><div style="border-top:solid #E1E1E1 1.0pt"><p><b>De:</b> Silvia &lt;b6id6jqw7gmw9a@marketplace.amazon.es&gt;<br><b>Enviado el:</b> domingo, 4 de agosto de 2024 17:40<br><b>Asunto:</b> Factura</p></div><p>Necesito la factura.</p>`
+	for _, c := range []struct{ tail, want string }{
+		{`<p><a href="https://www.motoruta.example/?utm_medium=firma"><img src="https://www.motoruta.example/logo.png" width="180" alt="MotoRuta"></a></p>`, "link,pixel"},
+		{`<p><a href="https://www.motoruta.example/casco">https://www.motoruta.example/casco</a> ¿este casco sirve?</p>`, ""},
+	} {
+		if got := categories(checkRaw(t, htmlMessage("es", quote+c.tail))); got != c.want {
+			t.Errorf("%q under the quote: refused for %q, want %q", c.tail, got, c.want)
+		}
+	}
+	expectCategories(t, []langCase{
+		{"ja", "店舗直通 03 . 5555 . 0198 (10時〜18時 / 水曜定休)", "contact"},
+		{"de", "Rufen Sie einfach an: 0511 889021 (9–17 Uhr)", "contact"},
+		{"de", "Die Lieferung wiegt 12,5 kg (2 Pakete).", ""},
+	})
+}
