@@ -858,7 +858,8 @@ func TestSet28Kinds(t *testing.T) {
 // Set 28's leftovers: a shop's logo linked to its site in the Outlook
 // signature that stands under the quoted buyer message is the seller's
 // link (the buyer's message reaches the seller as text); a phone number
-// followed by its hours in brackets is still a phone number.
+// followed by its hours in brackets is still a phone number; a discount
+// in yen ("500円引き") is a discount.
 func TestSet28Leftovers(t *testing.T) {
 	quote := `<p>Le adjunto la factura.</p><div style="border-top:solid #E1E1E1 1.0pt"><p><b>De:</b> Silvia &lt;b6id6jqw7gmw9a@marketplace.amazon.es&gt;<br><b>Enviado el:</b> domingo, 4 de agosto de 2024 17:40<br><b>Asunto:</b> Factura</p></div><p>Necesito la factura.</p>`
 	for _, c := range []struct{ tail, want string }{
@@ -873,5 +874,7 @@ func TestSet28Leftovers(t *testing.T) {
 		{"ja", "店舗直通 03 . 5555 . 0198 (10時〜18時 / 水曜定休)", "contact"},
 		{"de", "Rufen Sie einfach an: 0511 889021 (9–17 Uhr)", "contact"},
 		{"de", "Die Lieferung wiegt 12,5 kg (2 Pakete).", ""},
+		{"ja", "次回のご注文で500円引きにいたします。", "promotion"},
+		{"ja", "ご迷惑をおかけしましたので、今回の代金から500円引きにて返金いたします。", ""},
 	})
 }
