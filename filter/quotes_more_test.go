@@ -875,6 +875,9 @@ func TestSet28Leftovers(t *testing.T) {
 		{"de", "Rufen Sie einfach an: 0511 889021 (9–17 Uhr)", "contact"},
 		{"de", "Die Lieferung wiegt 12,5 kg (2 Pakete).", ""},
 		{"ja", "次回のご注文で500円引きにいたします。", "promotion"},
+		{"en", "We have the whole number range plus matching confetti balloons on our own site.", "promotion"},
+		{"it", "Trova il manuale in PDF anche sul nostro sito.", "promotion"},
+		{"es", "Búscalo en la lista de pedidos de Amazon.", ""},
 		{"ja", "ご迷惑をおかけしましたので、今回の代金から500円引きにて返金いたします。", ""},
 	})
 }
