@@ -881,3 +881,16 @@ func TestSet28Leftovers(t *testing.T) {
 		{"ja", "ご迷惑をおかけしましたので、今回の代金から500円引きにて返金いたします。", ""},
 	})
 }
+
+// A review asked only of the satisfied stays a finding when it asks for
+// honesty: "honest" answers "leave five stars", not "only if you are
+// happy". Said both ways, it is neutral.
+func TestHonestButOnlyIfHappy(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Honest feedback from people who've had a smooth experience with us really helps, so if that sounds like you, a few words on Amazon would mean a lot.", "review"},
+		{"en", "If you are happy with the lamp, we would love an honest review on Amazon.", "review"},
+		{"de", "Wenn Sie zufrieden sind, freuen wir uns über eine ehrliche Bewertung bei Amazon.", "review"},
+		{"en", "Whether or not you are happy with it, an honest review on Amazon helps other buyers.", ""},
+		{"de", "Ob Sie zufrieden sind oder nicht: eine ehrliche Bewertung hilft anderen Käufern.", ""},
+	})
+}
