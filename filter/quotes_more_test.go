@@ -894,3 +894,13 @@ func TestHonestButOnlyIfHappy(t *testing.T) {
 		{"de", "Ob Sie zufrieden sind oder nicht: eine ehrliche Bewertung hilft anderen Käufern.", ""},
 	})
 }
+
+// A review steered by allusion: "you know where to tell the other
+// families" for the happy, "rather tell only us" for the others.
+func TestReviewByAllusion(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"es", "Si ha quedado tan bonito como esperamos, ya sabe dónde puede contárselo al resto de familias. Si algo no ha ido bien, mejor nos lo cuenta solo a nosotros por aquí.", "review"},
+		{"es", "Si algo no ha ido bien con el envío, nos lo cuenta por aquí y lo arreglamos.", ""},
+		{"fr", "Si tout vous plaît, vous savez où le raconter aux autres familles. Sinon, écrivez-nous plutôt ici.", "review"},
+	})
+}
