@@ -904,3 +904,15 @@ func TestReviewByAllusion(t *testing.T) {
 		{"fr", "Si tout vous plaît, vous savez où le raconter aux autres familles. Sinon, écrivez-nous plutôt ici.", "review"},
 	})
 }
+
+// A change asked by leaving it to the buyer ("Lascio a lei valutare se
+// tenerlo com'è"), and a gift for impressions posted "in the box at the
+// bottom of the product page" as a token of thanks.
+func TestLeftToTheBuyer(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"it", "Quel commento che ha lasciato sul nostro profilo venditore descrive una situazione che non esiste più. Lascio a lei valutare se tenerlo.", "review"},
+		{"de", "Sie können Ihre Bewertung selbstverständlich so stehen lassen.", ""},
+		{"ja", "書き心地や色の印象などを、商品ページの下のほうにある投稿欄からお寄せいただけましたら、お礼の気持ちとして、季節限定色の小瓶をひとつ添えさせていただきます。", "review"},
+		{"ja", "お礼の気持ちとして、次回お届けの際にサンプルを添えさせていただきます。", ""},
+	})
+}
