@@ -274,41 +274,69 @@ var urlPath = regexp.MustCompile(`(?i)(\b[a-z0-9.-]+\.[a-z]{2,})/\S*`)
 // that runs to the end (Outlook on the web, Samsung, Yahoo: no '>' marks)
 // taken out of the quote: the last block of the quote, after its last
 // blank line, that names the seller ("Lakeside Yarn Barn | Follow us on
-// Instagram @lakesideyarnbarn") is the seller's, put there by a template
-// or the agent. The buyer's words do not name the seller's domain at the
-// end of a message.
+// Instagram @lakesideyarnbarn") or speaks as a shop with an offer is the
+// seller's, put there by a template or the agent, and so are the blocks
+// right before it that speak as a shop (a banner over the legal line).
+// The buyer's words do not name the seller's domain at the end of a
+// message.
 func (c *check) sellerFooter(lines []Line) []Line {
-	n := len(lines)
-	for n > 0 && (strings.TrimSpace(lines[n-1].Text) == "" || ticketRef.MatchString(strings.TrimSpace(lines[n-1].Text))) {
-		n-- // blank lines, and a helpdesk's ticket reference ("[2Z32LE-4AV0]")
+	end := len(lines)
+	for end > 0 && (blankLine(lines[end-1]) || ticketRef.MatchString(strings.TrimSpace(lines[end-1].Text))) {
+		end-- // blank lines, and a helpdesk's ticket reference ("[2Z32LE-4AV0]")
 	}
-	if c.mark == "" || n == 0 || !lines[n-1].Quote || strings.HasPrefix(strings.TrimSpace(lines[n-1].Text), ">") {
+	if c.mark == "" {
 		return lines
+	}
+	// The footer is the last block, and the blocks before it that speak as
+	// the shop too (a banner over the company's legal line).
+	from := end
+	for named := true; ; named = false {
+		start, ok := c.footerBlock(lines, from, named)
+		if !ok {
+			break
+		}
+		for from = start; from > 0 && blankLine(lines[from-1]) && lines[from-1].Quote; {
+			from--
+		}
+	}
+	if from == end {
+		return lines
+	}
+	out := append([]Line(nil), lines...)
+	for i := from; i < end; i++ {
+		out[i].Quote, out[i].QuoteBy = false, ""
+	}
+	return out
+}
+
+func blankLine(l Line) bool { return strings.TrimSpace(l.Text) == "" }
+
+// footerBlock looks at the quoted block of lines that ends at n (after
+// its last blank line) and reports where it starts and whether it is the
+// seller's: it speaks as a shop with an offer, or (when named may do)
+// names the seller.
+func (c *check) footerBlock(lines []Line, n int, named bool) (int, bool) {
+	if n == 0 || !lines[n-1].Quote || strings.HasPrefix(strings.TrimSpace(lines[n-1].Text), ">") {
+		return n, false
 	}
 	start := n
 	for start > 0 && strings.TrimSpace(lines[start-1].Text) != "" && lines[start-1].Quote {
 		start--
 	}
 	if start == 0 || !lines[start-1].Quote {
-		return lines // the whole text, the whole quote, or no block of its own
+		return n, false // the whole text, the whole quote, or no block of its own
 	}
 	for _, l := range lines[start:n] {
 		if t := strings.TrimSpace(l.Text); strings.HasPrefix(t, ">") || relayFrameLine(t) {
-			return lines // the quote's own marks, Amazon's frame: the buyer's
+			return n, false // the quote's own marks, Amazon's frame: the buyer's
 		}
 	}
-	named := false
 	for _, l := range lines[start:n] {
-		named = named || c.namesSellerIn(urlPath.ReplaceAllString(l.Text, "$1"))
+		if named && c.namesSellerIn(urlPath.ReplaceAllString(l.Text, "$1")) {
+			return start, true
+		}
 	}
-	if !named && !c.shopVoice(lines[start:n]) {
-		return lines
-	}
-	out := append([]Line(nil), lines...)
-	for i := start; i < n; i++ {
-		out[i].Quote, out[i].QuoteBy = false, ""
-	}
-	return out
+	return start, c.shopVoice(lines[start:n])
 }
 
 // relayFrameLine reports whether t is a line of the frame Amazon relays a
@@ -334,11 +362,14 @@ func (c *check) shopVoice(block []Line) bool {
 		b.WriteByte('\n')
 	}
 	n := normalize(b.String())
+	langs := []string{textLanguage(n, c.lang), c.lang}
 	if !hasShopWord(n) {
-		return false
+		// "Use code BAKE15 for 15% off your next order": a discount on
+		// a next order, said by no one in the first person and asked of
+		// no one, is the shop's.
+		return !hasBuyerWord(n) && !strings.ContainsAny(n, "?？") && c.e.p.concepts.has(n, langs, "discount", &c.stems) && c.e.p.concepts.has(n, langs, "future", &c.stems)
 	}
 	// (当店 and 弊社 are shop words as well as own_brand terms.)
-	langs := []string{textLanguage(n, c.lang), c.lang}
 	if c.e.p.concepts.has(n, langs, "offer", &c.stems) || c.e.p.concepts.has(n, langs, "signup", &c.stems) {
 		return true
 	}
@@ -366,6 +397,26 @@ func hasShopWord(n string) bool {
 	return false
 }
 
+// hasBuyerWord reports whether n (normalized) has a word of someone
+// speaking of themselves ("I", "mein", "je", "私").
+func hasBuyerWord(n string) bool {
+	if strings.Contains(n, "私") || strings.Contains(n, "僕") {
+		return true
+	}
+	for _, w := range labelWords(n) {
+		if buyerWord[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// buyerWord are the first person singular, as a buyer writes of an order.
+var buyerWord = map[string]bool{"i": true, "i'm": true, "i've": true, "me": true, "my": true, "mine": true,
+	"ich": true, "mir": true, "mich": true, "mein": true, "meine": true, "meinen": true, "meinem": true, "meiner": true,
+	"je": true, "j'ai": true, "moi": true, "mon": true, "ma": true, "mes": true, "yo": true, "mi": true, "mis": true,
+	"io": true, "mio": true, "mia": true, "miei": true, "mie": true}
+
 // shopWord are a shop's words for its own: first person plural, never
 // the agent's singular ("my") that a buyer writes as often.
 var shopWord = map[string]bool{"our": true, "ours": true, "unser": true, "unsere": true, "unseren": true, "unserem": true,
@@ -385,12 +436,25 @@ func (c *check) namesSellerIn(text string) bool {
 		}
 		return strings.Contains(n, c.mark+".")
 	}
-	// "Bouton d'Or" or "boutondor-mercerie.fr" both name boutondor-mercerie.
-	if strings.Contains(strings.NewReplacer(" ", "", "-", "").Replace(n), strings.ReplaceAll(c.mark, "-", "")) {
+	// "Bouton d'Or" or "boutondor-mercerie.fr" both name boutondor-mercerie;
+	// "Tè & Tisane Dolomiti" names teetisanedolomiti, "Wren & Willow"
+	// wrenandwillow: a domain spells the ampersand out, or drops it.
+	squashed, mark := strings.NewReplacer(" ", "", "-", "").Replace(n), strings.ReplaceAll(c.mark, "-", "")
+	if strings.Contains(squashed, mark) {
 		return true
+	}
+	if strings.Contains(squashed, "&") {
+		for _, and := range ampersandWords {
+			if strings.Contains(strings.ReplaceAll(squashed, "&", and), mark) {
+				return true
+			}
+		}
 	}
 	return namesSeller(words, c.mark) || hasMarkParts(words, c.mark)
 }
+
+// ampersandWords are how a domain writes a name's "&".
+var ampersandWords = []string{"", "and", "n", "e", "et", "und", "y"}
 
 // hasMarkParts reports whether every part of a hyphenated mark stands as
 // a word, in any order ("Moda Lunatica" for lunatica-moda.it).

@@ -916,3 +916,29 @@ func TestLeftToTheBuyer(t *testing.T) {
 		{"ja", "お礼の気持ちとして、次回お届けの際にサンプルを添えさせていただきます。", ""},
 	})
 }
+
+// A template's footer of several blocks under a quote that runs to the
+// end: a banner speaking as the shop over the company's legal line, which
+// names the shop with an ampersand its domain spells out; a code for the
+// next order said by no one in the first person. The buyer's own last
+// paragraph about a discount stays the buyer's.
+func TestFooterBlocksUnderAQuote(t *testing.T) {
+	quote := "Buongiorno,\nè mela essiccata.\n\nDa: Anna <ra6lkxqgujw7hfg@marketplace.amazon.it>\nInviato: mercoledì 5 marzo 2025 20:09\nA: ordini@teetisanedolomiti.it\nOggetto: Tisana\n\nDentro ci sono dei pezzetti bianchi, è normale?\n\n"
+	en := "Hi Tom,\na replacement is on its way.\n\n------ Original Message ------\nFrom \"Tom\" <sskhe5p69t4wsu@marketplace.amazon.co.uk>\nSubject Cake tin dented\n\nCake tin arrived dented on one side.\n\n"
+	for _, c := range []struct{ lang, from, text, want string }{
+		{"it", "ordini@teetisanedolomiti.it", quote + "Primavera in tazza: -15% su tutte le tisane fino al 31 marzo. Iscriviti alla nostra newsletter.\n\nTè & Tisane Dolomiti S.n.c. – Via Cesare Battisti 7, 39100 Bolzano", "promotion"},
+		{"it", "ordini@teetisanedolomiti.it", quote + "Tè & Tisane Dolomiti S.n.c. – Via Cesare Battisti 7, 39100 Bolzano", ""},
+		{"en", "charlotte@wrenandwillow.co.uk", en + "--------------------------------------------\nBaking season is here! Use code BAKE15 for 15% off your next order of tins & trays.", "promotion"},
+		{"en", "charlotte@wrenandwillow.co.uk", en + "Last time I got 15% off my next order, is that still on?", ""},
+	} {
+		raw := strings.Replace(plain(c.lang, c.text), "support@shop.test", c.from, 1)
+		m, err := Parse(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := defaultEngine.Check(m, Envelope{MailFrom: c.from, Rcpt: []string{buyerFor(c.lang)}})
+		if got := categories(v); got != c.want {
+			t.Errorf("%q: refused for %q, want %q", c.text[len(c.text)-60:], got, c.want)
+		}
+	}
+}
