@@ -199,7 +199,7 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 		return fmt.Errorf("empty term")
 	}
 	if cl.stem == nil || hasCJK(t) {
-		cl.addSub(concept, t)
+		cl.addSub(concept, strings.TrimPrefix(t, "*")) // "*★★★★★": a substring either way
 		return nil
 	}
 	if strings.HasPrefix(t, "*") {
@@ -217,6 +217,7 @@ func (cl *conceptLang) add(concept int, t string, env *snowball.Env) error {
 			keys = append(keys, termKey{s: strings.TrimPrefix(w, "="), exact: true})
 			continue
 		}
+		w = elided(w)
 		s := stemWord(env, cl.stem, w)
 		keys = append(keys, termKey{s: s})
 		cl.gate.add(gateKey(s))
@@ -355,6 +356,22 @@ func eachWord(s string, f func(string)) {
 		}
 	}
 }
+
+// elided returns w without an elided article or pronoun ("l'actualiser"
+// is stemmed as "actualiser", "dell'ordine" as "ordine"). "d'" stays: it
+// makes words of their own ("changer d'avis" is no review).
+func elided(w string) string {
+	if k := strings.IndexByte(w, '\''); k > 0 && len(w)-k > 4 && elision[w[:k]] {
+		return w[k+1:] // "qu'il", "l'uso" stay whole: short words are compared as written
+	}
+	return w
+}
+
+// elision are the French and Italian words that lose their vowel before
+// another word and join it with an apostrophe.
+var elision = map[string]bool{"l": true, "j": true, "m": true, "t": true, "s": true, "n": true, "c": true,
+	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "un": true, "dell": true, "all": true, "nell": true,
+	"sull": true, "dall": true, "quell": true, "quest": true}
 
 // stemWord stems one word (lower case) with the language's stemmer.
 func stemWord(env *snowball.Env, stem func(*snowball.Env) bool, w string) string {
@@ -654,8 +671,8 @@ func (cl *conceptLang) mark(s, lang, mark string, st *stemCache, seen []bool) bo
 	any := false
 	for _, w := range st.words {
 		k := wordKeys{word: w}
-		if len(w) > 3 && cl.gated(w, st) {
-			k.stem = st.stem(cl, lang, w)
+		if sw := elided(w); len(sw) > 3 && cl.gated(sw, st) {
+			k.stem = st.stem(cl, lang, sw)
 		}
 		st.keys = append(st.keys, k)
 		if mark != "" && (w == mark || strings.HasPrefix(w, mark+".")) {

@@ -942,3 +942,22 @@ func TestFooterBlocksUnderAQuote(t *testing.T) {
 		}
 	}
 }
+
+// What set 29 found: "verteilen" is no mailing list ("Verteiler"), the
+// code on a product's box is no discount code, an elided verb
+// ("pour l'actualiser") is the verb, ★★★★★ is five stars in every
+// language, "una opinión" is a review, and "diciotto" is 18.
+func TestSet29Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Flasche kurz schütteln und 8 bis 10 Tropfen gleichmäßig auf das Kissen verteilen.", ""},
+		{"de", "Tragen Sie sich in unseren Verteiler ein und verpassen Sie keine Aktion.", "promotion"},
+		{"it", "Le allego i codici delle cartucce compatibili, così la prossima volta può controllare il codice sulla confezione prima di ordinare.", ""},
+		{"it", "Con il codice PRIMAVERA la prossima volta ha il 10 % di sconto.", "promotion"},
+		{"it", "Le mandiamo l'anteprima dell'incisione da confermare.", ""},
+		{"fr", "Une fois la nouvelle bague à votre doigt, ce serait très gentil de repasser sur votre commentaire pour l'actualiser.", "review"},
+		{"fr", "Si vous avez changé d'avis, le retour est gratuit.", ""},
+		{"fr", "Si le bracelet vous plaît, un petit ★★★★★ sur sa page nous ferait chaud au cœur.", "review"},
+		{"es", "Si publica una opinión del juego en Amazon con una foto, le regalamos un segundo juego de cuerdas.", "review"},
+		{"it", "Se preferisce mi chiami pure al tre quattro nove, sei zero due, diciotto, settantatré.", "contact"},
+	})
+}
