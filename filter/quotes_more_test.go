@@ -961,3 +961,22 @@ func TestSet29Kinds(t *testing.T) {
 		{"it", "Se preferisce mi chiami pure al tre quattro nove, sei zero due, diciotto, settantatré.", "contact"},
 	})
 }
+
+// What set 30 found: "if the hood's done its job" and "if you're loving
+// it" ask only the satisfied; "hold off on reviewing and message us here
+// first" in the sentence after the review; "a soap of your choice" is no
+// refusal, nor a polite Japanese request (できませんでしょうか); "merci
+// de nous laisser d'abord régler la situation" before a rating; a candle
+// sent "gratuitamente" for an opinion.
+func TestSet30Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "If the hood's done its job for you, we'd be really grateful for a review on Amazon. If it hasn't, please hold off on reviewing and message us here first.", "review"},
+		{"en", "If you're loving your new wand, a quick 5★ review would honestly make our week!", "review"},
+		{"en", "We reviewed your photos and issued a full refund today.", ""},
+		{"fr", "Si vous nous laissez un avis sur Amazon, envoyez-nous une capture d'écran : on vous offre un savon de votre choix.", "review"},
+		{"fr", "Avant de déposer une évaluation sur Amazon, merci de nous laisser d'abord régler la situation avec vous.", "review"},
+		{"it", "Se lasci la tua opinione sulla pagina del prodotto su Amazon, ti spediamo gratuitamente una candela della nuova collezione.", "review"},
+		{"ja", "差額の1,500円を返金させていただきますので、いただいた評価を削除していただくことはできませんでしょうか。", "review"},
+		{"ja", "評価の削除をお願いすることはできません。", ""},
+	})
+}
