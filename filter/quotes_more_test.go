@@ -978,5 +978,7 @@ func TestSet30Kinds(t *testing.T) {
 		{"it", "Se lasci la tua opinione sulla pagina del prodotto su Amazon, ti spediamo gratuitamente una candela della nuova collezione.", "review"},
 		{"ja", "差額の1,500円を返金させていただきますので、いただいた評価を削除していただくことはできませんでしょうか。", "review"},
 		{"ja", "評価の削除をお願いすることはできません。", ""},
+		{"en", "Grab 15% off your next order with code ROO15 at kangacharge[dot]com[dot]au", "link,promotion"},
+		{"en", "Write to returns at kangacharge dot com dot au", "contact"},
 	})
 }

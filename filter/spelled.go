@@ -169,6 +169,9 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 			local, _, _ := strings.Cut(s, "@")
 			end, addr = j+1, s
 			spoken = strong || weak && (strings.ContainsAny(local, "._0123456789") || freemailDomain(s) || roleMailbox[strings.Trim(local, ".-_")])
+			// "code ROO15 at kangacharge[dot]com": a code to type at a
+			// site, not a mailbox.
+			spoken = spoken && (strong || i == 0 || !codeWords[toks[i-1].word])
 		}
 	}
 	if end == i {
@@ -182,6 +185,10 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 	}
 	return end, addr, spoken
 }
+
+// codeWords name the code that stands before "at" and a site.
+var codeWords = map[string]bool{"code": true, "coupon": true, "codice": true, "código": true, "codigo": true,
+	"gutschein": true, "gutscheincode": true, "rabattcode": true, "promo": true, "promocode": true, "voucher": true, "cupón": true}
 
 // maxSpelledTokens bounds a chain: an address has fewer words and signs.
 const maxSpelledTokens = 128
