@@ -1522,7 +1522,7 @@ var (
 	// 05-2024" a BIOS chip's version and date.
 	monthYear = regexp.MustCompile(`(?:^|[^\d])(?:0?[1-9]|1[0-2])[/-](?:19|20)\d\d$`)
 	// phoneLabel before a number makes it a phone number.
-	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#,]?\s*$`)
+	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa|\p{L}*hotline(?:\s+[\p{L}-]+){0,2}|rufnummer|telefonnummer)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#,]?\s*$`)
 	// callMe before a number asks the buyer to call the agent or the
 	// seller on it ("give me a ring on", "call our customer care on",
 	// "rufen Sie uns unter", "appelez-nous au", "llámenos al", "ci chiami
@@ -1600,6 +1600,10 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		if strings.ContainsAny(before+after, "€$£¥%") || strings.Contains(after, "eur") || strings.Contains(after, "円") {
 			continue
 		}
+		// "Leipzig (04229) 4–6 Werktage": a postcode and a span of days.
+		if !labelled && unitWord[firstWord(n[loc[1]:])] {
+			continue
+		}
 		num, err := phonenumbers.Parse(cand, c.region)
 		valid := err == nil && phonenumbers.IsValidNumber(num)
 		// A number of a phone's length after a verb of calling is one, even
@@ -1632,6 +1636,16 @@ func asideCut(n string, from, to int) int {
 	}
 	return to
 }
+
+// unitWord are units a number counts (days, hours, weights, sizes, pieces):
+// a number followed by one is a quantity, not a phone number.
+var unitWord = map[string]bool{
+	"days": true, "day": true, "working": true, "business": true, "hours": true, "weeks": true, "minutes": true,
+	"werktage": true, "werktagen": true, "tage": true, "tagen": true, "stunden": true, "wochen": true, "minuten": true,
+	"jours": true, "heures": true, "semaines": true, "días": true, "dias": true, "horas": true, "semanas": true,
+	"giorni": true, "giorno": true, "ore": true, "settimane": true, "minuti": true,
+	"kg": true, "cm": true, "mm": true, "ml": true, "stück": true, "pcs": true, "pieces": true, "pezzi": true, "piezas": true,
+	"営業日": true, "日": true, "時間": true, "個": true}
 
 // firstDigit returns the first digit of s ("(0221) …" starts with 0), or 0.
 func firstDigit(s string) byte {

@@ -539,8 +539,10 @@ func (c *check) serviceBlock(head string) bool {
 // ownWords reports whether the text between a service's name and its
 // number says the number is the seller's own ("our service line").
 func ownWords(s string) bool {
-	for _, w := range labelWords(s) {
-		if ownWord[w] {
+	words := labelWords(s)
+	for i, w := range words {
+		// "(numero del produttore, non nostro)", "not ours": disowned.
+		if ownWord[w] && (i == 0 || !negWord[words[i-1]]) {
 			return true
 		}
 	}
@@ -555,6 +557,9 @@ var ownWord = map[string]bool{"our": true, "ours": true, "we": true, "unser": tr
 	// citofono, mi faccia uno squillo: …" gives the agent's own number.
 	"me": true, "my": true, "mich": true, "mir": true, "mein": true, "meine": true, "meiner": true,
 	"moi": true, "mon": true, "mes": true, "mi": true, "mio": true, "mia": true, "miei": true}
+
+// negWord negate the own word after them.
+var negWord = map[string]bool{"not": true, "non": true, "nicht": true, "kein": true, "keine": true, "pas": true, "no": true}
 
 // sentenceDot returns where the last ". " that ends a sentence is in w, or
 // -1: the dots of abbreviations ("Tel. ", "Nr. ", "tél. ") end none.

@@ -982,3 +982,22 @@ func TestSet30Kinds(t *testing.T) {
 		{"en", "Write to returns at kangacharge dot com dot au", "contact"},
 	})
 }
+
+// What set 31 found: a postcode before a span of working days is no phone
+// ("Leipzig (04229) 4–6 Werktage"); "positifs comme négatifs" is both
+// ways; a manufacturer's hotline "non nostro" is disowned, not owned; an
+// order hotline named after the shop is the shop's, whatever country's
+// plan its number follows; "once you've left a review", "the 2 star
+// feedback", a raffle among reviewers.
+func TestSet31Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Erfahrungsgemäß braucht ein Brief von Graz nach Leipzig (04229) 4–6 Werktage.", ""},
+		{"fr", "Vous pouvez laisser un avis sur le produit. Tous les retours, positifs comme négatifs, nous aident.", ""},
+		{"it", "L'assistenza tecnica Brother Italia (numero del produttore, non nostro) risponde allo 02 8940 2330.", ""},
+		{"de", "Bestellhotline Holzwurm: 0316 / 84 72 90 (Mo-Fr 9-12 Uhr)", "contact"},
+		{"de", "Herstellerhotline: 0316 / 84 72 90", ""},
+		{"en", "We'd love to send you a free pack of 50 sheets once you've left a review.", "review"},
+		{"en", "We're happy to refund that $12 too once you've removed the 2 star feedback.", "review"},
+		{"es", "Cada mes sorteamos un par de zapatillas entre los clientes que comparten su reseña del producto en Amazon.", "review,promotion"},
+	})
+}
