@@ -999,5 +999,7 @@ func TestSet31Kinds(t *testing.T) {
 		{"en", "We'd love to send you a free pack of 50 sheets once you've left a review.", "review"},
 		{"en", "We're happy to refund that $12 too once you've removed the 2 star feedback.", "review"},
 		{"es", "Cada mes sorteamos un par de zapatillas entre los clientes que comparten su reseña del producto en Amazon.", "review,promotion"},
+		{"it", "Per i prossimi ricambi non serve passare ogni volta dalla piattaforma: le facciamo noi un prezzo migliore, senza le commissioni che paghiamo qui.", "promotion"},
+		{"it", "Il ricambio è passato dalla piattaforma di spedizione del corriere ieri sera.", ""},
 	})
 }
