@@ -1001,7 +1001,7 @@ func TestSet31Kinds(t *testing.T) {
 		{"es", "Cada mes sorteamos un par de zapatillas entre los clientes que comparten su reseña del producto en Amazon.", "review,promotion"},
 		{"it", "Per i prossimi ricambi non serve passare ogni volta dalla piattaforma: le facciamo noi un prezzo migliore, senza le commissioni che paghiamo qui.", "promotion"},
 		{"it", "Il ricambio è passato dalla piattaforma di spedizione del corriere ieri sera.", ""},
-		{"it", "Canale Telegram con offerte e video tutorial: RicambiLavatrici24", "promotion"},
+		{"it", "Canale Telegram con offerte e video tutorial: RicambiLavatrici24", "contact,promotion"},
 		{"de", "Auf dem YouTube-Kanal von Bosch gibt es ein Video zum Einbau.", ""},
 	})
 }
