@@ -363,6 +363,11 @@ func (c *check) shopVoice(block []Line) bool {
 	}
 	n := normalize(b.String())
 	langs := []string{textLanguage(n, c.lang), c.lang}
+	// "PS : n'oubliez pas de nous mettre 5 étoiles sur Amazon": a buyer
+	// asks no one for stars.
+	if !hasBuyerWord(n) && c.e.p.concepts.has(n, langs, "review", &c.stems) && c.e.p.concepts.has(n, langs, "positive", &c.stems) {
+		return true
+	}
 	if !hasShopWord(n) {
 		// "Use code BAKE15 for 15% off your next order": a discount on
 		// a next order, said by no one in the first person and asked of
@@ -1707,8 +1712,8 @@ func gluedCode(n string, lo int) bool {
 	return !phoneWords[n[i:lo-1]] && !phoneLabel.MatchString(n[i:lo-1])
 }
 
-// plainDigits rewrites a phone number's odd dress in n: "·" and "|"
-// between digits as "-" ("4021·88·37", "0412|334|519"), digits spaced out
+// plainDigits rewrites a phone number's odd dress in n: "·", "|" and "~"
+// between digits as "-" ("4021·88·37", "0412|334|519", "503 ~ 555 ~ 0142"), digits spaced out
 // one by one run together ("0 4 5 – 6 8 1" is "045-681"). It returns n
 // itself when there is nothing to rewrite.
 func plainDigits(n string) string {
@@ -1717,13 +1722,13 @@ func plainDigits(n string) string {
 	}
 	n = letterZeros(n)
 	n = longVowelDashes(n)
-	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !spacedDigitRun(n) {
+	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !strings.Contains(n, "~") && !spacedDigitRun(n) {
 		return n
 	}
 	// Glued to the digits a dot or bar separates a phone's groups
 	// (0611·4470·28); set off by spaces it separates the parts of an
 	// address line ("Industriestraße 21 · 73037 Göppingen").
-	n = strings.NewReplacer("·", "-", "|", "-", "・", "-").Replace(addressSeparators(n))
+	n = strings.NewReplacer("·", "-", "|", "-", "・", "-", "~", "-").Replace(addressSeparators(n))
 	if !spacedDigitRun(n) {
 		return n
 	}
@@ -1749,7 +1754,7 @@ var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
 // no phone runs across it. Digits spaced out one by one ("5 1 4 · 5 5 5")
 // keep it as the separator of a phone's groups.
 func addressSeparators(n string) string {
-	for _, sep := range []string{" · ", " | ", " ・ "} {
+	for _, sep := range []string{" · ", " | ", " ・ ", " ~ "} {
 		for from := 0; ; {
 			k := strings.Index(n[from:], sep)
 			if k < 0 {

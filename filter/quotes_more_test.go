@@ -1005,3 +1005,29 @@ func TestSet31Kinds(t *testing.T) {
 		{"de", "Auf dem YouTube-Kanal von Bosch gibt es ein Video zum Einbau.", ""},
 	})
 }
+
+// What set 32 found: a replacement "aus der neuen Serie" is no launch
+// (a term in both of a rule's concepts made it fire alone); a seller
+// declining LINE (控えさせていただきます) refuses; a manufacturer's
+// アフターサービス窓口 is a service; "503 ~ 555 ~ 0142"; a bundle "cheaper
+// than buying singly" (単品でそろえるより); "n'oubliez pas de nous mettre
+// 5 étoiles" after Amazon's frame is the seller's postscript.
+func TestSet32Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Wir haben Ihnen gestern einen neuen Regenbrausekopf geschickt, diesmal aus der neuen Serie mit verstärktem Gewinde.", ""},
+		{"ja", "LINEでのご連絡は控えさせていただきますので、ご了承ください。", ""},
+		{"ja", "株式会社マリンフォース アフターサービス窓口\n電話：0120-418-305（平日9:00〜17:00）", ""},
+		{"en", "classroom & bulk quotes, text Katie: 503 ~ 555 ~ 0142", "contact"},
+		{"en", "Shipping takes 4~6 business days.", ""},
+		{"ja", "単品でそろえるより 1,200円 お得になっておりますので、よろしければ商品ページをご覧ください。", "promotion"},
+	})
+	quote := "Bonjour,\nun shaker neuf est parti ce matin.\n\n________________________________\nDe : Amandine <q7h70wll6c112@marketplace.amazon.fr>\nEnvoyé : dimanche 15 décembre 2024 21:30\nObjet : Shaker\n\n------------- Début du message -------------\n\nLe shaker fuit.\n\n------------- Fin du message -------------\n\n"
+	for _, c := range []struct{ tail, want string }{
+		{"PS : si tout est OK à réception, n'oubliez pas de nous mettre 5 étoiles sur Amazon, ça nous aide beaucoup !", "review"},
+		{"Si ce n'est pas réglé je mettrai 1 étoile sur Amazon.", ""},
+	} {
+		if got := categories(checkRaw(t, plain("fr", quote+c.tail))); got != c.want {
+			t.Errorf("%q under the quote: refused for %q, want %q", c.tail, got, c.want)
+		}
+	}
+}
