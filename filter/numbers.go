@@ -137,14 +137,25 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 			j-- // a run does not end on "and"
 		}
 		digits, numbers := readNumber(n, toks[i:j])
-		if numbers < minSpelled {
+		lo, hi := 0, 0
+		if j > i {
+			lo, hi = toks[i].lo, toks[j-1].hi
+		}
+		if numbers >= 2 {
+			// Words and groups of digits mixed: "438, cinq-cinq-cinq, 01
+			// 87", "0412, three three four, five one nine".
+			if mlo, mhi, mdigits, ok := mixedNumber(n, lo, hi, digits, numbers); ok {
+				lo, hi, digits, numbers = mlo, mhi, mdigits, max(numbers, minSpelled)
+			}
+		}
+		if numbers < minSpelled || lo < last {
 			i = max(j, i+1)
 			continue
 		}
-		b.WriteString(n[last:toks[i].lo])
+		b.WriteString(n[last:lo])
 		spans = append(spans, [2]int{b.Len(), b.Len() + len(digits)})
 		b.WriteString(digits)
-		last = toks[j-1].hi
+		last = hi
 		i = j
 	}
 	if last == 0 {
@@ -152,6 +163,56 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 	}
 	b.WriteString(n[last:])
 	return b.String(), spans
+}
+
+// mixedNumber extends a run of number words n[lo:hi] (read as digits,
+// numbers of them) with the groups of digits that stand next to it,
+// joined only by separators: a phone number said half in words. ok is
+// true when together they are a phone number's length (8 to 13 digits)
+// in at least minSpelled groups.
+func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, string, bool) {
+	var before, after []string
+	for l := lo; ; {
+		k := l
+		for k > 0 && strings.IndexByte(" ,-/.", n[k-1]) >= 0 && l-k < 3 {
+			k--
+		}
+		d := k
+		for d > 0 && isDigitByte(n[d-1]) {
+			d--
+		}
+		if d == k || k-d > 4 || d > 0 && isLetterByte(n[d-1]) || k == l {
+			break
+		}
+		before = append([]string{n[d:k]}, before...)
+		l = d
+		lo = d
+	}
+	for h := hi; ; {
+		k := h
+		for k < len(n) && strings.IndexByte(" ,-/.", n[k]) >= 0 && k-h < 3 {
+			k++
+		}
+		d := k
+		for d < len(n) && isDigitByte(n[d]) {
+			d++
+		}
+		if d == k || d-k > 4 || d < len(n) && isLetterByte(n[d]) || k == h {
+			break
+		}
+		after = append(after, n[k:d])
+		h = d
+		hi = d
+	}
+	groups := append(append(before, strings.Fields(digits)...), after...)
+	total := 0
+	for _, g := range groups {
+		total += len(g)
+	}
+	if len(before)+len(after) == 0 || numbers+len(before)+len(after) < minSpelled || total < 8 || total > 13 {
+		return lo, hi, digits, false
+	}
+	return lo, hi, strings.Join(groups, " "), true
 }
 
 // The kinds of number token.
@@ -388,6 +449,9 @@ func spelledRun(s string) bool {
 	for i := 0; i < len(s); {
 		c, size := s[i], 1
 		var letter bool
+		if isDigitByte(c) && start < 0 && (i == 0 || !isDigitByte(s[i-1])) {
+			run++ // a group of digits among number words: "438, cinq-cinq-cinq, 01 87"
+		}
 		if c < utf8.RuneSelf {
 			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' && start >= 0
 		} else {

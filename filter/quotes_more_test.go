@@ -1031,3 +1031,15 @@ func TestSet32Kinds(t *testing.T) {
 		}
 	}
 }
+
+// A phone number said half in words and half in digits is read whole:
+// "438, cinq-cinq-cinq, 01 87". Sizes and counts next to number words
+// are no phone number.
+func TestPhoneHalfInWords(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"fr", "Envoie-moi une photo par texto au 438, cinq-cinq-cinq, 01 87 et je te dis quelle taille prendre.", "contact"},
+		{"en", "Text me on 0412, three three four, five one nine.", "contact"},
+		{"it", "Per 40 piante, trenta o quaranta, ci vogliono 2 settimane.", ""},
+		{"de", "Im Paket sind 2, drei, vier oder 5 Schrauben, je nach Größe 10 mm.", ""},
+	})
+}
