@@ -130,6 +130,8 @@ type check struct {
 	// greeting).
 	greet   string
 	greeted bool
+	// fabric: the message spoke of a "coupon" of fabric (see fabricCoupon).
+	fabric bool
 	*scratch
 }
 
@@ -819,6 +821,23 @@ var numberWord = regexp.MustCompile(`(?:nummer|number|numéro|numero|número|番
 // rest is the subject the buyer wrote ("Re: faut-il supprimer mon avis ?").
 var replySubject = regexp.MustCompile(`(?i)^\s*(?:re|aw|antw|r|rif|rv|res|sv|返信|回复)\s*(?:\[\d+\])?\s*[:：]`)
 
+// fabricCut is a "coupon" of fabric: a length cut from the roll ("un
+// coupon de 3 m", "coupon de tissu", "scampolo di stoffa").
+var fabricCut = regexp.MustCompile(`^s?\s+(?:de|di)\s+(?:tissu|stoffa|lin|coton|viscose|laine|\d+(?:[.,]\d+)?\s?(?:m|cm|mètres?|metri)\b)`)
+
+// fabricCoupon reports whether the word "coupon" at scan[lo:hi] is a
+// length of fabric: said so there, or earlier in the message.
+func (c *check) fabricCoupon(scan string, lo, hi int) bool {
+	w := strings.TrimSpace(scan[lo:hi])
+	if w != "coupon" && w != "coupons" {
+		return false
+	}
+	if fabricCut.MatchString(scan[hi:]) {
+		c.fabric = true
+	}
+	return c.fabric
+}
+
 // phrases runs the policy's phrases and patterns over a paragraph.
 func (c *check) phrases(p *paragraph, act func(string) Action) {
 	if c.full() {
@@ -840,7 +859,7 @@ func (c *check) phrases(p *paragraph, act func(string) Action) {
 	c.strs = lx.scan(scan, c.strs[:0])
 	for _, h := range lx.find(scan, c.strs, &c.lex) {
 		if h.ok && !c.negated(scan, h.lo, langs) && !(lx.cats[h.cat] == "contact" && (callPhrase(scan[h.lo:h.hi]) && c.serviceSentence(scan, h.lo) || onlySocialNames(scan))) &&
-			!(lx.cats[h.cat] == "promotion" && (amazonsOwn(scan, h.lo, h.hi) || amazonTiers(scan, h.lo, h.hi) || c.priceAdjusted(scan, h.lo, h.hi, langs))) {
+			!(lx.cats[h.cat] == "promotion" && (amazonsOwn(scan, h.lo, h.hi) || amazonTiers(scan, h.lo, h.hi) || c.priceAdjusted(scan, h.lo, h.hi, langs) || c.fabricCoupon(scan, h.lo, h.hi))) {
 			cat := lx.cats[h.cat]
 			found := strings.TrimSpace(strings.Trim(scan[h.lo:h.hi], " .,;:!?()\"'"))
 			c.add(cat, cat+".phrase."+lx.phraseLang(h, found, langs), excerpt(p.orig(), found), p.at(h.lo).String(), act(cat))
@@ -1848,7 +1867,7 @@ func letterZeros(n string) string {
 		if i+1 < len(n) {
 			next = n[i+1]
 		}
-		glued := isDigitByte(prev) && (isDigitByte(next) || next == ' ' || next == ')') || prev == '(' && isDigitByte(next) ||
+		glued := isDigitByte(prev) && (isDigitByte(next) || strings.IndexByte(" ),.;:-/", next) >= 0) || prev == '(' && isDigitByte(next) ||
 			isDigitByte(next) && (prev == ' ' || prev == '(' || prev == '-')
 		// A leading l is a code's letter ("lot L2409-0112"), not a one.
 		if (c == 'l' || c == 'I') && !isDigitByte(prev) {

@@ -570,6 +570,14 @@ func (c *check) numberLabel(n string, lo int) int {
 		}
 	}
 	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
+	// "… handled by Mazzetti's UK service centre. They can be reached on
+	// …": the sentence before names whom "they" are.
+	if service < 0 && code < 0 && cut && theyWords(w) {
+		before := n[max(0, lo-len(w)-labelWindow) : lo-len(w)]
+		if k := labelEnd(before, c.e.p.serviceLabels); k >= 0 && !ownWords(before[k:]) && !c.namesSellerIn(before) {
+			return labelService
+		}
+	}
 	if compoundCode(w) || registerBefore.MatchString(w) || service < 0 && c.codeAfter(n[lo:]) {
 		return labelCode
 	}
@@ -590,6 +598,17 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelCode
 	}
 	return labelNone
+}
+
+// theyWords reports whether w speaks of a third party: "they", "ils".
+func theyWords(w string) bool {
+	for _, x := range labelWords(w) {
+		switch x {
+		case "they", "them", "ils", "elles", "ellos", "ellas", "loro", "li":
+			return true
+		}
+	}
+	return false
 }
 
 // serviceBlock reports whether head, the first line of a block, names a

@@ -1043,3 +1043,24 @@ func TestPhoneHalfInWords(t *testing.T) {
 		{"de", "Im Paket sind 2, drei, vier oder 5 Schrauben, je nach Größe 10 mm.", ""},
 	})
 }
+
+// What set 33 found: "wenn du deine Bewertung nochmal anpasst" (the
+// stemmer keeps "anpasst"), "take the review down" for a refund, a summer
+// promo ("promo estate"), an address spelled letter by letter after "me
+// at", a phone with the letter O for zero before a comma; and the other
+// way, a service centre "they can be reached on", a "coupon de 3 m" of
+// fabric, an espresso's "estrazione".
+func TestSet33Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Jetzt wo alles läuft, wäre es klasse, wenn du deine Bewertung nochmal anpasst.", "review"},
+		{"de", "Ob und wie du deine Bewertung anpasst, ist ganz allein deine Entscheidung.", ""},
+		{"en", "We'd be happy to go ahead with the $40 refund right away if you'd be willing to take the review down.", "review"},
+		{"en", "We will update you on the review of your return request.", ""},
+		{"it", "Fino al 31 luglio c'è la nostra promo estate: -30% su tutta la collezione mare.", "promotion"},
+		{"en", "Please send a short clip straight to me at d a n i e l l e @ mapleridgeoffice . ca and I'll ship a bracket.", "contact"},
+		{"es", "Lo miramos juntos por teléfono: 6O4-21.78-9O, pregunta por Alba.", "contact"},
+		{"en", "Warranty repairs are handled by Mazzetti's UK service centre. They can be reached on 020 7946 0321 (Monday–Friday).", ""},
+		{"fr", "Vous recevez un seul coupon de 3 m d'un seul tenant, soit 25,50 € pour votre coupon.", ""},
+		{"it", "Come riferimento: 18 g di caffè, estrazione di 36 g in circa 25-30 secondi.", ""},
+	})
+}

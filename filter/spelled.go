@@ -179,6 +179,11 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 		// the word before it ("write to me at john at gmail dot com");
 		// else none starts later in it.
 		if ats > 1 && lastAtWord > i {
+			// Back to where the word before the '@' starts when it is
+			// spelled out letter by letter ("me at d a n i e l l e @ …").
+			for lastAtWord-1 > i && toks[lastAtWord-1].sign == 0 && spacedPiece(toks[lastAtWord-1].word) && spacedPiece(toks[lastAtWord].word) {
+				lastAtWord--
+			}
 			return lastAtWord, "", false
 		}
 		return max(j, i+1), "", false
