@@ -418,10 +418,11 @@ func hasBuyerWord(n string) bool {
 	return false
 }
 
-// buyerWord are the first person singular, as a buyer writes of an order.
-var buyerWord = map[string]bool{"i": true, "i'm": true, "i've": true, "me": true, "my": true, "mine": true,
+// buyerWord are the first person singular, as a buyer writes of an order
+// (labelWords splits "I'm" and "j'ai" at the apostrophe).
+var buyerWord = map[string]bool{"i": true, "me": true, "my": true, "mine": true,
 	"ich": true, "mir": true, "mich": true, "mein": true, "meine": true, "meinen": true, "meinem": true, "meiner": true,
-	"je": true, "j'ai": true, "moi": true, "mon": true, "ma": true, "mes": true, "yo": true, "mi": true, "mis": true,
+	"je": true, "j": true, "moi": true, "mon": true, "ma": true, "mes": true, "yo": true, "mi": true, "mis": true,
 	"io": true, "mio": true, "mia": true, "miei": true, "mie": true}
 
 // shopWord are a shop's words for its own: first person plural, never
