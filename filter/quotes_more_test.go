@@ -1064,3 +1064,17 @@ func TestSet33Kinds(t *testing.T) {
 		{"it", "Come riferimento: 18 g di caffè, estrazione di 36 g in circa 25-30 secondi.", ""},
 	})
 }
+
+// What set 34 found: answering "only here through Amazon" refuses the
+// WhatsApp the buyer asked for; "que revisara la puntuación que dejó" asks
+// for a change; "un bon de 10 € à valoir sur votre prochaine commande" for
+// a review is an incentive.
+func TestSet34Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Zu Ihrer Frage nach WhatsApp: Bitte haben Sie Verständnis, dass wir Kundenanfragen ausschließlich hier über das Amazon-Nachrichtensystem beantworten.", ""},
+		{"de", "Schreiben Sie uns einfach per WhatsApp, dann geht es schneller.", "contact"},
+		{"es", "Una vez resuelto, le agradeceríamos mucho que revisara la puntuación que dejó en el producto.", "review"},
+		{"fr", "Laissez un avis sur le produit et recevez un bon de 10 € à valoir sur votre prochaine commande.", "promotion,review"},
+		{"fr", "Le bon de retour est joint : déposez le colis dans un point relais.", ""},
+	})
+}
