@@ -1078,3 +1078,14 @@ func TestSet34Kinds(t *testing.T) {
 		{"fr", "Le bon de retour est joint : déposez le colis dans un point relais.", ""},
 	})
 }
+
+// What set 35 found: "a 10% code for your next one" for a review is an
+// incentive; "Soldes d'hiver … -20 %" a seasonal sale. Summer shade of
+// 50 % is no sale.
+func TestSet35Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "If you leave us a review for the puzzle, reply here once it's up and I'll send you a 10% code for your next one.", "review,promotion"},
+		{"fr", "Soldes d'hiver jusqu'au 31 mars : -20 % sur toutes nos rampes LED.", "promotion"},
+		{"es", "En pleno verano póngales malla sombra de 50 % por las tardes.", ""},
+	})
+}
