@@ -75,6 +75,9 @@ func spelledNumber(w string) int {
 		}
 		return -1
 	}
+	if len(w) < 7 {
+		return -1 // the compounds below are longer ("ventuno", "einundzwanzig")
+	}
 	// German units before tens: "vierunddreißig".
 	if u, t, ok := strings.Cut(w, "und"); ok {
 		uv, uok := numberWords[u]
