@@ -392,26 +392,22 @@ func (c *check) shopVoice(block []Line) bool {
 
 // hasShopWord reports whether n (normalized) has a word of a shop speaking
 // of its own ("our", "nos", "unsere", "当店").
-func hasShopWord(n string) bool {
-	if strings.Contains(n, "当店") || strings.Contains(n, "弊社") {
-		return true
-	}
-	for _, w := range labelWords(n) {
-		if shopWord[w] {
-			return true
-		}
-	}
-	return false
-}
+func hasShopWord(n string) bool { return hasWordOf(n, shopWord, "当店", "弊社") }
 
 // hasBuyerWord reports whether n (normalized) has a word of someone
 // speaking of themselves ("I", "mein", "je", "私").
-func hasBuyerWord(n string) bool {
-	if strings.Contains(n, "私") || strings.Contains(n, "僕") {
-		return true
+func hasBuyerWord(n string) bool { return hasWordOf(n, buyerWord, "私", "僕") }
+
+// hasWordOf reports whether n has one of words as a word, or one of the
+// Japanese marks anywhere.
+func hasWordOf(n string, words map[string]bool, marks ...string) bool {
+	for _, m := range marks {
+		if strings.Contains(n, m) {
+			return true
+		}
 	}
 	for _, w := range labelWords(n) {
-		if buyerWord[w] {
+		if words[w] {
 			return true
 		}
 	}
