@@ -1729,16 +1729,16 @@ func gluedCode(n string, lo int) bool {
 }
 
 // plainDigits rewrites a phone number's odd dress in n: "·", "|" and "~"
-// between digits as "-" ("4021·88·37", "0412|334|519", "503 ~ 555 ~ 0142"), digits spaced out
-// one by one run together ("0 4 5 – 6 8 1" is "045-681"). It returns n
-// itself when there is nothing to rewrite.
+// between digits as "-" ("4021·88·37", "0412|334|519", "503 ~ 555 ~
+// 0142"), digits spaced out one by one run together ("0 4 5 – 6 8 1" is
+// "045-681"). It returns n itself when there is nothing to rewrite.
 func plainDigits(n string) string {
 	if strings.Contains(n, "plus ") {
 		n = plusCountry.ReplaceAllString(n, "$1+$2") // "plus 41 - 79 …" is +41
 	}
 	n = letterZeros(n)
 	n = longVowelDashes(n)
-	if !strings.Contains(n, "·") && !strings.Contains(n, "|") && !strings.Contains(n, "・") && !strings.Contains(n, "~") && !spacedDigitRun(n) {
+	if !strings.ContainsAny(n, "·|・~") && !spacedDigitRun(n) {
 		return n
 	}
 	// Glued to the digits a dot or bar separates a phone's groups
