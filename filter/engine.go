@@ -766,7 +766,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
-		if host == "" || localAddress(host) || sentWithMailApp(n, u) || numberAbbrev(orig, u) {
+		if host == "" || localAddress(host) || sentWithMailApp(n, u) || numberAbbrev(orig, u) || placeholderHost(u) {
 			continue
 		}
 		if !c.allowedHost(host) {
@@ -1313,6 +1313,22 @@ func numberAbbrev(orig, u string) bool {
 	return i >= 0 && i+len(u) <= len(orig) && orig[i+len(u)-2:i+len(u)] == "No"
 }
 
+// placeholderHost reports whether the bare domain u is a number's mask
+// that reads as a domain because .xxx is a top-level domain ("BE
+// 0xxx.xxx.xxx"): every label of it x's and digits. Written with a scheme
+// or a path, it is a link.
+func placeholderHost(u string) bool {
+	if strings.ContainsAny(u, "/:") {
+		return false
+	}
+	for _, l := range strings.Split(u, ".") {
+		if strings.Trim(l, "0123456789") == "" || strings.Trim(l, "x0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // sentWithMailApp reports whether the bare domain u is a mail app's name in
 // its signature line ("Von meinem Android Mobiltelefon mit WEB.DE Mail
 // gesendet", "Sent from Yahoo Mail"): a brand, not a link. A link the app
@@ -1713,7 +1729,7 @@ func looksLikeDate(cand string) bool {
 
 // callVerb asks the reader to call or text, in the sentence before a
 // number.
-var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
+var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|buzz|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
 
 // gluedCode reports whether the number at lo in n follows letters and a
 // hyphen or slash with no space: a code's prefix.
@@ -1745,6 +1761,8 @@ func plainDigits(n string) string {
 	// (0611·4470·28); set off by spaces it separates the parts of an
 	// address line ("Industriestraße 21 · 73037 Göppingen").
 	n = strings.NewReplacer("·", "-", "|", "-", "・", "-", "~", "-").Replace(addressSeparators(n))
+	// Letters for digits in the groups the dots joined ("O4I2 · 345 · 678").
+	n = letterZeros(n)
 	if !spacedDigitRun(n) {
 		return n
 	}
@@ -1843,18 +1861,18 @@ func longVowelDashes(n string) string {
 }
 
 // letterZeros writes as digits the letters o (0) and l (1) that stand for
-// them among the digits of a number ("33 1O58 77 42", "(o89) 44 12 77",
+// them among the digits of a number ("33 1O58 77 42", "(o89) 44 12 77", "O4I2",
 // "O5 56.48 2l 9O"): a letter glued to a digit or a bracket, in a stretch
 // of at least six digits. The word "o" ("3 o 4 días") stands apart and
 // stays.
 func letterZeros(n string) string {
-	if !strings.ContainsAny(n, "oOlI") {
+	if !strings.ContainsAny(n, "oOlIi") {
 		return n
 	}
 	var b []byte
 	for i := 0; i < len(n); i++ {
 		c := n[i]
-		if c != 'o' && c != 'O' && c != 'l' && c != 'I' {
+		if c != 'o' && c != 'O' && !oneLetter(c) {
 			continue
 		}
 		prev, next := byte(' '), byte(' ')
@@ -1866,8 +1884,9 @@ func letterZeros(n string) string {
 		}
 		glued := isDigitByte(prev) && (isDigitByte(next) || strings.IndexByte(" ),.;:-/", next) >= 0) || prev == '(' && isDigitByte(next) ||
 			isDigitByte(next) && (prev == ' ' || prev == '(' || prev == '-')
-		// A leading l is a code's letter ("lot L2409-0112"), not a one.
-		if (c == 'l' || c == 'I') && !isDigitByte(prev) {
+		// A leading l is a code's letter ("lot L2409-0112"), not a one,
+		// unless a group of digits comes before it ("O6 l2 45 78 9O").
+		if oneLetter(c) && !isDigitByte(prev) && !isDigitByte(lastBefore(n, i, " .-/")) {
 			glued = false
 		}
 		if !glued || digitsAround(n, i) < 6 {
@@ -1877,7 +1896,7 @@ func letterZeros(n string) string {
 			b = []byte(n)
 		}
 		b[i] = '0'
-		if c == 'l' || c == 'I' {
+		if oneLetter(c) {
 			b[i] = '1'
 		}
 	}
@@ -1887,10 +1906,26 @@ func letterZeros(n string) string {
 	return string(b)
 }
 
+// oneLetter reports whether c is a letter typed for the digit one: l, or
+// I, which the lower-cased text reads as i.
+func oneLetter(c byte) bool { return c == 'l' || c == 'I' || c == 'i' }
+
+// lastBefore returns the byte before n[i] once the bytes of skip are
+// passed over, or a space at the start of n.
+func lastBefore(n string, i int, skip string) byte {
+	for i > 0 && strings.IndexByte(skip, n[i-1]) >= 0 {
+		i--
+	}
+	if i == 0 {
+		return ' '
+	}
+	return n[i-1]
+}
+
 // digitsAround counts the digits in the stretch of phone characters (and
 // o's) around n[i].
 func digitsAround(n string, i int) int {
-	in := func(c byte) bool { return phoneByte(c) || c == 'o' || c == 'O' || c == 'l' || c == 'I' }
+	in := func(c byte) bool { return phoneByte(c) || c == 'o' || c == 'O' || oneLetter(c) }
 	lo, hi := i, i
 	for lo > 0 && in(n[lo-1]) {
 		lo--
@@ -1904,12 +1939,12 @@ func digitsAround(n string, i int) int {
 func digitOrSep(c byte) bool { return isDigitByte(c) || c == '-' || c == '.' || c == '/' }
 
 // spacedDigitRun reports whether n has five digits in a row spaced out one
-// by one ("0 4 5 6 8").
+// by one ("0 4 5 6 8", "0 6.3 8 / 1 2.7 4").
 func spacedDigitRun(n string) bool {
 	run := 0
 	for i := 0; i < len(n); i++ {
 		switch {
-		case isDigitByte(n[i]) && (i == 0 || n[i-1] == ' ') && (i+1 == len(n) || n[i+1] == ' '):
+		case isDigitByte(n[i]) && (i == 0 || !isDigitByte(n[i-1])) && (i+1 == len(n) || !isDigitByte(n[i+1])):
 			if run++; run >= 5 {
 				return true
 			}

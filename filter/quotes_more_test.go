@@ -1089,3 +1089,26 @@ func TestSet35Kinds(t *testing.T) {
 		{"es", "En pleno verano póngales malla sombra de 50 % por las tardes.", ""},
 	})
 }
+
+// What set 36 found: "before you write something on Amazon" and "drop me a
+// message first" ask for contact before a review; "whoever takes both";
+// letters and dots for a phone's digits; a number's mask ("BE
+// 0xxx.xxx.xxx") is no .xxx domain; the buyer's own box set is no other
+// product; "reconsider the rating once more"; a product "released this
+// month"; a special order "not on our Amazon listing".
+func TestSet36Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Falls die Größe nicht passt, melden Sie sich bitte zuerst bei uns, bevor Sie auf Amazon etwas dazu schreiben.", "review"},
+		{"en", "Before you put anything up on the product page, just drop me a message here first and let me fix it for you.", "review"},
+		{"de", "Zum Wasserkocher gibt es den passenden Toaster, und wer beides nimmt, bekommt bei uns das Entkalker-Set dazu.", "promotion"},
+		{"en", "Easier to show than explain - give us a buzz on O4I2 · 345 · 678 and I'll talk you through it.", "contact"},
+		{"fr", "Si ça ne marche pas, envoyez-moi un SMS au O6 l2 45 78 9O et je vous explique.", "contact"},
+		{"fr", "Corinne\nLa Bouilloire Bleue\nLigne directe Corinne : 0 6 . 3 8 / 1 2 . 7 4 / 5 9", "contact"},
+		{"fr", "Si votre numéro de TVA (BE 0xxx.xxx.xxx) n'y figure pas, indiquez-le en réponse.", ""},
+		{"en", "The file is at http://xxx.xxx/price-list", "link"},
+		{"fr", "Oui, le coffret que vous avez reçu contient des forets HSS-Co 5 % avec un angle de pointe de 135°.", ""},
+		{"ja", "最初の商品の件で投稿いただいた評価について、今回の対応も踏まえてもう一度ご検討いただけないでしょうか。", "review"},
+		{"ja", "ちなみに、今月発売した新作「またたびスティック付きけりぐるみ」も猫ちゃんたちに大人気です！", "promotion"},
+		{"en", "Our supplier does a 16mm-bore version, but it's a special order and not on our Amazon listing.", "promotion"},
+	})
+}
