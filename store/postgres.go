@@ -34,9 +34,15 @@ func openPostgres(ctx context.Context, o Options) (*SQL, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to postgres: %w", err)
 	}
-	s := &SQL{d: postgresDialect{}, wdb: db, rdb: db, opts: o}
+	pipe, err := newPipeline(ctx, o.DSN)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &SQL{d: postgresDialect{}, wdb: db, rdb: db, opts: o, pipe: pipe}
 	if err := s.start(ctx); err != nil {
 		db.Close()
+		pipe.close()
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}
 	return s, nil

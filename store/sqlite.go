@@ -59,6 +59,8 @@ type SQL struct {
 	wdb  *sql.DB // writes: one connection (SQLite) or a pool (PostgreSQL)
 	rdb  *sql.DB // reads
 	opts Options
+	// pipe, for PostgreSQL, commits a batch in two round trips.
+	pipe *pipeline
 
 	gz     compressor
 	stmts  stmtCache
@@ -255,6 +257,9 @@ func (s *SQL) commit(batch []*prepared) error {
 	for _, p := range batch {
 		durable = durable || !p.lazy
 	}
+	if s.pipe != nil && !needsThreadLookup(batch) {
+		return s.pipe.commit(ctx, s, batch, durable)
+	}
 	if err := s.d.beforeBegin(ctx, s.wdb, durable); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -267,24 +272,113 @@ func (s *SQL) commit(batch []*prepared) error {
 	if err != nil {
 		return err
 	}
-	var ins *sql.Stmt
-	if !s.d.multiRowInsert() {
-		if ins, err = s.txStmt(ctx, tx, insertRecordSQL); err != nil {
+	l, err := link(batch, headID, headHash, func(r *Record, threads map[string]string) (string, error) {
+		return s.threadFor(ctx, tx, r, threads)
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.insert(ctx, tx, l); err != nil {
+		return err
+	}
+	now, checkpoint := s.checkpointDue(len(batch))
+	if checkpoint {
+		ck, err := s.txStmt(ctx, tx, checkpointSQL)
+		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
+		if _, err := ck.ExecContext(ctx, l.headID, l.headHash, now.UnixMilli()); err != nil {
+			return fmt.Errorf("store: checkpoint: %w", err)
+		}
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	s.committed(batch, l, now, checkpoint)
+	return nil
+}
+
+// insert writes a linked batch and the chain's new head in tx: in one
+// statement where the dialect can.
+func (s *SQL) insert(ctx context.Context, tx *sql.Tx, l *linked) error {
+	if s.d.multiRowInsert() {
+		// The records and the new head in one statement: one round trip.
+		if _, err := tx.ExecContext(ctx, s.d.rebind(insertBatchSQL(len(l.rows))), l.values()...); err != nil {
+			return fmt.Errorf("store: inserting records: %w", err)
+		}
+		return nil
+	}
+	ins, err := s.txStmt(ctx, tx, insertRecordSQL)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	for _, row := range l.rows {
+		if _, err := ins.ExecContext(ctx, row...); err != nil {
+			return fmt.Errorf("store: inserting record: %w", err)
+		}
+	}
+	sh, err := s.txStmt(ctx, tx, setHeadSQL)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := sh.ExecContext(ctx, l.headID, l.headHash); err != nil {
+		return fmt.Errorf("store: recording the chain head: %w", err)
+	}
+	return nil
+}
+
+// insertBatchSQL inserts n records and sets the chain head in one
+// statement.
+func insertBatchSQL(n int) string {
+	return `WITH ins AS (` + insertRecordsSQL(n) + ` RETURNING 1) ` + setHeadSQL
+}
+
+// checkpointDue counts n more records and says whether this commit writes
+// a checkpoint, with the time it would carry.
+func (s *SQL) checkpointDue(n int) (time.Time, bool) {
+	now := s.opts.Clock()
+	s.sinceCheckpoint += n
+	return now, now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval || s.sinceCheckpoint >= checkpointEvery
+}
+
+// committed hands each caller its record's place in the chain once the
+// batch is committed.
+func (s *SQL) committed(batch []*prepared, l *linked, now time.Time, checkpoint bool) {
+	if checkpoint {
+		s.lastCheckpoint, s.sinceCheckpoint = now, 0
+	}
+	for i, p := range batch {
+		p.rec.ID, p.rec.Hash = l.ids[i], l.hashes[i]
+		p.rec.PrevHash = l.prevs[i]
+		p.rec.Thread = l.threads[i]
+	}
+}
+
+// linked is a batch placed on the chain after a head: each record's id,
+// hash, previous hash and thread, the values to insert, and the new head.
+type linked struct {
+	ids           []int64
+	hashes, prevs []string
+	threads       []string
+	rows          [][]any
+	headID        int64
+	headHash      string
+}
+
+// link places batch on the chain after headID and headHash; threadOf finds
+// the thread of a record that names none (threads: the batch's latest
+// thread of each buyer so far).
+func link(batch []*prepared, headID int64, headHash string, threadOf func(r *Record, threads map[string]string) (string, error)) (*linked, error) {
+	l := &linked{ids: make([]int64, len(batch)), hashes: make([]string, len(batch)), prevs: make([]string, len(batch)),
+		threads: make([]string, len(batch)), rows: make([][]any, len(batch))}
 	threads := map[string]string{} // buyer -> latest thread in this batch
-	var rows []any                 // the batch's values, for one INSERT
-	ids := make([]int64, len(batch))
-	hashes := make([]string, len(batch))
-	assigned := make([]string, len(batch))
-	prevs := make([]string, len(batch))
 	for i, p := range batch {
 		r := p.rec
 		thread := r.Thread
 		if thread == "" {
-			if thread, err = s.threadFor(ctx, tx, r, threads); err != nil {
-				return err
+			var err error
+			if thread, err = threadOf(r, threads); err != nil {
+				return nil, err
 			}
 		}
 		if r.Buyer != "" {
@@ -293,56 +387,34 @@ func (s *SQL) commit(batch []*prepared) error {
 		c := *r
 		c.Thread = thread
 		c.ID = headID + 1
-		prevs[i] = headHash
 		hash := chainHash(&c, headHash)
-		args := append(recordArgs(&c, headHash, hash), p.body)
-		if s.d.multiRowInsert() {
-			rows = append(rows, args...)
-		} else if _, err := ins.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("store: inserting record: %w", err)
-		}
-		ids[i], hashes[i], assigned[i] = c.ID, hash, thread
+		l.rows[i] = append(recordArgs(&c, headHash, hash), p.body)
+		l.ids[i], l.hashes[i], l.prevs[i], l.threads[i] = c.ID, hash, headHash, thread
 		headID, headHash = c.ID, hash
 	}
-	if len(rows) > 0 {
-		// The records and the new head in one statement: one round trip.
-		q := `WITH ins AS (` + insertRecordsSQL(len(batch)) + ` RETURNING 1) ` + setHeadSQL
-		if _, err := tx.ExecContext(ctx, s.d.rebind(q), append(rows, headID, headHash)...); err != nil {
-			return fmt.Errorf("store: inserting records: %w", err)
-		}
-	} else {
-		sh, err := s.txStmt(ctx, tx, setHeadSQL)
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		if _, err := sh.ExecContext(ctx, headID, headHash); err != nil {
-			return fmt.Errorf("store: recording the chain head: %w", err)
-		}
+	l.headID, l.headHash = headID, headHash
+	return l, nil
+}
+
+// values are the arguments of insertBatchSQL: every row's, then the head.
+func (l *linked) values() []any {
+	var v []any
+	for _, row := range l.rows {
+		v = append(v, row...)
 	}
-	now := s.opts.Clock()
-	s.sinceCheckpoint += len(batch)
-	checkpoint := now.Sub(s.lastCheckpoint) >= s.opts.CheckpointInterval || s.sinceCheckpoint >= checkpointEvery
-	if checkpoint {
-		ck, err := s.txStmt(ctx, tx, checkpointSQL)
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		if _, err := ck.ExecContext(ctx, headID, headHash, now.UnixMilli()); err != nil {
-			return fmt.Errorf("store: checkpoint: %w", err)
+	return append(v, l.headID, l.headHash)
+}
+
+// needsThreadLookup reports whether a record of batch has neither thread
+// nor order but a buyer: its thread is the buyer's latest, read in the
+// chain's transaction.
+func needsThreadLookup(batch []*prepared) bool {
+	for _, p := range batch {
+		if p.rec.Thread == "" && p.rec.OrderID == "" && p.rec.Buyer != "" {
+			return true
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	if checkpoint {
-		s.lastCheckpoint, s.sinceCheckpoint = now, 0
-	}
-	for i, p := range batch {
-		p.rec.ID, p.rec.Hash = ids[i], hashes[i]
-		p.rec.PrevHash = prevs[i]
-		p.rec.Thread = assigned[i]
-	}
-	return nil
+	return false
 }
 
 // threadFor groups a record: by buyer and order when the order is known,
@@ -382,6 +454,9 @@ func (s *SQL) Close() error {
 		close(s.quit)
 		s.wg.Wait()
 		err = errors.Join(s.stmts.close(), s.wdb.Close())
+		if s.pipe != nil {
+			s.pipe.close()
+		}
 		if s.rdb != s.wdb {
 			err = errors.Join(err, s.rdb.Close())
 		}
