@@ -383,6 +383,8 @@ func hasInvoiceWord(s string) bool {
 // an invoice's issuer block are tagged (attachment_text), everywhere else
 // they are judged as in the message.
 func (c *check) documentText(name string, lines []string, where func(int) string) {
+	c.inDocument = true
+	defer func() { c.inDocument = false }()
 	issuer := issuerLines(lines)
 	if isInvoice(name, lines) {
 		// An invoice's letterhead: its first lines.

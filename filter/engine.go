@@ -132,6 +132,12 @@ type check struct {
 	greeted bool
 	// fabric: the message spoke of a "coupon" of fabric (see fabricCoupon).
 	fabric bool
+	// services are the digits of the phone numbers the message's text
+	// gave as a service's (a carrier's, the manufacturer's): the same
+	// number again, in an attached copy of the warranty terms, is that
+	// service's. inDocument is set while an attachment is read.
+	services   map[string]bool
+	inDocument bool
 	*scratch
 }
 
@@ -1628,7 +1634,10 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 			}
 		case labelService:
 			if !callsSeller { // "call our customer care on …" is the seller's
-				continue // a carrier's, the manufacturer's, a warranty service's
+				if !c.inDocument {
+					c.serviceNumber(cand) // a carrier's, the manufacturer's, a warranty service's
+				}
+				continue
 			}
 		}
 		// Prices and quantities: a currency or unit next to the number.
@@ -1650,12 +1659,33 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 		if !valid && !labelled && !called {
 			continue
 		}
+		if c.inDocument && c.services[digitsOnly(cand)] {
+			continue
+		}
 		if valid && c.env.Exception != "" && c.e.p.ExceptionEnabled() && c.exceptionPhone(num) {
 			c.usedException = true
 			continue
 		}
 		c.add("contact", "contact.phone", excerpt(orig, cand), where, act("contact"))
 	}
+}
+
+// serviceNumber remembers cand as a service's phone number.
+func (c *check) serviceNumber(cand string) {
+	if c.services == nil {
+		c.services = map[string]bool{}
+	}
+	c.services[digitsOnly(cand)] = true
+}
+
+// digitsOnly returns the digits of s.
+func digitsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // asideCut ends a candidate number (n[from:to]) at a bracket that
@@ -1729,7 +1759,7 @@ func looksLikeDate(cand string) bool {
 
 // callVerb asks the reader to call or text, in the sentence before a
 // number.
-var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|buzz|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
+var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|buzz|a bell|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
 
 // gluedCode reports whether the number at lo in n follows letters and a
 // hyphen or slash with no space: a code's prefix.

@@ -144,9 +144,14 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 		if j > i {
 			lo, hi = toks[i].lo, toks[j-1].hi
 		}
-		if numbers >= 2 {
+		// One number word among groups of digits is read, but not marked
+		// as a number in words: alone it says nothing of intent ("sizes
+		// 38 forty 42 44").
+		marked := numbers >= 2
+		if numbers >= 1 {
 			// Words and groups of digits mixed: "438, cinq-cinq-cinq, 01
-			// 87", "0412, three three four, five one nine".
+			// 87", "0412, three three four, five one nine", "04 twelve ~
+			// 555 ~ 781".
 			if mlo, mhi, mdigits, ok := mixedNumber(n, lo, hi, digits, numbers); ok {
 				lo, hi, digits, numbers = mlo, mhi, mdigits, max(numbers, minSpelled)
 			}
@@ -156,7 +161,9 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 			continue
 		}
 		b.WriteString(n[last:lo])
-		spans = append(spans, [2]int{b.Len(), b.Len() + len(digits)})
+		if marked {
+			spans = append(spans, [2]int{b.Len(), b.Len() + len(digits)})
+		}
 		b.WriteString(digits)
 		last = hi
 		i = j
@@ -177,7 +184,7 @@ func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, st
 	var before, after []string
 	for l := lo; ; {
 		k := l
-		for k > 0 && strings.IndexByte(" ,-/.", n[k-1]) >= 0 && l-k < 3 {
+		for k > 0 && strings.IndexByte(numberSeparators, n[k-1]) >= 0 && l-k < 3 {
 			k--
 		}
 		d := k
@@ -193,7 +200,7 @@ func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, st
 	}
 	for h := hi; ; {
 		k := h
-		for k < len(n) && strings.IndexByte(" ,-/.", n[k]) >= 0 && k-h < 3 {
+		for k < len(n) && strings.IndexByte(numberSeparators, n[k]) >= 0 && k-h < 3 {
 			k++
 		}
 		d := k
@@ -212,11 +219,17 @@ func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, st
 	for _, g := range groups {
 		total += len(g)
 	}
-	if len(before)+len(after) == 0 || numbers+len(before)+len(after) < minSpelled || total < 8 || total > 13 {
+	// One number word makes a number only inside groups of digits.
+	alone := numbers == 1 && (len(before) == 0 || len(after) == 0)
+	if alone || len(before)+len(after) == 0 || numbers+len(before)+len(after) < minSpelled || total < 8 || total > 13 {
 		return lo, hi, digits, false
 	}
 	return lo, hi, strings.Join(groups, " "), true
 }
+
+// numberSeparators may stand between the groups of a number said half in
+// words.
+const numberSeparators = " ,-/.~|"
 
 // The kinds of number token.
 const (
@@ -453,7 +466,11 @@ func spelledRun(s string) bool {
 		c, size := s[i], 1
 		var letter bool
 		if isDigitByte(c) && start < 0 && (i == 0 || !isDigitByte(s[i-1])) {
-			run++ // a group of digits among number words: "438, cinq-cinq-cinq, 01 87"
+			// A group of digits among number words: "438, cinq-cinq-cinq,
+			// 01 87", "04 twelve ~ 555 ~ 781".
+			if run++; run >= minSpelled {
+				return true
+			}
 		}
 		if c < utf8.RuneSelf {
 			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' && start >= 0

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -1111,4 +1112,29 @@ func TestSet36Kinds(t *testing.T) {
 		{"ja", "ちなみに、今月発売した新作「またたびスティック付きけりぐるみ」も猫ちゃんたちに大人気です！", "promotion"},
 		{"en", "Our supplier does a 16mm-bore version, but it's a special order and not on our Amazon listing.", "promotion"},
 	})
+}
+
+// What set 37 found: a freight carrier's tracking site; one number word
+// among groups of digits ("04 twelve ~ 555 ~ 781"), which alone is no
+// number in words ("sizes 38 forty 42 44"); a warranty service's number,
+// given as such in the text, again in the attached certificate.
+func TestSet37Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Track the shipment with Estes: https://www.estes-express.com/myestes/shipment-tracking/?query=04921187364", ""},
+		{"en", "Honestly it's easier to talk through, give Dave a bell on 04 twelve ~ 555 ~ 781 any arvo.", "contact"},
+		{"en", "We stock sizes 38 forty 42 44 and 46 in black.", ""},
+	})
+	withPDF := func(pdfText string) string {
+		return "From: Shop <support@shop.test>\r\nTo: " + buyerFor("es") + "\r\nSubject: Re: pedido 406-9920318-2258471\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+			"La garantía la gestiona el servicio técnico oficial de la marca, SAT Tecnoaudio (teléfono del servicio de garantía: 963 410 275).\r\n" +
+			"--b\r\nContent-Type: application/pdf; name=garantia.pdf\r\nContent-Disposition: attachment; filename=garantia.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString(testPDF(pdfText)) + "\r\n--b--\r\n"
+	}
+	if got := categories(checkRaw(t, withPDF("Servicio tecnico: SAT Tecnoaudio - Tel. 963 410 275"))); got != "" {
+		t.Errorf("the service's number in the certificate: refused for %q", got)
+	}
+	if got := categories(checkRaw(t, withPDF("Tienda: Trastes Music - Tel. 963 410 276"))); got == "" {
+		t.Errorf("another number in the certificate passed")
+	}
 }
