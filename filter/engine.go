@@ -996,14 +996,15 @@ func numberEdge(w string) bool {
 }
 
 // lastWord and firstWord return a line's last and first word, without
-// the punctuation around it.
+// the punctuation and the dashes around it ("… cuarenta y dos⏎- ochenta
+// y ocho").
 func lastWord(s string) string {
-	s = strings.TrimRight(s, " \t,.;:!?()\"'«»")
+	s = strings.TrimRight(s, " \t,.;:!?()\"'«»-–")
 	return s[strings.LastIndexAny(s, " \t(\"'«")+1:]
 }
 
 func firstWord(s string) string {
-	s = strings.TrimLeft(s, " \t,.;:!?()\"'«»")
+	s = strings.TrimLeft(s, " \t,.;:!?()\"'«»-–")
 	if k := strings.IndexAny(s, " \t,.;:!?)\"'»"); k >= 0 {
 		return s[:k]
 	}

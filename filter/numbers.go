@@ -127,6 +127,7 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 	} else if !spelledRun(n) {
 		return n, nil
 	}
+	n = unglueNumbers(n)
 	var spans [][2]int
 	toks := numberTokens(n)
 	var b strings.Builder
@@ -152,8 +153,9 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 			// Words and groups of digits mixed: "438, cinq-cinq-cinq, 01
 			// 87", "0412, three three four, five one nine", "04 twelve ~
 			// 555 ~ 781".
-			if mlo, mhi, mdigits, ok := mixedNumber(n, lo, hi, digits, numbers); ok {
-				lo, hi, digits, numbers = mlo, mhi, mdigits, max(numbers, minSpelled)
+			if m, ok := mixedNumber(n, toks, j, lo, hi, digits, numbers); ok {
+				lo, hi, digits, numbers, j = m.lo, m.hi, m.digits, max(m.words, minSpelled), m.next
+				marked = m.words >= 2
 			}
 		}
 		if numbers < minSpelled || lo < last {
@@ -175,16 +177,74 @@ func spelledDigitSpans(n string) (string, [][2]int) {
 	return b.String(), spans
 }
 
-// mixedNumber extends a run of number words n[lo:hi] (read as digits,
-// numbers of them) with the groups of digits that stand next to it,
-// joined only by separators: a phone number said half in words. ok is
-// true when together they are a phone number's length (8 to 13 digits)
-// in at least minSpelled groups.
-func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, string, bool) {
-	var before, after []string
+// unglueNumbers sets apart number words and digits typed together in one
+// word ("tre4sette", "zero45"): "tre 4 sette", "zero 45". A word whose
+// letters are no number words stays ("mp3", "e10", "4k").
+func unglueNumbers(n string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(n); {
+		if !isLetterByte(n[i]) && !isDigitByte(n[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(n) && (isLetterByte(n[j]) || isDigitByte(n[j])) {
+			j++
+		}
+		if parts, ok := numberParts(n[i:j]); ok {
+			b.WriteString(n[last:i])
+			b.WriteString(strings.Join(parts, " "))
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return n
+	}
+	b.WriteString(n[last:])
+	return b.String()
+}
+
+// numberParts splits w into its runs of letters and of digits when it has
+// both and every run of letters is a number word.
+func numberParts(w string) ([]string, bool) {
+	var parts []string
+	letters, digits := false, false
+	for k := 0; k < len(w); {
+		e := k + 1
+		for e < len(w) && isDigitByte(w[e]) == isDigitByte(w[k]) {
+			e++
+		}
+		if isDigitByte(w[k]) {
+			digits = true
+		} else {
+			switch kind, _ := numberKind(w[k:e]); kind {
+			case numDigit, numTeen, numTens, numHundred, numWhole:
+				letters = true
+			default:
+				return nil, false
+			}
+		}
+		parts = append(parts, w[k:e])
+		k = e
+	}
+	return parts, letters && digits
+}
+
+// mixedNumber extends the run of number words that ends before toks[j] (n[lo:hi], read
+// as digits, numbers of them) with the groups of digits that stand next
+// to it, joined only by separators, and after them with further runs of
+// number words: a phone number said half in words ("tre quattro otto, 55,
+// sessantadue, 10"). ok is true when together they are a phone number's
+// length (8 to 13 digits) in at least minSpelled groups; next is the
+// first token after the number.
+func mixedNumber(n string, toks []numberToken, j, lo, hi int, digits string, numbers int) (mixed, bool) {
+	m := mixed{lo: lo, hi: hi, next: j}
+	var before []string
 	for l := lo; ; {
 		k := l
-		for k > 0 && strings.IndexByte(numberSeparators, n[k-1]) >= 0 && l-k < 3 {
+		for k > 0 && strings.IndexByte(numberSeparators, n[k-1]) >= 0 && l-k < 4 {
 			k--
 		}
 		d := k
@@ -196,35 +256,71 @@ func mixedNumber(n string, lo, hi int, digits string, numbers int) (int, int, st
 		}
 		before = append([]string{n[d:k]}, before...)
 		l = d
-		lo = d
+		m.lo = d
 	}
+	groups := append(before, strings.Fields(digits)...)
+	digitGroups, words := len(before), numbers
 	for h := hi; ; {
 		k := h
-		for k < len(n) && strings.IndexByte(numberSeparators, n[k]) >= 0 && k-h < 3 {
+		for k < len(n) && strings.IndexByte(numberSeparators, n[k]) >= 0 && k-h < 4 {
 			k++
+		}
+		if k == h {
+			break
 		}
 		d := k
 		for d < len(n) && isDigitByte(n[d]) {
 			d++
 		}
-		if d == k || d-k > 4 || d < len(n) && isLetterByte(n[d]) || k == h {
+		if d > k {
+			if d-k > 4 || d < len(n) && isLetterByte(n[d]) {
+				break
+			}
+			groups = append(groups, n[k:d])
+			digitGroups++
+			h, m.hi = d, d
+			for m.next < len(toks) && toks[m.next].lo < d {
+				m.next++
+			}
+			continue
+		}
+		// More number words after a group of digits.
+		t := m.next
+		if digitGroups == len(before) || t >= len(toks) || toks[t].lo != k || toks[t].kind == numOther || toks[t].kind == numConn {
 			break
 		}
-		after = append(after, n[k:d])
-		h = d
-		hi = d
+		e := t + 1
+		for e < len(toks) && toks[e].kind != numOther && joinable(n[toks[e-1].hi:toks[e].lo]) {
+			e++
+		}
+		for e > t+1 && toks[e-1].kind == numConn {
+			e--
+		}
+		ds, c := readNumber(n, toks[t:e])
+		groups = append(groups, strings.Fields(ds)...)
+		words += c
+		h, m.hi, m.next = toks[e-1].hi, toks[e-1].hi, e
 	}
-	groups := append(append(before, strings.Fields(digits)...), after...)
 	total := 0
 	for _, g := range groups {
 		total += len(g)
 	}
 	// One number word makes a number only inside groups of digits.
-	alone := numbers == 1 && (len(before) == 0 || len(after) == 0)
-	if alone || len(before)+len(after) == 0 || numbers+len(before)+len(after) < minSpelled || total < 8 || total > 13 {
-		return lo, hi, digits, false
+	alone := words == 1 && (len(before) == 0 || digitGroups == len(before))
+	if alone || digitGroups == 0 || words+digitGroups < minSpelled || total < 8 || total > 13 {
+		return mixed{}, false
 	}
-	return lo, hi, strings.Join(groups, " "), true
+	m.digits, m.words = strings.Join(groups, " "), words
+	return m, true
+}
+
+// mixed is a number said half in words: where it stands in the text, its
+// digits in groups, how many numbers in words it holds and the first
+// token after it.
+type mixed struct {
+	lo, hi, next int
+	digits       string
+	words        int
 }
 
 // numberSeparators may stand between the groups of a number said half in
@@ -502,14 +598,15 @@ func spelledRun(s string) bool {
 }
 
 // joinable reports whether what stands between two number words lets them
-// be one number: white space, commas, dots, hyphens, slashes.
+// be one number: white space, commas, dots, hyphens, slashes. A line
+// break read as two spaces still joins ("cuarenta y dos ⏎- ochenta").
 func joinable(sep string) bool {
 	for _, r := range sep {
 		if !unicode.IsSpace(r) && !strings.ContainsRune(",.-/·・", r) {
 			return false
 		}
 	}
-	return utf8.RuneCountInString(sep) <= 3
+	return utf8.RuneCountInString(sep) <= 4
 }
 
 // kanjiNumerals rewrites runs of at least seven kanji numerals (with
