@@ -1152,3 +1152,13 @@ func TestNumbersHalfInWords(t *testing.T) {
 		{"it", "Le corde tre e quattro, 55 cm, si allungano nei primi 3-4 giorni.", ""},
 	})
 }
+
+// A discount whose code word is the message itself ("tell us you saw this
+// message and get 500 yen off"), an older known failure (set 28 ja/045).
+func TestMessageAsCodeWord(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"ja", "コントローラーをご購入いただいた方は、このメッセージを見たとお伝えいただければ500円引きにいたします。", "promotion"},
+		{"de", "Wenn Sie sich bei Ihrer nächsten Bestellung auf diese Nachricht berufen, bekommen Sie 10 % Rabatt.", "promotion"},
+		{"fr", "Si la taille ne va pas, mentionnez ce message dans votre demande de retour sur Amazon.", ""},
+	})
+}
