@@ -339,12 +339,27 @@ func (c *check) footerBlock(lines []Line, n int, named bool) (int, bool) {
 			return n, false // the quote's own marks, Amazon's frame: the buyer's
 		}
 	}
+	// "I just bought the Birdie North bag from you … Can you match
+	// that?": a buyer asking the seller names it, and is the buyer.
+	named = named && !buyerAsks(lines[start:n])
 	for _, l := range lines[start:n] {
 		if named && c.namesSellerIn(urlPath.ReplaceAllString(l.Text, "$1")) {
 			return start, true
 		}
 	}
 	return start, c.shopVoice(lines[start:n])
+}
+
+// buyerAsks reports whether a block asks a question in the first person
+// singular, as a buyer writes to the seller.
+func buyerAsks(block []Line) bool {
+	asks, self := false, false
+	for _, l := range block {
+		n := normalize(l.Text)
+		asks = asks || strings.ContainsAny(n, "?？")
+		self = self || hasBuyerWord(n)
+	}
+	return asks && self
 }
 
 // relayFrameLine reports whether t is a line of the frame Amazon relays a
@@ -1565,8 +1580,9 @@ var (
 	// (351) 10/2013" is a model code and its first registration, "2613 /
 	// 05-2024" a BIOS chip's version and date.
 	monthYear = regexp.MustCompile(`(?:^|[^\d])(?:0?[1-9]|1[0-2])[/-](?:19|20)\d\d$`)
-	// phoneLabel before a number makes it a phone number.
-	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa|\p{L}*hotline(?:\s+[\p{L}-]+){0,2}|rufnummer|telefonnummer)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#,]?\s*$`)
+	// phoneLabel before a number makes it a phone number, also with a
+	// preposition between ("per WA an 0660 …", "m. 07700 …").
+	phoneLabel = regexp.MustCompile(`(?:^|[^\p{L}])(?:phone|tel|telephone|mobile|mob|m\.|t\.|cell|fax|telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|movil|telefono|cellulare|電話|携帯|電話番号|whatsapp|whats|wa|tel/wa|\p{L}*hotline(?:\s+[\p{L}-]+){0,2}|rufnummer|telefonnummer)\.?\s*(?:number|nr\.?|no\.?|nummer|numéro|número|numero|番号)?\s*[:：#,]?(?:\s+(?:an|unter|auf|at|on|to|au|al))?\s*$`)
 	// callMe before a number asks the buyer to call the agent or the
 	// seller on it ("give me a ring on", "call our customer care on",
 	// "rufen Sie uns unter", "appelez-nous au", "llámenos al", "ci chiami

@@ -1162,3 +1162,36 @@ func TestMessageAsCodeWord(t *testing.T) {
 		{"fr", "Si la taille ne va pas, mentionnez ce message dans votre demande de retour sur Amazon.", ""},
 	})
 }
+
+// What set 38 found: "800 carries" is no vanity number and "outside
+// Amazon's return window" sends no one elsewhere; a buyer who names the
+// shop while asking it something is still the buyer; a manufacturer's
+// product safety line; "m." and "per WA an" label a phone; a model that
+// launches next week on the shop's own store; the wedding season's sale.
+func TestSet38Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Since your order is from January it's outside Amazon's 30-day return window, but the PinPoint 800 carries Voxel Optics' 2-year manufacturer warranty.", ""},
+		{"en", "Call 1-800-FLOWERS or 800-GOT-JUNK.", "contact"},
+		{"en", "Kestrel's own product safety line for this notice is 0808 157 0192 (free from UK landlines).", ""},
+		{"en", "Tom Baxter | Links & Loft Golf\nm. 07700 900 461", "contact"},
+		{"de", "Am schnellsten geht's per WA an 0660 / 71 - 84 . 39 - 2 , dann schauen wir uns das gleich an.", "contact"},
+		{"en", "Our new SunCrate Trek 30K with a 65 W port launches next week.", "promotion"},
+		{"en", "Early buyers get it at $20 off on our own store before it hits Amazon.", "promotion"},
+		{"de", "Da gerade die Hochzeitssaison beginnt: Bis zum 31. Mai bekommen Sie bei uns 20 % auf alle Tischläufer.", "promotion"},
+		{"de", "Wir erstatten Ihnen 20 % auf alle drei Teile zurück.", ""},
+	})
+	// The buyer's question under Outlook's header block names the shop.
+	raw := "From: Birdie North Golf <support@birdienorth.ca>\r\nTo: " + buyerFor("en") + "\r\nSubject: RE: Price match?\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Hi Kevin,\r\n\r\nSorry, we can't match prices from other websites.\r\n\r\nAlain\r\nBirdie North Golf\r\n\r\n" +
+		"From: Kevin Okafor - Amazon Marketplace <" + buyerFor("en") + ">\r\nSent: Monday, April 14, 2025 10:37 AM\r\n" +
+		"To: Birdie North Golf <support@birdienorth.ca>\r\nSubject: Price match?\r\n\r\n" +
+		"Hi, I just bought the Birdie North cart bag from you and I see it on https://www.golfdeals-canada.example/bag for $189. Can you match that?\r\n"
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := defaultEngine.Check(m, Envelope{MailFrom: "support@birdienorth.ca", Rcpt: []string{buyerFor("en")}}); categories(v) != "" {
+		t.Errorf("the buyer's quoted question was read as the seller's: %q", categories(v))
+	}
+}
