@@ -1195,3 +1195,15 @@ func TestSet38Kinds(t *testing.T) {
 		t.Errorf("the buyer's quoted question was read as the seller's: %q", categories(v))
 	}
 }
+
+// Messaging apps described instead of named (older known failures of
+// sets 3, 7 and 9): "the blue paper-plane app", "l'app con l'aeroplanino
+// di carta", 緑のアプリ.
+func TestMessagingAppsDescribed(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "It's much easier live - I'm on the blue paper-plane app as kaylee underscore lumisg, drop me a msg.", "contact"},
+		{"it", "Per i dubbi veloci ci trova anche sull'app con l'aeroplanino di carta: cerchi BiciGardaAssistenza.", "contact"},
+		{"ja", "緑のアプリで「@hanamaru87」を検索してもらえたら、すぐにお返事できます。", "contact"},
+		{"fr", "Le pliage en papier de la notice montre un avion.", ""},
+	})
+}
