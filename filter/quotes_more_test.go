@@ -1207,3 +1207,15 @@ func TestMessagingAppsDescribed(t *testing.T) {
 		{"fr", "Le pliage en papier de la notice montre un avion.", ""},
 	})
 }
+
+// An address dictated in parts with words that pace it ("siamo
+// ciclofficinamoretti, poi la chiocciolina, poi gmail e infine punto
+// com", an older known failure of set 9); letters spaced out keep their
+// "d e" and "e s".
+func TestAddressDictatedInParts(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"it", "La prossima volta scrivici direttamente: siamo ciclofficinamoretti, poi la chiocciolina, poi gmail e infine punto com.", "contact"},
+		{"de", "Am besten direkt an:  s u p p o r t @ a u t o k o m f o r t 2 4 - s h o p . d e  (ohne Leerzeichen).", "contact"},
+		{"en", "We are at home and the dot matrix printer is at work.", ""},
+	})
+}

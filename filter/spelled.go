@@ -16,7 +16,7 @@ import (
 // spelledSigns maps the words for '@', '.', '-' and '_' in the six
 // languages (and written in brackets) to the character.
 var spelledSigns = map[string]byte{
-	"at": '@', "ät": '@', "arroba": '@', "arobase": '@', "chiocciola": '@', "atmark": '@', "klammeraffe": '@',
+	"at": '@', "ät": '@', "arroba": '@', "arobase": '@', "chiocciola": '@', "chiocciolina": '@', "atmark": '@', "klammeraffe": '@',
 	"dot": '.', "punkt": '.', "point": '.', "punto": '.', "ponto": '.',
 	"minus": '-', "bindestrich": '-', "tiret": '-', "guion": '-', "guión": '-', "trattino": '-', "hyphen": '-', "dash": '-',
 	"underscore": '_', "unterstrich": '_',
@@ -69,7 +69,7 @@ func mayBeSpelled(n string) bool {
 }
 
 // atWordFinder finds the at words; compiled once, never changed.
-var atWordFinder = newMultiMatcher([]string{" at ", " at, ", " ät ", "arroba", "arobase", "chiocciola", "atmark", "klammeraffe"})
+var atWordFinder = newMultiMatcher([]string{" at ", " at, ", " ät ", "arroba", "arobase", "chiocciola", "chiocciolina", "atmark", "klammeraffe"})
 
 // addrTokens splits n at white space; brackets around a sign word
 // ("[at]", "(punto)") and punctuation after a word are dropped.
@@ -128,12 +128,13 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 	var b strings.Builder
 	strong, weak := false, false
 	end, addr, spoken := i, "", false
-	prevWord, at, dotAfterAt := false, false, false
+	prevWord, at, dotAfterAt, filled := false, false, false, false
+	lastWord, fillers := "", 0
 	ats, lastAtWord := 0, -1 // how many '@', and the word before the last
 	j := i
 	for ; j < len(toks); j++ {
 		t := toks[j]
-		if t.sign == 1 || t.sign != 0 && b.Len() == 0 || j-i > maxSpelledTokens {
+		if t.sign == 1 || t.sign != 0 && b.Len() == 0 || j-i-fillers > maxSpelledTokens {
 			break // no address word, or a chain starting with a sign
 		}
 		if t.sign != 0 {
@@ -150,14 +151,32 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 			prevWord = false
 			continue
 		}
+		// Letters spaced out ("s h o p . d e") have no pacing words.
+		paced := b.Len() > 0 && !spacedPiece(lastWord)
+		if k := strings.IndexByte(t.word, '.'); k > 0 && paced && fillerWords[t.word[:k]] {
+			// "… e infine punto com" reads "e infine.com" once its dot
+			// word is written: the filler goes, the dot stays.
+			t.word = t.word[k:]
+			filled = true
+			fillers++
+			prevWord = false
+		}
+		if paced && fillerWords[t.word] {
+			// "… moretti, poi la chiocciolina, poi gmail e infine punto
+			// com": the words that pace a dictation, between its parts.
+			filled = true
+			fillers++
+			continue
+		}
 		if prevWord {
 			// Two words in a row: letters spaced out go on, a new word
 			// starts a new chain.
-			if !spacedPiece(t.word) || !spacedPiece(toks[j-1].word) {
+			if !spacedPiece(t.word) || !spacedPiece(lastWord) {
 				break
 			}
 			strong = true
 		}
+		lastWord = t.word
 		b.WriteString(t.word)
 		at = at || strings.IndexByte(t.word, '@') >= 0
 		dotAfterAt = dotAfterAt || at && strings.IndexByte(t.word, '.') >= 0
@@ -172,6 +191,9 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 			// "code ROO15 at kangacharge[dot]com": a code to type at a
 			// site, not a mailbox.
 			spoken = spoken && (strong || i == 0 || !codeWords[toks[i-1].word])
+			// Pacing words join the parts only of a dictation whose
+			// signs are said in words.
+			spoken = spoken && (!filled || strong)
 		}
 	}
 	if end == i {
@@ -190,6 +212,13 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 	}
 	return end, addr, spoken
 }
+
+// fillerWords pace an address dictated in parts ("then the at sign, then
+// gmail and finally dot com").
+var fillerWords = map[string]bool{"then": true, "and": true, "finally": true, "the": true,
+	"dann": true, "und": true, "zum": true, "schluss": true, "das": true, "puis": true, "et": true, "enfin": true,
+	"la": true, "le": true, "luego": true, "y": true, "después": true, "al": true, "final": true, "poi": true, "e": true,
+	"infine": true, "il": true}
 
 // codeWords name the code that stands before "at" and a site.
 var codeWords = map[string]bool{"code": true, "coupon": true, "codice": true, "código": true, "codigo": true,
