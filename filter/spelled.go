@@ -129,7 +129,7 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 	strong, weak := false, false
 	end, addr, spoken := i, "", false
 	prevWord, at, dotAfterAt, filled := false, false, false, false
-	lastWord, fillers := "", 0
+	lastWord, fillers, strongAt := "", 0, false
 	ats, lastAtWord := 0, -1 // how many '@', and the word before the last
 	j := i
 	for ; j < len(toks); j++ {
@@ -139,6 +139,7 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 		}
 		if t.sign != 0 {
 			at = at || t.sign == '@'
+			strongAt = strongAt || t.sign == '@' && !t.weak
 			if t.sign == '@' {
 				if ats++; j > i {
 					lastAtWord = j - 1
@@ -191,9 +192,10 @@ func readAddress(toks []addrToken, i int) (int, string, bool) {
 			// "code ROO15 at kangacharge[dot]com": a code to type at a
 			// site, not a mailbox.
 			spoken = spoken && (strong || i == 0 || !codeWords[toks[i-1].word])
-			// Pacing words join the parts only of a dictation whose
-			// signs are said in words.
-			spoken = spoken && (!filled || strong)
+			// Pacing words join the parts only of a dictation whose at
+			// sign is a word for no other thing ("chiocciola", not "at":
+			// "look at it at home and point you to …").
+			spoken = spoken && (!filled || strongAt)
 		}
 	}
 	if end == i {
