@@ -412,7 +412,26 @@ func (c *check) documentText(name string, lines []string, where func(int) string
 		if i > 0 {
 			prev = lines[i-1]
 		}
+		found := len(c.out)
 		c.textAfter(l, prev, where(i), act)
+		if issuer[i] {
+			c.offerInLetterhead(c.out[found:])
+		}
+	}
+}
+
+// offerInLetterhead gives the contact details and links found on a line
+// of an issuer block their full action when the line also makes an offer
+// ("-15 % sur votre prochaine commande sur www.parfums-seraphine.fr"): the
+// law asks an invoice for its issuer's details, not for its promotions.
+func (c *check) offerInLetterhead(found []Violation) {
+	if !slices.ContainsFunc(found, func(v Violation) bool { return v.Category == "promotion" }) {
+		return
+	}
+	for i := range found {
+		if found[i].Category == "contact" || found[i].Category == "link" {
+			found[i].Action = c.e.p.action(found[i].Category)
+		}
 	}
 }
 

@@ -1219,3 +1219,25 @@ func TestAddressDictatedInParts(t *testing.T) {
 		{"en", "We are at home and the dot matrix printer is at work.", ""},
 	})
 }
+
+// An invoice's issuer block may carry the shop's website, tagged; the
+// same website on its line with an offer is refused as a link too (set 8
+// fr/049).
+func TestOfferInAnInvoiceLetterhead(t *testing.T) {
+	pdf := testPDFContent("BT /F1 12 Tf 72 712 Td (Facture F-2025-0192) Tj 0 -14 Td (Parfums Seraphine SAS, TVA FR12345678901) Tj " +
+		"0 -14 Td (www.parfums-seraphine.fr) Tj 0 -14 Td (-15 % sur votre prochaine commande sur www.parfums-seraphine.fr avec le code MERCI15) Tj ET")
+	v := checkRaw(t, attachmentMessage("facture.pdf", "application/pdf", pdf))
+	rejected := map[string]bool{}
+	for _, x := range v.Violations {
+		if x.Action == Reject {
+			rejected[x.Category] = true
+		}
+	}
+	if !rejected["link"] || !rejected["promotion"] {
+		t.Errorf("the offer's line in the letterhead: %+v", v.Violations)
+	}
+	if v := checkRaw(t, attachmentMessage("facture.pdf", "application/pdf", testPDFContent("BT /F1 12 Tf 72 712 Td (Facture F-2025-0192) Tj 0 -14 Td (Parfums Seraphine SAS, TVA FR12345678901) Tj "+
+		"0 -14 Td (www.parfums-seraphine.fr) Tj ET"))); v.Refused() {
+		t.Errorf("the letterhead's website alone refused: %+v", v.Violations)
+	}
+}
