@@ -233,8 +233,9 @@ func (e *Engine) Check(m *Message, env Envelope) Verdict {
 		if t.HTML {
 			kind = "html"
 		}
-		c.lines(c.sellerFooter(t.Lines), kind)
-		c.links(t.Links, t.Lines)
+		lines := c.sellerFooter(t.Lines)
+		c.lines(lines, kind)
+		c.links(footerLinks(t.Links, t.Lines, lines), t.Lines)
 		c.images(t.Images, t.CSSURLs, m.Attachments)
 		c.format(t)
 	}
@@ -318,6 +319,36 @@ func (c *check) sellerFooter(lines []Line) []Line {
 }
 
 func blankLine(l Line) bool { return strings.TrimSpace(l.Text) == "" }
+
+// footerLinks returns links with those of the seller's footer (the lines
+// sellerFooter took from the quote: before, then after) no longer quoted:
+// "Fourni par Zendesk" under the ticket's history links out as the
+// seller's message does.
+func footerLinks(links []Link, before, after []Line) []Link {
+	var footer []string
+	for i := range after {
+		if before[i].Quote && !after[i].Quote && strings.TrimSpace(after[i].Text) != "" {
+			footer = append(footer, after[i].Text)
+		}
+	}
+	if len(footer) == 0 {
+		return links
+	}
+	out := append([]Link(nil), links...)
+	for i, l := range out {
+		t := strings.TrimSpace(l.Text)
+		if !l.Quote || t == "" {
+			continue
+		}
+		for _, f := range footer {
+			if strings.Contains(f, t) {
+				out[i].Quote, out[i].QuoteBy = false, ""
+				break
+			}
+		}
+	}
+	return out
+}
 
 // footerBlock looks at the quoted block of lines that ends at n (after
 // its last blank line) and reports where it starts and whether it is the

@@ -1241,3 +1241,29 @@ func TestOfferInAnInvoiceLetterhead(t *testing.T) {
 		t.Errorf("the letterhead's website alone refused: %+v", v.Violations)
 	}
 }
+
+// A link in the seller's footer under the quote ("Ce courriel est un
+// service d'Érable & Co. Fourni par Zendesk", set 10 fr/019) is the
+// seller's link; the same link in the buyer's quoted words is not.
+func TestLinkInTheFooterUnderTheQuote(t *testing.T) {
+	msg := func(footer string) string {
+		return "From: Erable & Co <support@erableetco.ca>\r\nTo: " + buyerFor("fr") + "\r\nSubject: Re: Planche\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+			"<div>Bonjour, elle arrive jeudi. Joyeuses fêtes!</div><blockquote type=\"cite\">" +
+			"<p>J'ai commandé la planche il y a 10 jours, est-ce que ça va arriver à temps?</p><p>Sébastien</p><p>&nbsp;</p>" +
+			footer + "</blockquote>\r\n"
+	}
+	check := func(raw string) Verdict {
+		m, err := Parse(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return defaultEngine.Check(m, Envelope{MailFrom: "support@erableetco.ca", Rcpt: []string{buyerFor("fr")}})
+	}
+	if got := categories(check(msg(`<p>Ce courriel est un service d'Érable &amp; Co.<br>Fourni par <a href="https://www.zendesk.fr/support/">Zendesk</a></p>`))); got != "link" {
+		t.Errorf("the footer's link: refused for %q, want link", got)
+	}
+	if got := categories(check(msg(`<p>Voir <a href="https://www.forum-bois.example/t/planche">ce fil</a>, merci!</p>`))); got != "" {
+		t.Errorf("the buyer's link: refused for %q", got)
+	}
+}
