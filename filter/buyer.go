@@ -344,7 +344,9 @@ func isInvoice(name string, lines []string) bool {
 // short line with the word, a line that starts with it, or the word
 // before its number ("invoice no.", "facture n°", "rechnung nr.").
 func invoiceTitleLine(l string) bool {
-	if utf8.RuneCountInString(l) <= invoiceTitle {
+	// A short sentence is no title ("2. 箱の中に納品書を同封してください。").
+	sentence := strings.HasSuffix(l, "。") || strings.HasSuffix(l, ".") || strings.HasSuffix(l, "!") || strings.HasSuffix(l, "！")
+	if utf8.RuneCountInString(l) <= invoiceTitle && !sentence {
 		return hasInvoiceWord(l)
 	}
 	for _, w := range invoiceWords {

@@ -265,18 +265,37 @@ func namesSeller(words []string, mark string) bool {
 			continue // most words: no concatenation made
 		}
 		joined := words[i]
+		if nameAndTrade(joined, mark) {
+			return true
+		}
 		for j := i + 1; j < len(words) && j <= i+2; j++ {
 			joined += words[j]
 			if !strings.HasPrefix(mark, joined) {
 				break
 			}
-			if joined == mark || len(joined) >= 6 && 3*len(joined) >= 2*len(mark) {
+			if joined == mark || len(joined) >= 6 && 3*len(joined) >= 2*len(mark) || nameAndTrade(joined, mark) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// nameAndTrade reports whether mark is the name, the start of it, and a
+// word of the trade or a shop's ("Brassline" for brasslinemodels.com).
+func nameAndTrade(name, mark string) bool {
+	rest := mark[len(name):]
+	return len(name) >= 5 && (shopSuffix[rest] || tradeSuffix[rest])
+}
+
+// tradeSuffix are the words of a trade a shop adds to its name in its
+// domain.
+var tradeSuffix = map[string]bool{"models": true, "tools": true, "toys": true, "parts": true, "supplies": true,
+	"crafts": true, "design": true, "designs": true, "home": true, "garden": true, "kitchen": true, "outdoor": true,
+	"outdoors": true, "sports": true, "gear": true, "goods": true, "co": true, "company": true, "works": true,
+	"studio": true, "labs": true, "living": true, "beauty": true, "pets": true, "baby": true, "kids": true,
+	"golf": true, "bikes": true, "music": true, "audio": true, "electronics": true, "tech": true, "power": true,
+	"games": true, "books": true, "trading": true, "handel": true, "moda": true, "mode": true, "casa": true}
 
 // shopSuffix are the words a shop adds to its name in its domain.
 var shopSuffix = map[string]bool{"shop": true, "store": true, "online": true, "official": true, "direct": true,

@@ -1267,3 +1267,30 @@ func TestLinkInTheFooterUnderTheQuote(t *testing.T) {
 		t.Errorf("the buyer's link: refused for %q", got)
 	}
 }
+
+// What set 39 found: a matching set that "pairs perfectly" and comes
+// "bundled with a free" car; a name that is the start of the shop's
+// domain before a trade word (Brassline, brasslinemodels.com); a
+// collection "hemos sacado" this Christmas; a change of a review bought
+// with a condition; a bundle proposed with a price for the buyer; an
+// autumn fair; a short sentence naming a delivery note is no invoice's
+// title (the shop's phone in a return guide is refused).
+func TestSet39Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Our matching 5-car Pullman set pairs perfectly with the Pacific, and this month it's bundled with a free observation car.", "promotion"},
+		{"es", "Ya que estamos, esta Navidad hemos sacado una colección de vagones de mercancías en H0.", "promotion"},
+		{"fr", "On a vu votre commentaire négatif. Si vous acceptez de le retirer on vous rembourse les frais de port.", "review"},
+		{"fr", "On a vu votre commentaire négatif. Nous allons changer la grille et vous rembourser les frais de port.", ""},
+		{"it", "Le proponiamo il nostro pacchetto accessori. Insieme costano 52 €, a lei li facciamo a 39 € se li ordina entro domenica.", "promotion"},
+		{"ja", "当店では今月末まで「秋の文具フェア」を開催しており、全12色のミニボトルセットが通常より20%お得になっております。", "promotion"},
+		{"ja", "夏の暑さで接着剤が弱くなることがありますので、返金させていただきます。", ""},
+	})
+	if !namesSeller([]string{"search", "brassline", "pullman"}, "brasslinemodels") || namesSeller([]string{"brass", "fittings"}, "brasslinemodels") {
+		t.Error("Brassline names brasslinemodels.com, brass alone does not")
+	}
+	guide := testPDFContent("BT /F1 12 Tf 72 712 Td (Return guide) Tj 0 -14 Td (2. Invoice in the box.) Tj " +
+		"0 -14 Td (Questions? Call us on 020 7946 0321, Mon-Fri.) Tj ET")
+	if v := checkRaw(t, attachmentMessage("guide.pdf", "application/pdf", guide)); !v.Refused() {
+		t.Errorf("the shop's phone in a return guide passed: %+v", v.Violations)
+	}
+}
