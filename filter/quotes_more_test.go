@@ -1294,3 +1294,14 @@ func TestSet39Kinds(t *testing.T) {
 		t.Errorf("the shop's phone in a return guide passed: %+v", v.Violations)
 	}
 }
+
+// The shop's own catalogue offered instead of Amazon's listing, in words
+// no shop list holds ("qui non la trova, ma la teniamo da noi", set 9
+// it/041).
+func TestOwnCatalogueInsteadOfHere(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"it", "La versione nuova qui non la trova, ma la teniamo da noi: se la chiede sul nostro catalogo gliela facciamo a un prezzo più basso.", "promotion"},
+		{"en", "You won't find it here, but ask for it under the same name as our shop and it's cheaper than you see here.", "promotion"},
+		{"it", "Se non trova il numero di serie qui, ce lo scriva e lo cerchiamo noi.", ""},
+	})
+}
