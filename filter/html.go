@@ -200,6 +200,11 @@ func (p *htmlParser) textToken(t []byte) {
 		p.rawOpen = append(p.rawOpen[:0], t...)
 		if p.body {
 			p.css(string(t))
+		} else {
+			// The head's style sheet: the client's font sizes are no
+			// part of the message's formatting, but a background it
+			// fetches is a pixel like any other.
+			p.cssURLs(string(t))
 		}
 		return
 	case atom.Script, atom.Noscript, atom.Title, atom.Head, atom.Textarea, atom.Xmp, atom.Noembed, atom.Noframes, atom.Iframe:
@@ -589,6 +594,15 @@ func remoteSrc(src string) bool {
 	return strings.HasPrefix(src, "http:") || strings.HasPrefix(src, "https:") || strings.HasPrefix(src, "//")
 }
 
+// cssURLs collects the URLs a style sheet fetches.
+func (p *htmlParser) cssURLs(s string) {
+	if containsFold(s, "url(") {
+		for _, m := range cssURLRe.FindAllStringSubmatch(s, -1) {
+			p.part.CSSURLs = append(p.part.CSSURLs, m[1])
+		}
+	}
+}
+
 func (p *htmlParser) endLink() {
 	if p.link >= 0 {
 		p.part.Links[p.link].Text = string(bytes.TrimSpace(p.lbuf))
@@ -598,11 +612,7 @@ func (p *htmlParser) endLink() {
 
 // css collects the URLs and font sizes of a style attribute or element.
 func (p *htmlParser) css(s string) {
-	if containsFold(s, "url(") {
-		for _, m := range cssURLRe.FindAllStringSubmatch(s, -1) {
-			p.part.CSSURLs = append(p.part.CSSURLs, m[1])
-		}
-	}
+	p.cssURLs(s)
 	if containsFold(s, "font-size") {
 		for _, m := range fontSizeRe.FindAllStringSubmatch(s, -1) {
 			p.fonts[strings.TrimSpace(m[1])] = true

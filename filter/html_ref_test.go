@@ -162,7 +162,19 @@ func (p *refHTMLParser) walk(n *html.Node, quote bool, by string) {
 		return
 	case html.ElementNode:
 		switch n.DataAtom {
-		case atom.Script, atom.Noscript, atom.Title, atom.Head:
+		case atom.Head:
+			// The head's style sheets: their URLs, not their fonts.
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.DataAtom == atom.Style {
+					for t := c.FirstChild; t != nil; t = t.NextSibling {
+						for _, m := range refCSSURLRe.FindAllStringSubmatch(t.Data, -1) {
+							p.part.CSSURLs = append(p.part.CSSURLs, m[1])
+						}
+					}
+				}
+			}
+			return
+		case atom.Script, atom.Noscript, atom.Title:
 			return
 		case atom.Style:
 			for c := n.FirstChild; c != nil; c = c.NextSibling {

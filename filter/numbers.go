@@ -956,8 +956,14 @@ func kanaNumerals(n string) string {
 			if matched {
 				continue
 			}
+			// Digits typed among the words: "ゼロ・ハチ・ゼロ／4421／7398",
+			// after two words at least (not the particle に before 090).
+			if len(digits)-strings.Count(string(digits), "-") >= 2 && isDigitByte(n[j]) {
+				digits, j = append(digits, n[j]), j+1
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(n[j:])
-			if len(digits) > 0 && strings.ContainsRune("ー-、・ の", r) {
+			if len(digits) > 0 && strings.ContainsRune("ー-、・ の/／", r) {
 				if digits[len(digits)-1] != '-' {
 					digits = append(digits, '-') // the groups stay apart
 				}

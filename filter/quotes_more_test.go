@@ -1305,3 +1305,22 @@ func TestOwnCatalogueInsteadOfHere(t *testing.T) {
 		{"it", "Se non trova il numero di serie qui, ce lo scriva e lo cerchiamo noi.", ""},
 	})
 }
+
+// What set 40 found: a carrier's "avis de passage" and "point
+// d'enlèvement" are no review and no removal; a manufacturer's "お客様相談
+// センター"; katakana number words before groups of digits; a tracking
+// background in the head's style sheet.
+func TestSet40Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"fr", "Si vous êtes absent, bpost dépose le colis au point d'enlèvement et vous laisse un avis de passage.", ""},
+		{"ja", "ルミナ電機 お客様相談センター: 0120-118-203(受付 9:00〜18:00、年末年始を除く)", ""},
+		{"ja", "お電話のほうが早いので、ゼロ・ハチ・ゼロ／4421／7398(小林)までお気軽にどうぞ。", "contact"},
+		{"ja", "ご都合のよい時に〇九〇の四二一八の七七三五（村上の携帯）へお掛けください。", "contact"},
+	})
+	raw := "From: Shop <support@shop.test>\r\nTo: " + buyerFor("de") + "\r\nSubject: Re: Farbe\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\n\r\n<html><head><style type=\"text/css\">div.w{background:#fff url(\"https://stats.shop.test/o.png?t=1\") no-repeat -9999px -9999px;}</style></head>" +
+		"<body><div class=\"w\"><p>Liebe Frau Neumann, wir erstatten Ihnen 15 % des Kaufpreises.</p></div></body></html>\r\n"
+	if got := categories(checkRaw(t, raw)); got != "pixel" {
+		t.Errorf("a background in the head's style sheet: refused for %q, want pixel", got)
+	}
+}
