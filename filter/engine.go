@@ -1239,7 +1239,9 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 			// red ones on Amazon, but our Etsy shop has them" offers Etsy.
 			cl, ch := clauseAround(scan, sp[0], sp[1], lo)
 			start = cl
-			if c.e.p.concepts.has(impatience.ReplaceAllString(scan[cl:ch], " "), langs, "refusal", &c.stems) {
+			clause := impatience.ReplaceAllString(scan[cl:ch], " ")
+			clause = notOnAmazon.ReplaceAllString(clause, " ")
+			if c.e.p.concepts.has(clause, langs, "refusal", &c.stems) {
 				return true
 			}
 			break
@@ -1253,7 +1255,7 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 		words = labelWords(scan[start+k+1 : lo])
 	}
 	for i := len(words) - 1; i >= 0 && i >= len(words)-4; i-- {
-		if negationWords[words[i]] && !stepByStep(words, i) {
+		if negationWords[words[i]] && !stepByStep(words, i) && !ratherThis(words, i) {
 			for j := max(0, i-2); j < min(len(words), i+2); j++ {
 				if hesitate[words[j]] {
 					return false
@@ -1268,6 +1270,11 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 // impatience is the buyer who cannot wait ("if you can't wait, our eBay
 // store has them"): a condition, not the seller refusing anything.
 var impatience = regexp.MustCompile(`(?:if you (?:can't|cannot|can not) wait|wenn sie nicht (?:so lange )?warten (?:können|wollen)|si vous ne pouvez pas attendre|si no puede esperar|se non può aspettare)`)
+
+// notOnAmazon says a product is not on Amazon: its "not" refuses
+// nothing ("die habe ich leider nicht bei Amazon eingestellt, die gibt es
+// nur in meinem Etsy-Laden" sends the buyer to Etsy).
+var notOnAmazon = regexp.MustCompile(`(?:leider )?(?:nicht (?:bei|auf) amazon|not (?:listed |sold |available )?on amazon|pas (?:en vente )?sur amazon|no (?:está|están|lo tenemos|los tenemos) en amazon|non (?:è|sono|li abbiamo|lo abbiamo) su amazon)`)
 
 // clauseAround returns the part of the sentence scan[lo:hi] that holds at
 // between the contrast words ("but", "aber", "mais" …) around it.
@@ -1302,6 +1309,21 @@ func stepByStep(words []string, i int) bool {
 		return false
 	}
 	return i+2 < len(words) && words[i+1] == "à" && words[i+2] == "pas" || i >= 2 && words[i-1] == "à" && words[i-2] == "pas"
+}
+
+// ratherThis reports whether the "rather" or "instead" at i prefers what
+// follows ("envoyez-la nous plutôt en message privé"), not what it sets
+// aside ("plutôt que par WhatsApp", "instead of WhatsApp").
+func ratherThis(words []string, i int) bool {
+	switch words[i] {
+	case "plutôt", "instead", "invece":
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		return next != "que" && !strings.HasPrefix(next, "qu'") && next != "of" && next != "di" && next != "che"
+	}
+	return false
 }
 
 var negationWords = map[string]bool{
@@ -1822,8 +1844,8 @@ func gluedCode(n string, lo int) bool {
 	return !phoneWords[n[i:lo-1]] && !phoneLabel.MatchString(n[i:lo-1])
 }
 
-// plainDigits rewrites a phone number's odd dress in n: "·", "|" and "~"
-// between digits as "-" ("4021·88·37", "0412|334|519", "503 ~ 555 ~
+// plainDigits rewrites a phone number's odd dress in n: "·", "∙", "•",
+// "|" and "~" between digits as "-" ("4021·88·37", "0412|334|519", "503 ~ 555 ~
 // 0142"), digits spaced out one by one run together ("0 4 5 – 6 8 1" is
 // "045-681"). It returns n itself when there is nothing to rewrite.
 func plainDigits(n string) string {
@@ -1832,13 +1854,13 @@ func plainDigits(n string) string {
 	}
 	n = letterZeros(n)
 	n = longVowelDashes(n)
-	if !strings.ContainsAny(n, "·|・~") && !spacedDigitRun(n) {
+	if !strings.ContainsAny(n, "·|・~∙•") && !spacedDigitRun(n) {
 		return n
 	}
 	// Glued to the digits a dot or bar separates a phone's groups
 	// (0611·4470·28); set off by spaces it separates the parts of an
 	// address line ("Industriestraße 21 · 73037 Göppingen").
-	n = strings.NewReplacer("·", "-", "|", "-", "・", "-", "~", "-").Replace(addressSeparators(n))
+	n = strings.NewReplacer("·", "-", "|", "-", "・", "-", "~", "-", "∙", "-", "•", "-").Replace(addressSeparators(n))
 	// Letters for digits in the groups the dots joined ("O4I2 · 345 · 678").
 	n = letterZeros(n)
 	if !spacedDigitRun(n) {
@@ -1866,7 +1888,7 @@ var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
 // no phone runs across it. Digits spaced out one by one ("5 1 4 · 5 5 5")
 // keep it as the separator of a phone's groups.
 func addressSeparators(n string) string {
-	for _, sep := range []string{" · ", " | ", " ・ ", " ~ "} {
+	for _, sep := range []string{" · ", " | ", " ・ ", " ~ ", " ∙ ", " • "} {
 		for from := 0; ; {
 			k := strings.Index(n[from:], sep)
 			if k < 0 {

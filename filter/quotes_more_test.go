@@ -1324,3 +1324,20 @@ func TestSet40Kinds(t *testing.T) {
 		t.Errorf("a background in the head's style sheet: refused for %q, want pixel", got)
 	}
 }
+
+// What set 41 found: "not on Amazon" is no refusal of what follows it
+// ("… leider nicht bei Amazon eingestellt, die gibt es nur in meinem
+// Etsy-Laden"); a visit to the shop's workshop; a manufacturer's "Centro
+// de Atención a Clientes"; "plutôt" before a channel prefers it; bullet
+// operators between a phone's digits.
+func TestSet41Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Die passenden Ohrstecker habe ich leider nicht bei Amazon eingestellt, die gibt es nur in meinem Etsy-Laden.", "promotion"},
+		{"de", "Leider können wir Ihnen nicht unseren Etsy-Laden nennen, das ist nicht erlaubt.", ""},
+		{"de", "Kommen Sie doch direkt bei uns in der Werkstatt vorbei, wir montieren für 15 € pro Rad.", "promotion"},
+		{"es", "La garantía de Bridgestone México se atiende en su Centro de Atención a Clientes, teléfono 800 400 2780 (lada sin costo).", ""},
+		{"fr", "Envoyez-la nous plutôt en message privé sur notre compte Insta (strapnova.officiel).", "contact"},
+		{"fr", "Écrivez-nous ici plutôt que par WhatsApp.", ""},
+		{"fr", "Appelez-moi demain : 06 ∙ 51 ∙ 22 ∙ 87 ∙ 40 (Sandrine, portable pro).", "contact"},
+	})
+}
