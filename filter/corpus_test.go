@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -135,6 +136,9 @@ func readCorpus(t *testing.T) []corpusLabel {
 
 // corpusEnvelope is what the SMTP session would have seen: MAIL FROM from
 // the From header and RCPT TO from the To header.
+// angleAddr is the address in a header's angle brackets.
+var angleAddr = regexp.MustCompile(`<([^<>@\s]+@[^<>\s]+)>`)
+
 func corpusEnvelope(raw []byte) (Envelope, error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -143,6 +147,11 @@ func corpusEnvelope(raw []byte) (Envelope, error) {
 	var env Envelope
 	if from, err := msg.Header.AddressList("From"); err == nil && len(from) > 0 {
 		env.MailFrom = from[0].Address
+	} else if m := angleAddr.FindStringSubmatch(msg.Header.Get("From")); m != nil {
+		// net/mail decodes no ISO-2022-JP display name ("さくら雑貨"):
+		// the address in its angle brackets is the envelope's sender,
+		// as the gateway has it from MAIL FROM.
+		env.MailFrom = m[1]
 	}
 	to, err := msg.Header.AddressList("To")
 	if err != nil {
