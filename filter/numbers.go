@@ -260,6 +260,7 @@ func mixedNumber(n string, toks []numberToken, j, lo, hi int, digits string, num
 	}
 	groups := append(before, strings.Fields(digits)...)
 	digitGroups, words := len(before), numbers
+	marked := 0 // groups after the words set apart by a dash, slash or dot
 	for h := hi; ; {
 		k := h
 		for k < len(n) && strings.IndexByte(numberSeparators, n[k]) >= 0 && k-h < 4 {
@@ -278,6 +279,9 @@ func mixedNumber(n string, toks []numberToken, j, lo, hi int, digits string, num
 			}
 			groups = append(groups, n[k:d])
 			digitGroups++
+			if strings.ContainsAny(n[h:k], "/.-~|") {
+				marked++
+			}
 			h, m.hi = d, d
 			for m.next < len(toks) && toks[m.next].lo < d {
 				m.next++
@@ -305,8 +309,10 @@ func mixedNumber(n string, toks []numberToken, j, lo, hi int, digits string, num
 	for _, g := range groups {
 		total += len(g)
 	}
-	// One number word makes a number only inside groups of digits.
-	alone := words == 1 && (len(before) == 0 || digitGroups == len(before))
+	// One number word makes a number only inside groups of digits, or
+	// before three groups that dashes or slashes set apart ("seis 12 / 44
+	// / 59 / 01", not "forty 42 44 46").
+	alone := words == 1 && (len(before) == 0 && marked < 3 || len(before) > 0 && digitGroups == len(before))
 	if alone || digitGroups == 0 || words+digitGroups < minSpelled || total < 8 || total > 13 {
 		return mixed{}, false
 	}

@@ -1341,3 +1341,18 @@ func TestSet41Kinds(t *testing.T) {
 		{"fr", "Appelez-moi demain : 06 ∙ 51 ∙ 22 ∙ 87 ∙ 40 (Sandrine, portable pro).", "contact"},
 	})
 }
+
+// What set 42 found: a warranty extension for a review; one number word
+// before digit groups set apart by slashes ("seis 12 / 44 / 59 / 01");
+// five stars as an emoji; an Italian subjunctive ("se ora rimuovesse il
+// feedback negativo").
+func TestSet42Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Reply REVIEWED here once you've left us a review on Amazon and we'll extend the warranty from 1 year to 3 years.", "review"},
+		{"en", "The warranty extension form is on the manufacturer's site; we can't extend the warranty ourselves.", ""},
+		{"es", "Línea directa técnico: seis 12 / 44 / 59 / 01 (L-V 9-14 h)", "contact"},
+		{"en", "Sizes forty 42 44 46 48 in stock.", ""},
+		{"fr", "Si tout fonctionne bien maintenant, un petit 5⭐ sur Amazon nous aiderait énormément 🙏", "review"},
+		{"it", "Ci farebbe una grande cortesia se ora rimuovesse il feedback negativo, visto che il problema è risolto.", "review"},
+	})
+}
