@@ -28,7 +28,7 @@ var (
 	dotWordRe  = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(dot|punkt|point|punto|ponto|dott|ドット|てん|\.)[^\S\n]*[\]\)\}>][^\S\n]*`)
 	atWordRe   = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(at|ät|arroba|chiocciola|chiocciolina|アットマーク|あっとまーく|アット|あっと)[^\S\n]*[\]\)\}>][^\S\n]*`)
 	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
-	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch)\b`)
+	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch|in|ca|au|mx|io|us|me)\b`)
 	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)
 )
 
@@ -348,10 +348,16 @@ func spelledDomainAt(s string, i int) bool {
 // de" is an address.
 func replaceDotWords(s string) string {
 	return joinMatches(s, dotBareRe, '.', func(m []int) bool {
-		word := strings.ToLower(s[m[4]:m[5]])
-		return !((word == "point" || word == "punto") && proseFollows(s[m[1]:]))
+		word, tld := strings.ToLower(s[m[4]:m[5]]), strings.ToLower(s[m[6]:m[7]])
+		// "a dot in the corner", "dot me a line": a top-level domain
+		// that is also a word is one only where no prose follows it
+		// ("voltkart dot in.").
+		return !((word == "point" || word == "punto" || proseTLD[tld]) && proseFollows(s[m[1]:]))
 	})
 }
+
+// proseTLD are the top-level domains that are also English words.
+var proseTLD = map[string]bool{"in": true, "us": true, "me": true}
 
 // joinMatches rewrites each match of re in s (groups: before, the sign
 // word, after) for which ok holds as before+sign+after.

@@ -1356,3 +1356,13 @@ func TestSet42Kinds(t *testing.T) {
 		{"it", "Ci farebbe una grande cortesia se ora rimuovesse il feedback negativo, visto che il problema è risolto.", "review"},
 	})
 }
+
+// A domain said with "dot" before a top-level domain that is also a word
+// ("voltkart dot in.", set 24 en/006) is a domain where no prose follows.
+func TestDotWordBeforeAWordLikeTLD(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "The same charger is cheaper on our own site, voltkart dot in.", "link,promotion"},
+		{"en", "Put a dot in the corner of the label.", ""},
+		{"en", "Mark the hole with a dot in pencil first.", ""},
+	})
+}
