@@ -1366,3 +1366,17 @@ func TestDotWordBeforeAWordLikeTLD(t *testing.T) {
 		{"en", "Mark the hole with a dot in pencil first.", ""},
 	})
 }
+
+// What set 43 found: a battery's date code is a product's code, not a
+// discount's; winter campaigns and "la nostra promozione"; another of the
+// shop's products recommended "anche"; a Christmas set "einfach mal
+// reinschauen".
+func TestSet43Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "It shouldn't drop flat overnight, so we will sort it out. Could you first check the date code stamped on the top of the case?", ""},
+		{"it", "Fino al 31 gennaio c'è la nostra promozione \"Inverno nel giardino\": -20% su tutte le mangiatoie del nostro catalogo.", "promotion"},
+		{"it", "Le consiglio anche il nostro mantenitore di carica Centauro Smart 900: lo trova nel nostro negozio su Amazon a 29,90 €.", "promotion"},
+		{"de", "Ab dem 1. Dezember gibt es bei uns die Weihnachtsausstecher im Vorteilspack – das perfekte Set für die Adventszeit, einfach mal reinschauen!", "promotion"},
+		{"it", "In inverno la batteria va staccata e tenuta al caldo.", ""},
+	})
+}
