@@ -818,7 +818,7 @@ func (c *check) detect(orig, n string, at place, act func(string) Action) (scan 
 	scan = n
 	for _, u := range urlsIn(c.e.urls, rest) {
 		host := hostOf(u)
-		if host == "" || localAddress(host) || sentWithMailApp(n, u) || numberAbbrev(orig, u) || placeholderHost(u) {
+		if host == "" || localAddress(host) || sentWithMailApp(n, u) || numberAbbrev(orig, u) || placeholderHost(u) || legalForm(u) {
 			continue
 		}
 		if !c.allowedHost(host) {
@@ -1386,6 +1386,13 @@ func numberAbbrev(orig, u string) bool {
 	// ToLower may change the length of other letters: check the bounds.
 	i := strings.Index(strings.ToLower(orig), u)
 	return i >= 0 && i+len(u) <= len(orig) && orig[i+len(u)-2:i+len(u)] == "No"
+}
+
+// legalForm reports whether the bare domain u is a company's legal form
+// that reads as one because .coop is a top-level domain ("Pasitos
+// Educación S.Coop., NIF F50987123").
+func legalForm(u string) bool {
+	return len(u) == len("s.coop") && strings.HasSuffix(u, ".coop") && isLetterByte(u[0])
 }
 
 // placeholderHost reports whether the bare domain u is a number's mask
@@ -2171,7 +2178,9 @@ func (c *check) links(links []Link, lines []Line) {
 		switch {
 		case strings.HasPrefix(lh, "mailto:"):
 			addr := strings.ToLower(strings.SplitN(strings.TrimPrefix(lh, "mailto:"), "?", 2)[0])
-			if !c.buyers[addr] && !marketplace.IsRelayAddress(addr) && !c.quotedTo(lines, addr) {
+			// The seller's own address is allowed only as the quoted
+			// header's To line links it, not in a link of the reply's own.
+			if !c.buyers[addr] && !marketplace.IsRelayAddress(addr) && !(l.Quote && c.quotedTo(lines, addr)) {
 				c.add("contact", "contact.email", href, "html link href", c.e.p.action("contact"))
 			}
 			continue

@@ -1380,3 +1380,25 @@ func TestSet43Kinds(t *testing.T) {
 		{"it", "In inverno la batteria va staccata e tenuta al caldo.", ""},
 	})
 }
+
+// What sets 44 and 45 found after the final measurement: the Black Week
+// is a season; "S.Coop." is a company's legal form, not a .coop domain; a
+// mailto to the seller's own address in the reply's own text is contact,
+// even when the quoted header's To line names that address.
+func TestSet44And45Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Vom 25. bis 29. November läuft bei uns die Black Week – da gibt es 20 % auf alle Keilrahmen.", "promotion"},
+		{"es", "Les adjuntamos la factura con los datos fiscales que nos indican (Pasitos Educación S.Coop., NIF F50987123).", ""},
+		{"en", "Our partner shop is at www.s.coop", "link"},
+	})
+	raw := "From: Shop <care@suyasuya-baby.jp>\r\nTo: " + buyerFor("ja") + "\r\nSubject: RE: x\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		`<div>写真は<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;care&#64;suyasuya-baby.jp">サポート窓口のメール</a>までどうぞ。</div>` +
+		`<hr><div id="divRplyFwdMsg"><b>差出人:</b> 佐藤 &lt;` + buyerFor("ja") + `&gt;<br><b>宛先:</b> すやすやベビー &lt;care@suyasuya-baby.jp&gt;<br><b>件名:</b> x</div><div>カメラの角度は？</div>` + "\r\n"
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := defaultEngine.Check(m, Envelope{MailFrom: "care@suyasuya-baby.jp", Rcpt: []string{buyerFor("ja")}}); categories(v) != "contact" {
+		t.Errorf("the reply's own mailto to the shop: refused for %q, want contact", categories(v))
+	}
+}
