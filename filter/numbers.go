@@ -232,13 +232,12 @@ func numberParts(w string) ([]string, bool) {
 	return parts, letters && digits
 }
 
-// mixedNumber extends the run of number words that ends before toks[j] (n[lo:hi], read
-// as digits, numbers of them) with the groups of digits that stand next
-// to it, joined only by separators, and after them with further runs of
-// number words: a phone number said half in words ("tre quattro otto, 55,
-// sessantadue, 10"). ok is true when together they are a phone number's
-// length (8 to 13 digits) in at least minSpelled groups; next is the
-// first token after the number.
+// mixedNumber extends the run of number words n[lo:hi] that ends before
+// toks[j] (read as digits, numbers of them) with the groups of digits
+// that stand next to it, joined only by separators, and after them with
+// further runs of number words: a phone number said half in words ("tre
+// quattro otto, 55, sessantadue, 10"). ok is true when together they are
+// a phone number's length (8 to 13 digits) in at least minSpelled groups.
 func mixedNumber(n string, toks []numberToken, j, lo, hi int, digits string, numbers int) (mixed, bool) {
 	m := mixed{lo: lo, hi: hi, next: j}
 	var before []string
