@@ -1861,13 +1861,13 @@ func plainDigits(n string) string {
 	}
 	n = letterZeros(n)
 	n = longVowelDashes(n)
-	if !strings.ContainsAny(n, "·|・~∙•") && !spacedDigitRun(n) {
+	if !strings.ContainsAny(n, phoneSeparators) && !spacedDigitRun(n) {
 		return n
 	}
 	// Glued to the digits a dot or bar separates a phone's groups
 	// (0611·4470·28); set off by spaces it separates the parts of an
 	// address line ("Industriestraße 21 · 73037 Göppingen").
-	n = strings.NewReplacer("·", "-", "|", "-", "・", "-", "~", "-", "∙", "-", "•", "-").Replace(addressSeparators(n))
+	n = phoneSeparatorDashes.Replace(addressSeparators(n))
 	// Letters for digits in the groups the dots joined ("O4I2 · 345 · 678").
 	n = letterZeros(n)
 	if !spacedDigitRun(n) {
@@ -1886,6 +1886,27 @@ func plainDigits(n string) string {
 	return string(out)
 }
 
+// phoneSeparators stand between a phone number's groups in odd dress;
+// phoneSeparatorDashes writes each as "-".
+const phoneSeparators = "·|・~∙•"
+
+var phoneSeparatorDashes = func() *strings.Replacer {
+	var pairs []string
+	for _, r := range phoneSeparators {
+		pairs = append(pairs, string(r), "-")
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// spacedPhoneSeparators are phoneSeparators set off by spaces (" · ").
+var spacedPhoneSeparators = func() []string {
+	var out []string
+	for _, r := range phoneSeparators {
+		out = append(out, " "+string(r)+" ")
+	}
+	return out
+}()
+
 // plusCountry is a country code said with its plus ("plus 41", "plus
 // 49"), as a number is dictated.
 var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
@@ -1895,7 +1916,7 @@ var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
 // no phone runs across it. Digits spaced out one by one ("5 1 4 · 5 5 5")
 // keep it as the separator of a phone's groups.
 func addressSeparators(n string) string {
-	for _, sep := range []string{" · ", " | ", " ・ ", " ~ ", " ∙ ", " • "} {
+	for _, sep := range spacedPhoneSeparators {
 		for from := 0; ; {
 			k := strings.Index(n[from:], sep)
 			if k < 0 {

@@ -101,8 +101,12 @@ func rollback(c *pgx.Conn) {
 	_, _ = c.Exec(ctx, "ROLLBACK")
 }
 
-// orderThread is the thread of a record that names its order or no buyer:
-// one that needs no look-up.
+// needsLookup reports whether r's thread is its buyer's latest, to be
+// read from the chain: it names no order but a buyer.
+func needsLookup(r *Record) bool { return r.OrderID == "" && r.Buyer != "" }
+
+// orderThread is the thread of a record that needs no look-up: its
+// buyer's and order's, or none without a buyer.
 func orderThread(r *Record) string {
 	if r.OrderID != "" {
 		return ThreadKey(r.Buyer, r.OrderID)

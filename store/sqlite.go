@@ -429,7 +429,7 @@ func (l *linked) values() []any {
 // chain's transaction.
 func needsThreadLookup(batch []*prepared) bool {
 	for _, p := range batch {
-		if p.rec.Thread == "" && p.rec.OrderID == "" && p.rec.Buyer != "" {
+		if p.rec.Thread == "" && needsLookup(p.rec) {
 			return true
 		}
 	}
@@ -439,11 +439,8 @@ func needsThreadLookup(batch []*prepared) bool {
 // threadFor groups a record: by buyer and order when the order is known,
 // else into the buyer's latest thread.
 func (s *SQL) threadFor(ctx context.Context, tx *sql.Tx, r *Record, batch map[string]string) (string, error) {
-	if r.OrderID != "" {
-		return ThreadKey(r.Buyer, r.OrderID), nil
-	}
-	if r.Buyer == "" {
-		return "", nil
+	if !needsLookup(r) {
+		return orderThread(r), nil
 	}
 	if t, ok := batch[r.Buyer]; ok {
 		return t, nil
