@@ -1402,3 +1402,25 @@ func TestSet44And45Kinds(t *testing.T) {
 		t.Errorf("the reply's own mailto to the shop: refused for %q, want contact", categories(v))
 	}
 }
+
+// What set 46 found: a gift whose condition is the next sentence, a
+// bundle that "saves 20 %" this week only, the seller's own store in a
+// street, Québec's "rabais", a cross-sell of "il nostro kit", Discogs as
+// another marketplace, the shop's Instagram — and "インスタ" is no longer
+// read inside インスタント (instant).
+func TestSet46Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "We will send you free dice. All you have to do is leave a review on Amazon and we will mail them.", "review"},
+		{"en", "To get your refund all you have to do is return the item. A review would help other customers.", ""},
+		{"en", "Bundle the Trek 4K with our gimbal and save 20% - this week only!", "promotion"},
+		{"en", "Press and hold to save your flight settings.", ""},
+		{"es", "Esta semana tenemos 2x1 en fundas para cartas en nuestra tienda física de Av. Chapultepec 215.", "promotion"},
+		{"en", "Sorry, we do not have a physical store, we only sell on Amazon.", ""},
+		{"fr", "Notre ensemble cellule + brosse est offert à 20 % de rabais jusqu'à dimanche.", "promotion"},
+		{"fr", "Pour compléter votre installation, vissez le fil de masse sur la borne GND.", ""},
+		{"it", "Le consiglio di prendere anche il nostro kit guarnizioni: se li ordina insieme le facciamo lo sconto del 10% sul totale.", "promotion"},
+		{"it", "Più di 3.000 vinili usati e rarità nel nostro negozio su Discogs.", "promotion"},
+		{"ja", "新着盤はインスタグラム（@vinylroots_tokyo）で毎日ご紹介しています。", "contact,promotion"},
+		{"ja", "インスタントコーヒーの粉が入っていました。", ""},
+	})
+}
