@@ -1251,8 +1251,12 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 	// A negation before a comma that two words or more follow belongs to
 	// another clause: "si sigue sin vincularse, escríbame por Telegram"
 	// invites; "kein WhatsApp, Telegram oder Signal" lists.
-	if k := strings.LastIndexAny(scan[start:lo], ",;"); k >= 0 && len(labelWords(scan[start+k+1:lo])) >= 2 {
-		words = labelWords(scan[start+k+1 : lo])
+	// So does one in a condition before the comma: "si así no le
+	// funciona, mándeme un whats".
+	if k := strings.LastIndexAny(scan[start:lo], ",;"); k >= 0 {
+		if after := labelWords(scan[start+k+1 : lo]); len(after) >= 2 || conditional(labelWords(scan[start:start+k])) {
+			words = after
+		}
 	}
 	for i := len(words) - 1; i >= 0 && i >= len(words)-4; i-- {
 		if negationWords[words[i]] && !stepByStep(words, i) && !ratherThis(words, i) {
@@ -1266,6 +1270,14 @@ func (c *check) negated(scan string, lo int, langs []string) bool {
 	}
 	return false
 }
+
+// conditional reports whether words open a condition ("if it does not
+// work", "wenn das nicht klappt").
+func conditional(words []string) bool {
+	return len(words) > 0 && conditionWords[words[0]]
+}
+
+var conditionWords = map[string]bool{"if": true, "wenn": true, "falls": true, "sollte": true, "si": true, "se": true, "qualora": true}
 
 // impatience is the buyer who cannot wait ("if you can't wait, our eBay
 // store has them"): a condition, not the seller refusing anything.
@@ -1836,7 +1848,7 @@ func looksLikeDate(cand string) bool {
 
 // callVerb asks the reader to call or text, in the sentence before a
 // number.
-var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|buzz|a bell|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whatsapp|sms)`)
+var callVerb = regexp.MustCompile(`(?:^|[^\p{L}])(?:appel|rappel|call|ring|buzz|a bell|phone|text|ruf|anruf|llám|llam|marque|chiam|telefon|whats|sms|videollam|videochiam|videoanruf|videocall|video call)`)
 
 // gluedCode reports whether the number at lo in n follows letters and a
 // hyphen or slash with no space: a code's prefix.
@@ -1913,8 +1925,9 @@ var plusCountry = regexp.MustCompile(`(^|[^\p{L}])plus\s+(\d{1,3}[\s.-])`)
 
 // addressSeparators writes as ";" a dot or bar set off by spaces after a
 // group of two or more digits ("Industriestraße 21 · 73037 Göppingen"):
-// no phone runs across it. Digits spaced out one by one ("5 1 4 · 5 5 5")
-// keep it as the separator of a phone's groups.
+// no phone runs across it. Digits spaced out one by one before or after
+// it ("5 1 4 · 5 5 5", "33 · 1 8 4 0") keep it as the separator of a
+// phone's groups.
 func addressSeparators(n string) string {
 	for _, sep := range spacedPhoneSeparators {
 		for from := 0; ; {
@@ -1923,13 +1936,19 @@ func addressSeparators(n string) string {
 				break
 			}
 			k += from
-			if k >= 2 && isDigitByte(n[k-1]) && isDigitByte(n[k-2]) && !dottedDigitGroups(n, k, sep) {
+			if k >= 2 && isDigitByte(n[k-1]) && isDigitByte(n[k-2]) && !dottedDigitGroups(n, k, sep) && !spacedDigitsAt(n, k+len(sep)) {
 				n = n[:k] + " ;" + strings.Repeat(" ", len(sep)-2) + n[k+len(sep):]
 			}
 			from = k + 1
 		}
 	}
 	return n
+}
+
+// spacedDigitsAt reports whether n has digits spaced out one by one at i
+// ("1 8 4 0"): a phone dictated digit by digit goes on after the dot.
+func spacedDigitsAt(n string, i int) bool {
+	return i+4 < len(n) && isDigitByte(n[i]) && n[i+1] == ' ' && isDigitByte(n[i+2]) && n[i+3] == ' ' && isDigitByte(n[i+4])
 }
 
 // dottedDigitGroups reports whether the separator at k joins groups of

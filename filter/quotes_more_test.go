@@ -1424,3 +1424,18 @@ func TestSet46Kinds(t *testing.T) {
 		{"ja", "インスタントコーヒーの粉が入っていました。", ""},
 	})
 }
+
+// What set 47 found: "their first calligraphy set" is no "contact us
+// first", a bundle "this month only", a phone dictated digit by digit
+// after a dot, and a negation in a condition before the comma ("si así
+// no le funciona, mándeme un whats") that refused nothing after it.
+func TestSet47Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "We'd appreciate it if you shared your experience in a review on Amazon. Honest feedback, good or bad, helps other people choose their first calligraphy set and tells us what to improve.", ""},
+		{"en", "If anything is wrong, please let us know first before you leave a review.", "review"},
+		{"en", "This month only: add the RE-R2 rear camera for £29 (normally £49) with any RE-4K. Ask us for the bundle price!", "promotion"},
+		{"es", "Si así no le funciona, mándeme un whats y se lo explico por videollamada.", "contact"},
+		{"es", "Es más rápido por teléfono: 33 · 1 8 4 0 / 2 7 · 6 5", "contact"},
+		{"de", "Wenn Sie nicht warten wollen, kein WhatsApp, Telegram oder Signal bitte.", ""},
+	})
+}
