@@ -316,6 +316,10 @@ type Store struct {
 	CheckpointInterval time.Duration `yaml:"checkpoint_interval"`
 	// Retention is how long raw bodies are kept; zero keeps them forever.
 	Retention time.Duration `yaml:"retention"`
+	// Timeout bounds each wait for the store while a client waits for its
+	// answer (default 10s): a database that does not answer — a network
+	// split, a server stuck — gets the client a 451, not a hung session.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Metrics is the operations HTTP listener.
@@ -583,6 +587,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Store.CheckpointInterval == 0 {
 		c.Store.CheckpointInterval = time.Hour
+	}
+	if c.Store.Timeout == 0 {
+		c.Store.Timeout = 10 * time.Second
 	}
 }
 

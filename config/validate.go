@@ -354,6 +354,9 @@ func (v *validator) validate(c *Config) {
 	if l.SpoolDir != "" {
 		c.Limits.SpoolDir = v.resolve(l.SpoolDir)
 	}
+	if c.Store.Timeout < 0 {
+		v.errorf(p("store", "timeout"), "store timeout cannot be negative")
+	}
 	switch c.Store.Driver {
 	case "sqlite":
 		if c.Store.Path == "" {

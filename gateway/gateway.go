@@ -665,6 +665,21 @@ func (lv *live) accountOf(agent string) string {
 	return ""
 }
 
+// storeCtx bounds a store call made while a client waits for its answer
+// (store: timeout): a database that does not answer costs the client a
+// 451, never a session that hangs until the network gives up.
+func (g *Gateway) storeCtx() (context.Context, context.CancelFunc) {
+	d := g.cfg.Store.Timeout
+	if d <= 0 {
+		d = defaultStoreTimeout
+	}
+	return context.WithTimeout(context.Background(), d)
+}
+
+// defaultStoreTimeout is store: timeout's default, for a configuration
+// built without config.Load.
+const defaultStoreTimeout = 10 * time.Second
+
 // countDaily keeps the daily counter in step with the store until stop is
 // closed; the first read happens before it returns.
 func (g *Gateway) countDaily(stop <-chan struct{}) {

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"errors"
 	"github.com/sellergate/sellergate/spool"
 	"io"
@@ -75,7 +74,9 @@ func (s *inboundSession) data(r io.Reader) error {
 	s.noteOptOut(m, sp, log)
 	verified := rec.Verdict == "buyer"
 	if verified {
-		if err := g.sla.BuyerMessage(context.Background(), rec); err != nil {
+		ctx, cancel := g.storeCtx()
+		defer cancel()
+		if err := g.sla.BuyerMessage(ctx, rec); err != nil {
 			log.Error("SLA event", "err", err)
 		}
 	}
@@ -160,8 +161,10 @@ func (s *inboundSession) noteOptOut(m *filter.Message, sp *spool.Spool, log *slo
 	if g.optOuts == nil || !marketplace.IsOptOutNotice(text) || !g.amazonSigned(sp.Reader()) {
 		return
 	}
+	ctx, cancel := g.storeCtx()
+	defer cancel()
 	for _, buyer := range marketplace.RelayAddresses(text) {
-		if err := g.optOuts.SetOptOut(context.Background(), buyer, true, "amazon", g.now()); err != nil {
+		if err := g.optOuts.SetOptOut(ctx, buyer, true, "amazon", g.now()); err != nil {
 			log.Error("recording an opt-out", "buyer", buyer, "err", err)
 			continue
 		}

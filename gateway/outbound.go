@@ -162,7 +162,9 @@ func (t *outbound) threadFacts() (*filter.ThreadFacts, error) {
 		order = t.m.OrderIDs[0]
 	}
 	t.textNote = store.TextNote(t.m.TextDigest())
-	f, err := t.g.facts.ThreadFacts(context.Background(), t.s.rcpts[0], order, t.textNote, t.g.now().Add(-window))
+	ctx, cancel := t.g.storeCtx()
+	defer cancel()
+	f, err := t.g.facts.ThreadFacts(ctx, t.s.rcpts[0], order, t.textNote, t.g.now().Add(-window))
 	if err != nil {
 		return nil, &ReplyError{Reply: reply(codeLocalError, ecSystem, "Cannot read the thread's history, try again later [%s]", t.qid), Cause: err}
 	}
@@ -181,11 +183,13 @@ func (t *outbound) exception() (state, kind string) {
 	if len(t.m.OrderIDs) > 0 {
 		order = t.m.OrderIDs[0]
 	}
-	thread, err := g.threads.ThreadFor(context.Background(), s.rcpts[0], order)
+	ctx, cancel := g.storeCtx()
+	defer cancel()
+	thread, err := g.threads.ThreadFor(ctx, s.rcpts[0], order)
 	if err != nil {
 		return "", ""
 	}
-	kind, state = g.exceptions.LiveException(context.Background(), thread)
+	kind, state = g.exceptions.LiveException(ctx, thread)
 	return state, kind
 }
 
@@ -202,8 +206,10 @@ func (t *outbound) refuseOrHold() error {
 	if err := t.s.append(rec); err != nil {
 		return err
 	}
+	ctx, cancel := g.storeCtx()
+	defer cancel()
 	if g.activity != nil {
-		if err := g.activity.AgentActivity(context.Background(), rec); err != nil {
+		if err := g.activity.AgentActivity(ctx, rec); err != nil {
 			t.log.Error("SLA agent activity", "err", err)
 		}
 	}
@@ -216,7 +222,7 @@ func (t *outbound) refuseOrHold() error {
 		}
 		return reply(codeOK, ecOK, "Held for review by the messaging policy, not sent yet [%s]", t.qid)
 	}
-	left, waiting := g.sla.TimeLeft(context.Background(), rec.Thread)
+	left, waiting := g.sla.TimeLeft(ctx, rec.Thread)
 	return refusal(t.qid, v, left, waiting)
 }
 
@@ -310,7 +316,7 @@ func (t *outbound) reserve() (done func(sent bool), err error) {
 func (t *outbound) reserveShared(account string, limit int) (done func(sent bool), err error) {
 	g := t.g
 	day := g.now().UTC().Format(time.DateOnly)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := g.storeCtx()
 	defer cancel()
 	ok, rerr := g.allowance.Reserve(ctx, account, day, limit)
 	if rerr != nil {
@@ -324,7 +330,7 @@ func (t *outbound) reserveShared(account string, limit int) (done func(sent bool
 		if sent {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := g.storeCtx()
 		defer cancel()
 		if err := g.allowance.Release(ctx, account, day); err != nil {
 			g.log.Warn("giving back a place under the daily limit", "account", account, "queue", t.qid, "err", err)
@@ -462,8 +468,10 @@ func (s *session) relayAndRecord(relay Relay, d *Delivery, rec *store.Record, wa
 // to stop: the store is not asked again.
 func (t *outbound) after() {
 	g := t.g
+	ctx, cancel := g.storeCtx()
+	defer cancel()
 	if !t.noBuyerMessage {
-		if err := g.sla.ReplyRelayed(context.Background(), t.rec); err != nil {
+		if err := g.sla.ReplyRelayed(ctx, t.rec); err != nil {
 			t.log.Error("SLA event", "err", err)
 		}
 	}
@@ -473,9 +481,9 @@ func (t *outbound) after() {
 	var err error
 	switch {
 	case usedException(t.verdict):
-		err = g.exceptions.ExceptionMessageSent(context.Background(), t.rec)
+		err = g.exceptions.ExceptionMessageSent(ctx, t.rec)
 	case t.isSummary:
-		err = g.exceptions.ExceptionSummarySent(context.Background(), t.rec)
+		err = g.exceptions.ExceptionSummarySent(ctx, t.rec)
 	}
 	if err != nil {
 		t.log.Error("exception step", "err", err)

@@ -285,7 +285,9 @@ func (s *session) append(rec *store.Record) error { return s.appendWith(s.g.stor
 // appendWith records rec with the store's Append or AppendOrdered.
 func (s *session) appendWith(add func(context.Context, *store.Record) error, rec *store.Record) error {
 	start := time.Now()
-	err := add(context.Background(), rec)
+	ctx, cancel := s.g.storeCtx()
+	defer cancel()
+	err := add(ctx, rec)
 	s.g.metrics.storeSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		s.g.metrics.storeErrors.Inc()
