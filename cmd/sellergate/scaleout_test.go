@@ -44,12 +44,17 @@ func sharedPostgres(t *testing.T) (*sql.DB, string) {
 }
 
 // startLoadGateway starts a gateway on the shared database that takes
-// sessions as fast as the test's clients open them.
-func startLoadGateway(t *testing.T) *gw {
+// sessions as fast as the test's clients open them; edits change its
+// configuration further.
+func startLoadGateway(t *testing.T, edits ...func(string) string) *gw {
 	t.Helper()
 	return startGatewayWith(t, func(cfg string) string {
 		cfg = strings.Replace(cfg, "store: {path: audit.db}\n", "store: {driver: postgres, dsn_env: SG_TEST_DSN}\n", 1)
-		return strings.Replace(cfg, "limits: {shutdown_timeout: 5s}", "limits: {shutdown_timeout: 5s, sessions_per_ip_per_minute: 1000000}", 1)
+		cfg = strings.Replace(cfg, "limits: {shutdown_timeout: 5s}", "limits: {shutdown_timeout: 5s, sessions_per_ip_per_minute: 1000000}", 1)
+		for _, edit := range edits {
+			cfg = edit(cfg)
+		}
+		return cfg
 	})
 }
 
@@ -300,13 +305,10 @@ func TestPostgresPartitionUnderLoad(t *testing.T) {
 	split := startNetsplit(t, u.Host)
 	u.Host = split.Addr()
 	t.Setenv("SG_TEST_DSN_SPLIT", u.String())
-	start := func() *gw {
-		return startGatewayWith(t, func(cfg string) string {
-			cfg = strings.Replace(cfg, "store: {path: audit.db}\n", "store: {driver: postgres, dsn_env: SG_TEST_DSN_SPLIT, timeout: 2s}\n", 1)
-			return strings.Replace(cfg, "limits: {shutdown_timeout: 5s}", "limits: {shutdown_timeout: 5s, sessions_per_ip_per_minute: 1000000}", 1)
-		})
+	throughSplit := func(cfg string) string {
+		return strings.Replace(cfg, "dsn_env: SG_TEST_DSN}", "dsn_env: SG_TEST_DSN_SPLIT, timeout: 2s}", 1)
 	}
-	a, b := start(), start()
+	a, b := startLoadGateway(t, throughSplit), startLoadGateway(t, throughSplit)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	ra := loadGateway(a, "a", 3, stop, &wg)
@@ -342,14 +344,10 @@ func TestPostgresPartitionUnderLoad(t *testing.T) {
 func TestDailyCapSharedUnderLoad(t *testing.T) {
 	sharedPostgres(t)
 	const limit = 40
-	start := func() *gw {
-		return startGatewayWith(t, func(cfg string) string {
-			cfg = strings.Replace(cfg, "store: {path: audit.db}\n", "store: {driver: postgres, dsn_env: SG_TEST_DSN}\n", 1)
-			cfg = strings.Replace(cfg, "daily_limit: 1000000", fmt.Sprintf("daily_limit: %d", limit), 1)
-			return strings.Replace(cfg, "limits: {shutdown_timeout: 5s}", "limits: {shutdown_timeout: 5s, sessions_per_ip_per_minute: 1000000}", 1)
-		})
+	capped := func(cfg string) string {
+		return strings.Replace(cfg, "daily_limit: 1000000", fmt.Sprintf("daily_limit: %d", limit), 1)
 	}
-	a, b := start(), start()
+	a, b := startLoadGateway(t, capped), startLoadGateway(t, capped)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	ra := loadGateway(a, "a", 4, stop, &wg)
