@@ -195,11 +195,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		return
 	}
 	disp, dparams, _ := e.Header.ContentDisposition()
-	name := dparams["filename"]
-	if name == "" {
-		name = params["name"]
-	}
-	name = decodeWord(name)
+	name := attachmentName(e, dparams["filename"], params["name"])
 	if strings.HasPrefix(ct, "text/") && disp != "attachment" && name == "" || ct == "" && disp == "" {
 		data, err := w.readText(e.Body, maxTextPart)
 		if err != nil {
@@ -260,6 +256,22 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		a.Name = "inline" + extFor(a.Sniffed)
 	}
 	w.m.Attachments = append(w.m.Attachments, a)
+}
+
+// attachmentName is a part's file name: the RFC 2231 one first, in its
+// own charset (Go's mime package drops an ISO-2022-JP name's first
+// segment and keeps the rest), then the plain one, encoded words decoded.
+func attachmentName(e *message.Entity, filename, name string) string {
+	if n := extendedParam(e.Header.Get("Content-Disposition"), "filename"); n != "" {
+		return n
+	}
+	if filename == "" {
+		filename = name
+	}
+	if filename == "" {
+		filename = extendedParam(e.Header.Get("Content-Type"), "name")
+	}
+	return decodeWord(filename)
 }
 
 // contentType returns an entity's media type and parameters, read as mail

@@ -26,7 +26,7 @@ var (
 	// (White space here is [^\S\n]: a replacement never joins two lines,
 	// so that the lines of a part can be normalized together.)
 	dotWordRe  = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(dot|punkt|point|punto|ponto|dott|ドット|てん|\.)[^\S\n]*[\]\)\}>][^\S\n]*`)
-	atWordRe   = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(at|ät|arroba|chiocciola|chiocciolina|アットマーク|あっとまーく|アット|あっと)[^\S\n]*[\]\)\}>][^\S\n]*`)
+	atWordRe   = regexp.MustCompile(`(?i)[^\S\n]*[\[\(\{<][^\S\n]*(at|ät|arroba|arobase|chez|bei|presso|klammeraffe|chiocciola|chiocciolina|アットマーク|あっとまーく|アット|あっと)[^\S\n]*[\]\)\}>][^\S\n]*`)
 	atBareRe   = regexp.MustCompile(`(?i)(\w)[^\S\n]+(arroba|chiocciola|chiocciolina)[^\S\n]+(\w[\w-]*\.\w)`)
 	dotBareRe  = regexp.MustCompile(`(?i)(\w)[^\S\n]+(dot|punkt|punto|point)[^\S\n]+(com|de|fr|es|it|net|org|shop|store|info|co|eu|uk|jp|nl|pl|se|be|at|ch|in|ca|au|mx|io|us|me)\b`)
 	spacedDots = regexp.MustCompile(`(\w)[^\S\n]+\.[^\S\n]+(\w)`)

@@ -1439,3 +1439,36 @@ func TestSet47Kinds(t *testing.T) {
 		{"de", "Wenn Sie nicht warten wollen, kein WhatsApp, Telegram oder Signal bitte.", ""},
 	})
 }
+
+// What set 48 found: "farblich passt also alles zusammen" is no bundle,
+// three stars to "think over", a pack "por solo $199 más", an address
+// with "(chez)" for its at, a Halloween cross-sell with free shipping for
+// two, the shop's official LINE after a full-width colon — and an
+// attachment named in ISO-2022-JP (RFC 2231), which lost its name and was
+// refused as a file of no type.
+func TestSet48Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "Die Docken stammen aus derselben Färbepartie wie Ihr Set (Partie 2412-B), farblich passt also alles zusammen.", ""},
+		{"de", "Vielleicht mögen Sie sich Ihre 3 Sterne ja noch einmal durch den Kopf gehen lassen, jetzt wo das Schloss funktioniert?", "review"},
+		{"es", "Tenemos el Pack Capitán Completo con sombrero y parche por solo $199 más.", "promotion"},
+		{"fr", "écrivez-moi à francois.semisboreal (chez) gmail (point) com.", "contact"},
+		{"ja", "ご兄弟でお揃いにできる「黒猫マント」も当店で取り扱っております。2点以上まとめてご購入いただくと送料無料になります。", "promotion"},
+		{"ja", "公式LINE：@hachulabo（新商品・入荷情報を配信中）", "contact,promotion"},
+		{"ja", "オンラインでのご注文ありがとうございます。", ""},
+	})
+	raw := "From: Shop <care@hachulabo.jp>\r\nTo: " + buyerFor("ja") + "\r\nSubject: x\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n拡大した図案をお送りします。\r\n--b\r\n" +
+		"Content-Type: image/png; name*=iso-2022-jp''%1B%24B%3F%5E0F%1B%28B.png\r\nContent-Transfer-Encoding: base64\r\n" +
+		"Content-Disposition: attachment;\r\n\tfilename*0*=iso-2022-jp''%1B%24B%3F%5E; filename*1*=0F%1B%28B.png\r\n\r\n" +
+		"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\r\n--b--\r\n"
+	m, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Name != "図案.png" {
+		t.Fatalf("attachments = %+v, want one named 図案.png", m.Attachments)
+	}
+	if v := defaultEngine.Check(m, Envelope{MailFrom: "care@hachulabo.jp", Rcpt: []string{buyerFor("ja")}}); categories(v) != "" {
+		t.Errorf("a PNG named in ISO-2022-JP: refused for %q", categories(v))
+	}
+}
