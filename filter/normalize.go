@@ -239,7 +239,7 @@ func obfuscations(s string) int {
 
 // deobfuscate turns spelled-out dots and at-signs in one folded line back
 // into "." and "@".
-func deobfuscate(s string) string { return deobfuscateKinds(s, -1) }
+func deobfuscate(s string) string { return deobfuscateKinds(standInAt(s), -1) }
 
 // deobfuscateKinds undoes in s the kinds of obfuscation in k (-1: all)
 // that s has.
@@ -257,6 +257,9 @@ func deobfuscateKinds(s string, k int) string {
 		// spelled with dot words is the '@' (read before the dots are,
 		// which would leave a bare "at" that alone spells nothing).
 		if k&obAtWord != 0 || mayHaveAtWord(s) {
+			// "julien chez aquanetto tiret piscines point fr": a dash
+			// word inside the spelled domain is its '-'.
+			s = dashWordRe.ReplaceAllString(s, "$1-$3")
 			s = atBeforeDot(s)
 		}
 		// Again for "co dot uk" after "shop dot co": matches do not overlap.
@@ -276,6 +279,38 @@ func deobfuscateKinds(s string, k int) string {
 	}
 	return s
 }
+
+// dashWordRe is a dash said in words between two words.
+var dashWordRe = regexp.MustCompile(`(\w)[^\S\n]+(tiret|dash|hyphen|bindestrich|guion|guión|trattino)[^\S\n]+(\w)`)
+
+// standInAt writes as '@' a sign the text says stands for it:
+// "photo★shop-jp.com（★を@に変えて送信してください）", "info#shop.com
+// (replace # with @)".
+func standInAt(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	m := standInAtRe.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	sign := m[1]
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], sign) && i > 0 && isWordByte(s[i-1]) && i+len(sign) < len(s) && isWordByte(s[i+len(sign)]) {
+			b.WriteByte('@')
+			i += len(sign)
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// standInAtRe is a sign said to stand for '@': "★を@に", "replace # with
+// @", "(★ = @)", "remplacez ★ par @".
+var standInAtRe = regexp.MustCompile(`([^\p{L}\p{N}\s@.,;:()（）「」『』])\s*(?:を半角の|を|=|→|with|par|por|con|durch)\s*@`)
 
 // mayHaveAtWord is a cheap look for the words atBeforeDotRe reads as '@'.
 func mayHaveAtWord(s string) bool {
@@ -429,6 +464,11 @@ func normalizeLines(lines []string) []string {
 	folded := b.String()
 	out := strings.Split(folded, "\n")
 	if len(out) == len(lines) {
+		if strings.Contains(folded, "@") {
+			for i, l := range out {
+				out[i] = standInAt(l)
+			}
+		}
 		if k := obfuscations(folded); k != 0 {
 			for i, l := range out {
 				out[i] = deobfuscateKinds(l, k)

@@ -1472,3 +1472,23 @@ func TestSet48Kinds(t *testing.T) {
 		t.Errorf("a PNG named in ISO-2022-JP: refused for %q", categories(v))
 	}
 }
+
+// What set 49 found: a new collection at an introductory price "solange
+// der Vorrat reicht", a kit "cheaper than buying everything separately",
+// "5 petites étoiles", a refund that "n'a rien à voir" with the review, an
+// address with a dash in words ("aquanetto tiret piscines point fr"), a
+// sign said to stand for '@' ("★を@に変えて"), and a manufacturer's
+// "servicio técnico de Thule" with its hours between label and number.
+func TestSet49Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"de", "P.S. Ganz neu bei uns: die Tragejacken-Kollektion in drei Farben – fragen Sie nach unserem Einführungspreis, solange der Vorrat reicht!", "promotion"},
+		{"en", "Grab our Spring Opening Kit, it works out about 30% cheaper than buying everything separately.", "promotion"},
+		{"fr", "Si l'écharpe vous plaît, pensez à nous laisser 5 petites étoiles sur Amazon.", "review"},
+		{"fr", "Que vous laissiez une ou cinq petites étoiles, votre avis nous aide.", ""},
+		{"fr", "Nous avons lu le commentaire que vous avez publié. Ce remboursement partiel n'a rien à voir avec lui : votre avis reste le vôtre.", ""},
+		{"fr", "Envoyez la photo à mon adresse directe, julien chez aquanetto tiret piscines point fr.", "contact"},
+		{"ja", "写真はphoto★carrierworks-jp.com（★を@に変えて送信してください）宛てにお送りください。", "contact"},
+		{"en", "Send it to info#shop.com (replace # with @).", "contact"},
+		{"es", "Pídala al servicio técnico de Thule España (atención al consumidor, de lunes a viernes de 9:00 a 17:00): 900 10 22 47.", ""},
+	})
+}
