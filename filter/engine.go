@@ -1646,6 +1646,9 @@ func (c *check) lookalike(host string) bool {
 var (
 	orderLike = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
 	dateLike  = regexp.MustCompile(`^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})($|\s)`)
+	// ipv4 is a network address ("192.168.4.1", a device's setup page):
+	// four dotted groups, no phone.
+	ipv4 = regexp.MustCompile(`^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$`)
 	// yearRange is "2018-2020", "1999 / 2004": years, not a phone.
 	yearRange = regexp.MustCompile(`^(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d$`)
 	// monthYear ends a number that is a month and a year: "Fiat 500L
@@ -1693,7 +1696,7 @@ func (c *check) phoneNumbers(orig, n string, spelled [][2]int, where string, act
 			}
 		}
 		// A date in brackets is a date: "(02/01/25 20:44)".
-		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || looksLikeDate(strings.TrimLeft(cand, "([")) || yearRange.MatchString(cand) {
+		if digits < 7 || digits > 15 || orderLike.MatchString(cand) || looksLikeDate(strings.TrimLeft(cand, "([")) || yearRange.MatchString(cand) || ipv4.MatchString(cand) {
 			continue
 		}
 		// A number after "Tel:", "Mobile:", "電話" … is a phone number,

@@ -691,6 +691,11 @@ func (c *check) numberLabel(n string, lo int) int {
 			sw = prev[k+1:] + " " + w
 		}
 	}
+	if directLine(w) {
+		// "Customer Care" above, "Direct line: (614) 555-0193" here: the
+		// agent's own line, whatever department the signature names.
+		return labelNone
+	}
 	code, service := labelEnd(w, c.e.p.codeLabels), labelEnd(sw, c.e.p.serviceLabels)
 	// "… handled by Mazzetti's UK service centre. They can be reached on
 	// …": the sentence before names whom "they" are.
@@ -720,6 +725,17 @@ func (c *check) numberLabel(n string, lo int) int {
 		return labelCode
 	}
 	return labelNone
+}
+
+// directLine reports whether w, the text before a number, calls it a
+// direct line: a person's own, not a service's.
+func directLine(w string) bool {
+	for _, d := range []string{"direct line", "direct dial", "my direct", "durchwahl", "direktwahl", "ligne directe", "línea directa", "linea diretta", "直通"} {
+		if strings.Contains(w, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // theyWords reports whether w speaks of a third party: "they", "ils".

@@ -1492,3 +1492,19 @@ func TestSet49Kinds(t *testing.T) {
 		{"es", "Pídala al servicio técnico de Thule España (atención al consumidor, de lunes a viernes de 9:00 a 17:00): 900 10 22 47.", ""},
 	})
 }
+
+// What set 50 found: "Direct line:" in a signature headed "Customer
+// Care" is the agent's own line, a device's setup address 192.168.4.1 is
+// no phone, "con independencia de su opinión" keeps a review request
+// neutral, and the shop's own store "nel nostro negozio di Bologna" is a
+// promotion even when the sentence says what it does "non" keep online.
+func TestSet50Kinds(t *testing.T) {
+	expectCategories(t, []langCase{
+		{"en", "Marisol Ortega | Customer Care\nHollis & Vane Clockworks\nDirect line: (614) 555-0193 ext. 4", "contact"},
+		{"it", "Dal telefono, apra il browser all'indirizzo 192.168.4.1 e inserisca la rete.", ""},
+		{"it", "Mi chiami al telefono 055.123.45.67.", "contact"},
+		{"es", "Y, con independencia de su opinión, si el reloj no funciona como esperaba puede responder a este mensaje y le ayudamos.", ""},
+		{"it", "La XS la trova nel nostro negozio di Bologna, in via Saragozza 118, insieme alla linea in colori che online non teniamo.", "promotion"},
+		{"es", "Es un lote que ya no está en las tiendas físicas.", ""},
+	})
+}
