@@ -322,6 +322,9 @@ type Store struct {
 	Timeout time.Duration `yaml:"timeout"`
 }
 
+// DefaultStoreTimeout is store: timeout when the file does not set it.
+const DefaultStoreTimeout = 10 * time.Second
+
 // Metrics is the operations HTTP listener.
 type Metrics struct {
 	// Listen is host:port of /metrics, /healthz and /readyz (plain HTTP:
@@ -589,7 +592,7 @@ func (c *Config) applyDefaults() {
 		c.Store.CheckpointInterval = time.Hour
 	}
 	if c.Store.Timeout == 0 {
-		c.Store.Timeout = 10 * time.Second
+		c.Store.Timeout = DefaultStoreTimeout
 	}
 }
 

@@ -671,14 +671,10 @@ func (lv *live) accountOf(agent string) string {
 func (g *Gateway) storeCtx() (context.Context, context.CancelFunc) {
 	d := g.cfg.Store.Timeout
 	if d <= 0 {
-		d = defaultStoreTimeout
+		d = config.DefaultStoreTimeout // a configuration built without config.Load
 	}
 	return context.WithTimeout(context.Background(), d)
 }
-
-// defaultStoreTimeout is store: timeout's default, for a configuration
-// built without config.Load.
-const defaultStoreTimeout = 10 * time.Second
 
 // countDaily keeps the daily counter in step with the store until stop is
 // closed; the first read happens before it returns.
